@@ -1,0 +1,4 @@
+import { InitialSchema1764147600000 } from './1764147600000-initial-schema.js';
+
+/** Every migration, oldest first; the app and the CLI run them from this list. */
+export const migrations = [InitialSchema1764147600000];

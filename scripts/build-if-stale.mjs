@@ -1,0 +1,31 @@
+// Builds dist/ when it is missing or older than any source file, so `npm start` works right
+// after `npm ci` and never runs stale code.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+
+const stamp = 'dist/.tsbuildinfo';
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = Math.max(
+  newestMtime('src'),
+  newestMtime('migrations'),
+  statSync('package-lock.json').mtimeMs,
+);
+if (!existsSync('dist/src/main.js') || !existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+  process.stderr.write('building (tsc)...\n');
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
+  const now = new Date();
+  utimesSync(stamp, now, now);
+}

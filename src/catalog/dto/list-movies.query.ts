@@ -1,0 +1,49 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
+import { IsGenre } from './is-genre.validator.js';
+
+export const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
+export type MovieSort = (typeof MOVIE_SORTS)[number];
+
+export class ListMoviesQuery {
+  @ApiPropertyOptional({ description: 'Case-insensitive text the title must contain', example: 'toy' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  search?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only movies of this genre (snake_case field name or MovieLens name)',
+    example: 'sci_fi',
+  })
+  @IsOptional()
+  @Validate(IsGenre)
+  genre?: string;
+
+  @ApiPropertyOptional({
+    enum: MOVIE_SORTS,
+    description:
+      'Order of the results; ties are broken by id. Default: relevance (titles starting with the search text, then the most rated) when searching, else id.',
+  })
+  @IsOptional()
+  @IsIn(MOVIE_SORTS)
+  sort?: MovieSort;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+}

@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** The one shape of every 4xx and 5xx answer. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'Bad Request' })
+  error!: string;
+
+  @ApiProperty({ example: 'limit must not be greater than 100' })
+  message!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Every problem found, when there is more than one',
+    example: ['limit must not be greater than 100', 'property color should not exist'],
+  })
+  details?: string[];
+
+  @ApiProperty({ example: '/movies?limit=500' })
+  path!: string;
+
+  @ApiProperty({ example: '2026-11-26T09:00:00.000Z' })
+  timestamp!: string;
+}

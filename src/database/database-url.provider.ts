@@ -1,0 +1,48 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { EmbeddedPostgres } from './embedded-postgres.js';
+
+export const EMBEDDED_DATABASE_NAME = 'movie_reco';
+
+/** Decides where the database is: DATABASE_URL when set, else an embedded server it starts. */
+@Injectable()
+export class DatabaseServer implements OnApplicationShutdown {
+  private readonly logger = new Logger(DatabaseServer.name);
+  private embedded?: EmbeddedPostgres;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async resolveUrl(): Promise<string> {
+    const { url, embeddedDataDir, embeddedPort } = this.config.database;
+    if (url) return url;
+    this.embedded = new EmbeddedPostgres({
+      dataDir: embeddedDataDir,
+      port: embeddedPort,
+      database: EMBEDDED_DATABASE_NAME,
+      log: {
+        info: (message) => this.logger.log(message),
+        warn: (message) => this.logger.warn(message),
+        debug: (message) => this.logger.debug(message),
+      },
+    });
+    return this.embedded.start();
+  }
+
+  get isEmbedded(): boolean {
+    return this.embedded !== undefined;
+  }
+
+  /** The pool is closed first so that the server stops with no client left connected. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.embedded) return;
+    const dataSource = this.moduleRef.get(DataSource, { strict: false });
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await this.embedded.stop();
+    this.logger.log('embedded PostgreSQL stopped');
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { DataStatusService } from '../ingestion/data-status.service.js';
+import { FirstStartLoader } from '../ingestion/first-start-loader.js';
+
+/**
+ * Reports the data version and whether a load is under way. Always "up": an empty or loading
+ * catalog is a state to show, not a reason to take the instance out of rotation.
+ */
+@Injectable()
+export class DataHealthIndicator {
+  private lastKnownVersion = 0;
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly dataStatus: DataStatusService,
+    private readonly loader: FirstStartLoader,
+  ) {}
+
+  async check(key: string) {
+    let stale = false;
+    try {
+      this.lastKnownVersion = await this.dataStatus.dataVersion();
+    } catch {
+      stale = true;
+    }
+    return this.indicators.check(key).up({
+      version: this.lastKnownVersion,
+      loading: this.loader.state === 'loading',
+      ...(stale ? { stale: true } : {}),
+      ...(this.loader.state === 'failed' ? { lastLoadError: this.loader.lastError } : {}),
+    });
+  }
+}

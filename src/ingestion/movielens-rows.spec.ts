@@ -1,0 +1,56 @@
+import { parseMovieRow, parseRatingRow } from './movielens-rows.js';
+
+const NOW = Date.UTC(2026, 0, 1) / 1000;
+
+describe('parseMovieRow', () => {
+  it('splits the year out of the title and the genres on "|"', () => {
+    expect(parseMovieRow(['1', 'Toy Story (1995)', 'Adventure|Animation|Children'])).toEqual({
+      ok: true,
+      row: { id: 1, title: 'Toy Story (1995)', year: 1995, genres: ['Adventure', 'Animation', 'Children'] },
+    });
+  });
+
+  it('keeps a title without a year, with a null year', () => {
+    const result = parseMovieRow(['7', 'Untitled', '(no genres listed)']);
+    expect(result).toEqual({
+      ok: true,
+      row: { id: 7, title: 'Untitled', year: null, genres: ['(no genres listed)'] },
+    });
+  });
+
+  it.each([
+    [['x', 'Title (2000)', 'Drama'], 'movieId is not a positive integer'],
+    [['0', 'Title (2000)', 'Drama'], 'movieId is not a positive integer'],
+    [['3', 'Title (2000)'], 'expected 3 fields, got 2'],
+    [['3', '   ', 'Drama'], 'title is empty'],
+    [['3', 'Caf\uFFFD (2001)', 'Drama'], 'text is not valid UTF-8'],
+  ])('rejects %j: %s', (fields, reason) => {
+    expect(parseMovieRow(fields)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('parseRatingRow', () => {
+  it('accepts a well-formed row', () => {
+    expect(parseRatingRow(['1', '31', '2.5', '1260759144'], NOW)).toEqual({
+      ok: true,
+      row: { userId: 1, movieId: 31, rating: 2.5, timestamp: 1260759144 },
+    });
+  });
+
+  it.each([
+    [['1', '31', '2.5'], 'expected 4 fields, got 3'],
+    [['1', '', '2.5', '1260759144'], 'a field is empty'],
+    [['-1', '31', '2.5', '1260759144'], 'userId is not a positive integer'],
+    [['1', '3.5', '2.5', '1260759144'], 'movieId is not a positive integer'],
+    [['1', '31', '5.5', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
+    [['1', '31', '3.3', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
+    [['1', '31', '0', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
+    [['1', '31', 'abc', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
+    [['1', '31', '4.0', '12.5'], 'timestamp is not an integer'],
+    [['1', '31', '4.0', '700000000'], 'timestamp is before 1995'],
+    [['1', '31', '4.0', String(NOW + 86400)], 'timestamp is in the future'],
+    [['1\uFFFD', '31', '4.0', '1260759144'], 'text is not valid UTF-8'],
+  ])('rejects %j: %s', (fields, reason) => {
+    expect(parseRatingRow(fields, NOW)).toEqual({ ok: false, reason });
+  });
+});

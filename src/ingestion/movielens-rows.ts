@@ -1,0 +1,80 @@
+/**
+ * Parsing and row-level checks for the MovieLens CSV layout (movies.csv, ratings.csv).
+ * Plain functions over the fields csv-parse yields, so they can be tested without a database.
+ */
+
+export interface MovieRow {
+  id: number;
+  title: string;
+  year: number | null;
+  genres: string[];
+}
+
+export interface RatingRow {
+  userId: number;
+  movieId: number;
+  rating: number;
+  /** Seconds since the Unix epoch, as MovieLens stores them. */
+  timestamp: number;
+}
+
+export type RowResult<T> = { ok: true; row: T } | { ok: false; reason: string };
+
+/** MovieLens ratings start in 1995; anything earlier is a corrupt timestamp. */
+export const EARLIEST_TIMESTAMP = Date.UTC(1995, 0, 1) / 1000;
+const MAX_INT32 = 2_147_483_647;
+const INVALID_UTF8 = '\uFFFD';
+
+function positiveInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
+  const value = Number(text);
+  return value > 0 && value <= MAX_INT32 ? value : undefined;
+}
+
+export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
+  if (fields.length !== 3) return { ok: false, reason: `expected 3 fields, got ${fields.length}` };
+  const [idText, rawTitle, genreText] = fields as [string, string, string];
+  const id = positiveInteger(idText);
+  if (id === undefined) return { ok: false, reason: 'movieId is not a positive integer' };
+  if (fields.some((field) => field.includes(INVALID_UTF8))) {
+    return { ok: false, reason: 'text is not valid UTF-8' };
+  }
+  const title = rawTitle.trim();
+  if (title === '') return { ok: false, reason: 'title is empty' };
+  const yearMatch = /\((\d{4})\)\s*$/.exec(title);
+  const genres = genreText
+    .split('|')
+    .map((genre) => genre.trim())
+    .filter((genre) => genre !== '');
+  return { ok: true, row: { id, title, year: yearMatch ? Number(yearMatch[1]) : null, genres } };
+}
+
+export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<RatingRow> {
+  if (fields.length !== 4) return { ok: false, reason: `expected 4 fields, got ${fields.length}` };
+  if (fields.some((field) => field.trim() === '')) return { ok: false, reason: 'a field is empty' };
+  if (fields.some((field) => field.includes(INVALID_UTF8))) {
+    return { ok: false, reason: 'text is not valid UTF-8' };
+  }
+  const [userText, movieText, ratingText, timestampText] = fields as [string, string, string, string];
+  const userId = positiveInteger(userText);
+  if (userId === undefined) return { ok: false, reason: 'userId is not a positive integer' };
+  const movieId = positiveInteger(movieText);
+  if (movieId === undefined) return { ok: false, reason: 'movieId is not a positive integer' };
+  const rating = Number(ratingText);
+  if (!Number.isFinite(rating) || rating < 0.5 || rating > 5 || !Number.isInteger(rating * 2)) {
+    return { ok: false, reason: 'rating is not between 0.5 and 5.0 in steps of 0.5' };
+  }
+  const timestamp = Number(timestampText);
+  if (!Number.isInteger(timestamp)) return { ok: false, reason: 'timestamp is not an integer' };
+  if (timestamp < EARLIEST_TIMESTAMP) return { ok: false, reason: 'timestamp is before 1995' };
+  if (timestamp > nowSeconds) return { ok: false, reason: 'timestamp is in the future' };
+  return { ok: true, row: { userId, movieId, rating, timestamp } };
+}
+
+/** Whether a parsed first record is the MovieLens header rather than data. */
+export function isHeader(fields: string[], expected: string[]): boolean {
+  return expected.every((name, index) => fields[index]?.trim() === name);
+}
+
+export const MOVIES_HEADER = ['movieId', 'title', 'genres'];
+export const RATINGS_HEADER = ['userId', 'movieId', 'rating', 'timestamp'];
