@@ -1,10 +1,11 @@
 // Builds dist/ when it is missing or older than any source file, so `npm start` works right
 // after `npm ci` and never runs stale code.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const stamp = 'dist/.tsbuildinfo';
+// Written only after a successful build, so a type-check or an interrupted build never counts.
+const stamp = 'dist/.build-stamp';
 
 function newestMtime(dir) {
   let newest = 0;
@@ -21,11 +22,10 @@ const sources = Math.max(
   newestMtime('migrations'),
   statSync('package-lock.json').mtimeMs,
 );
-if (!existsSync('dist/src/main.js') || !existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   process.stderr.write('building (tsc)...\n');
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',
   });
-  const now = new Date();
-  utimesSync(stamp, now, now);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

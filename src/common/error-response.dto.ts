@@ -18,6 +18,13 @@ export class ErrorResponseDto {
   })
   details?: string[];
 
+  @ApiPropertyOptional({
+    description: 'On GET /status only: every health check with its state (terminus format)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  health?: Record<string, unknown>;
+
   @ApiProperty({ example: '/movies?limit=500' })
   path!: string;
 

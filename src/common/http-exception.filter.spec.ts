@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Logger, NotFoundException } from '@nestjs/common';
 import type { ArgumentsHost } from '@nestjs/common';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
@@ -25,6 +25,8 @@ function capture(exception: unknown) {
 }
 
 describe('HttpExceptionFilter', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
   it('gives a 404 the common shape', () => {
     const { status, body } = capture(new NotFoundException('movie 9 not found'));
     expect(status).toBe(404);

@@ -33,10 +33,39 @@ function messagesOf(response: unknown, fallback: string): string[] {
   return [fallback];
 }
 
+function healthOf(response: unknown): Record<string, unknown> | undefined {
+  const health = (response as { health?: unknown } | null)?.health;
+  return health && typeof health === 'object' ? (health as Record<string, unknown>) : undefined;
+}
+
 /** Errors raised by Fastify itself (bad JSON, wrong content type, body too large) carry a 4xx statusCode. */
 function isClientError(error: unknown): error is Error & { statusCode: number } {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '55000',
+]);
+
+/** The database is down, restarting or refusing us: a 503 the client may retry, not a 500. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, driverError, message } = (error ?? {}) as {
+    code?: string;
+    driverError?: { code?: string };
+    message?: string;
+  };
+  const sqlState = driverError?.code ?? code;
+  return (
+    (sqlState !== undefined && (UNAVAILABLE_CODES.has(sqlState) || sqlState.startsWith('08'))) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message ?? '')
+  );
 }
 
 /** Turns every error into the one error shape; unknown errors become a 500 that reveals nothing. */
@@ -57,6 +86,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else if (isClientError(exception)) {
       statusCode = exception.statusCode;
       messages = [exception.message];
+    } else if (isDatabaseUnavailable(exception)) {
+      statusCode = HttpStatus.SERVICE_UNAVAILABLE;
+      messages = ['the database is unavailable; try again shortly'];
+      this.logger.warn({ err: exception, path: request.url }, 'database unavailable');
     } else {
       statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
       messages = ['Internal server error'];
@@ -66,11 +99,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn({ path: request.url, statusCode }, messages.join('; '));
     }
 
+    const health = exception instanceof HttpException ? healthOf(exception.getResponse()) : undefined;
     const body: ErrorResponseDto = {
       statusCode,
       error: REASONS[statusCode] ?? (statusCode >= 500 ? 'Server Error' : 'Client Error'),
       message: messages.join('; '),
       ...(messages.length > 1 ? { details: messages } : {}),
+      ...(health ? { health } : {}),
       path: request.url,
       timestamp: new Date().toISOString(),
     };

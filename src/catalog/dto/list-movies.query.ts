@@ -1,6 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, Validate } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+} from 'class-validator';
 import { IsGenre } from './is-genre.validator.js';
 
 export const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
@@ -9,9 +20,10 @@ export type MovieSort = (typeof MOVIE_SORTS)[number];
 export class ListMoviesQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive text the title must contain', example: 'toy' })
   @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'search must not contain control characters' })
   @MaxLength(200)
+  @MinLength(1)
+  @IsString()
   search?: string;
 
   @ApiPropertyOptional({
@@ -34,16 +46,16 @@ export class ListMoviesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(10_000)
+  @Min(1)
+  @IsInt()
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
   @Max(100)
+  @Min(1)
+  @IsInt()
   limit: number = 20;
 }

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { CliModule } from './cli/cli.module.js';
+import { buildProgram, CliUsageError, CommanderError } from './cli/commands.js';
+import { terminalProgress } from './cli/progress-bar.js';
+import { AppConfig } from './config/app-config.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
+
+async function main(argv: string[]): Promise<number> {
+  // The CLI never starts the first-start background load: it does what it is told. On a terminal
+  // the progress bar replaces the info lines, so logging defaults to warnings there.
+  const config = AppConfig.fromEnvironment(process.env, {
+    AUTO_INGEST: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
+  });
+  const program = buildProgram({
+    open: async (options) => {
+      const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options), {
+        bufferLogs: true,
+        abortOnError: false,
+      });
+      app.useLogger(app.get(Logger));
+      return app;
+    },
+    progress: () => (process.stderr.isTTY ? terminalProgress() : undefined),
+    out: (text) => process.stdout.write(`${text}\n`),
+  });
+  await program.parseAsync(argv);
+  return 0;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    if (error instanceof CommanderError) {
+      await EmbeddedPostgres.stopAll().catch(() => undefined);
+      process.exit(error.exitCode);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (!(error instanceof CliUsageError) && process.env.LOG_LEVEL === 'debug' && error instanceof Error) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    await EmbeddedPostgres.stopAll().catch(() => undefined);
+    process.exit(error instanceof CliUsageError ? 2 : 1);
+  },
+);

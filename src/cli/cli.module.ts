@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams } from '../common/logger.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
+
+/** The app's modules without the HTTP server; logs go to stderr, results to stdout. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig, options: { runMigrations: boolean }): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.logLevel, 'stderr')),
+        DatabaseModule.forRoot(options),
+        IngestionModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { IngestionService } from '../src/ingestion/ingestion.service.js';
+import { bootApp, type TestApp } from './support/app.js';
+import { cleanFixtureRatings } from './support/fixtures.js';
+
+describe('catalog API', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp();
+    await t.app.get(IngestionService).ingestAll();
+  });
+  afterAll(() => t.close());
+
+  describe('GET /movies', () => {
+    it('pages through every movie in a stable order with the total', async () => {
+      const first = await t.http.get('/movies?limit=12').expect(200);
+      const second = await t.http.get('/movies?limit=12&page=2').expect(200);
+      const third = await t.http.get('/movies?limit=12&page=3').expect(200);
+      expect(first.body.total).toBe(30);
+      const ids = [...first.body.items, ...second.body.items, ...third.body.items].map(
+        (m: { id: number }) => m.id,
+      );
+      expect(ids).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      const beyond = await t.http.get('/movies?limit=12&page=4').expect(200);
+      expect(beyond.body).toMatchObject({ items: [], total: 30, page: 4, limit: 12 });
+    });
+
+    it('finds titles by case-insensitive search, the best match first', async () => {
+      const { body } = await t.http.get('/movies?search=TOY').expect(200);
+      expect(body.items.map((m: { title: string }) => m.title)).toEqual([
+        'Toy Story (1995)',
+        'Toy Story 2 (1999)',
+        'Toy Soldiers (1991)',
+      ]);
+    });
+
+    it('treats % and _ in the search text as plain characters', async () => {
+      const { body } = await t.http.get('/movies?search=%25').expect(200);
+      expect(body.total).toBe(0);
+    });
+
+    it('reads quoted titles with commas and UTF-8 text intact', async () => {
+      const { body } = await t.http.get('/movies?search=amélie').expect(200);
+      expect(body.items[0]).toMatchObject({
+        id: 21,
+        title: "Amélie (Fabuleux destin d'Amélie Poulain, Le) (2001)",
+        year: 2001,
+        genres: ['Comedy', 'Romance'],
+      });
+    });
+
+    it('filters by genre given as the API field name or the MovieLens name', async () => {
+      const snake = await t.http.get('/movies?genre=film_noir').expect(200);
+      const named = await t.http.get('/movies?genre=Film-Noir').expect(200);
+      expect(snake.body.items.map((m: { id: number }) => m.id)).toEqual([19]);
+      expect(named.body).toEqual(snake.body);
+    });
+
+    it('sorts by popularity, most rated first', async () => {
+      const { body } = await t.http.get('/movies?sort=popularity&limit=100').expect(200);
+      const counts = body.items.map((m: { ratingCount: number }) => m.ratingCount);
+      expect(counts).toEqual([...counts].sort((a, b) => b - a));
+      expect(counts[0]).toBeGreaterThan(counts[counts.length - 1]);
+    });
+  });
+
+  describe('GET /movies/:id', () => {
+    it('returns title, year, genres and the rating count and mean', async () => {
+      const ratings = cleanFixtureRatings().filter((r) => r.movieId === 1);
+      const mean = ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length;
+      const { body } = await t.http.get('/movies/1').expect(200);
+      expect(body).toEqual({
+        id: 1,
+        title: 'Toy Story (1995)',
+        year: 1995,
+        genres: ['Adventure', 'Animation', 'Children', 'Comedy', 'Fantasy'],
+        ratingCount: ratings.length,
+        ratingMean: Math.round(mean * 100) / 100,
+      });
+    });
+
+    it('gives a movie nobody rated a zero count and no mean', async () => {
+      const { body } = await t.http.get('/movies/29').expect(200);
+      expect(body).toMatchObject({
+        title: 'Untitled Home Movie',
+        year: null,
+        ratingCount: 0,
+        ratingMean: null,
+      });
+    });
+
+    it('answers 404 in the common error shape for an unknown id', async () => {
+      const { body } = await t.http.get('/movies/4242').expect(404);
+      expect(body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'movie 4242 not found',
+        path: '/movies/4242',
+        timestamp: expect.any(String),
+      });
+    });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['/movies/abc', 'id must be a positive integer'],
+      ['/movies/0', 'id must be a positive integer'],
+      ['/movies/1.5', 'id must be a positive integer'],
+      ['/movies/99999999999', 'id must be at most 2147483647'],
+      ['/movies?colour=red', 'property colour should not exist'],
+      ['/movies?limit=0', 'limit must not be less than 1'],
+      ['/movies?limit=101', 'limit must not be greater than 100'],
+      ['/movies?page=0', 'page must not be less than 1'],
+      ['/movies?page=-1', 'page must not be less than 1'],
+      ['/movies?limit=ten', 'limit must be an integer number'],
+      ['/movies?sort=rating', 'sort must be one of the following values'],
+      ['/movies?genre=space_opera', 'genre must be one of: action'],
+      ['/movies?search=', 'search must be longer than or equal to 1 characters'],
+      ['/movies?search=%00', 'search must not contain control characters'],
+    ])('%s answers 400: %s', async (path, message) => {
+      const { body } = await t.http.get(path).expect(400);
+      expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', path });
+      expect(body.message).toContain(message);
+    });
+
+    it('never answers 5xx to odd input', async () => {
+      const paths = [
+        '/movies?limit=1e3',
+        '/movies?page=1&page=2',
+        '/movies?search=%E2%80%AE%F0%9F%8E%AC',
+        '/movies?search=%FF',
+        "/movies?search=' OR 1=1 --",
+        '/movies/%20',
+        '/movies/1;DROP TABLE movies',
+        '/movies?genre[]=drama',
+        `/movies?search=${'x'.repeat(5000)}`,
+        '/status?x=1',
+        '/nowhere',
+      ];
+      for (const path of paths) {
+        const response = await t.http.get(path);
+        expect({ path, status: response.status < 500 }).toEqual({ path, status: true });
+      }
+    });
+
+    it('answers malformed JSON with 400 in the common shape', async () => {
+      const { body } = await t.http
+        .post('/movies')
+        .set('content-type', 'application/json')
+        .send('{bad json')
+        .expect(400);
+      expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', path: '/movies' });
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bootApp, type TestApp } from './support/app.js';
+
+describe('operations endpoints', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp();
+  });
+  afterAll(() => t.close());
+
+  describe('GET /status', () => {
+    it('answers 200 with the database check and the data version', async () => {
+      const { body } = await t.http.get('/status').expect(200);
+      expect(body.status).toBe('ok');
+      expect(body.info.database.status).toBe('up');
+      expect(body.info.data).toMatchObject({ status: 'up', version: 0, loading: false });
+    });
+
+    it('answers 503 naming the database while it cannot be reached, and recovers after', async () => {
+      // Cut the app off: no new connections to its database, existing ones terminated.
+      await t.db.admin(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS false`);
+      await t.db.admin(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${t.db.name}'`,
+      );
+      const down = await t.http.get('/status').expect(503);
+      expect(down.body).toMatchObject({ statusCode: 503, message: 'unhealthy: database down' });
+      expect(down.body.health.error.database.status).toBe('down');
+      expect(down.body.health.details.data.status).toBe('up');
+      const api = await t.http.get('/movies/1').expect(503);
+      expect(api.body.message).toBe('the database is unavailable; try again shortly');
+
+      await t.db.admin(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS true`);
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        status = (await t.http.get('/status')).status;
+        if (status !== 200) await sleep(100);
+      }
+      expect(status).toBe(200);
+      await t.http.get('/movies').expect(200);
+    });
+  });
+
+  describe('GET /metrics', () => {
+    it('exposes process metrics and HTTP durations by route template, never by id', async () => {
+      await t.http.get('/movies/123').expect(404);
+      await t.http.get('/movies/456').expect(404);
+      await t.http.get('/no/such/route').expect(404);
+      const { text, headers } = await t.http.get('/metrics').expect(200);
+      expect(headers['content-type']).toContain('text/plain');
+      expect(text).toContain('movie_reco_process_cpu_seconds_total');
+      expect(text).toContain('movie_reco_nodejs_heap_size_used_bytes');
+      expect(text).toMatch(
+        /movie_reco_http_request_duration_seconds_count\{method="GET",route="\/movies\/:id",status_code="404"\} 2/,
+      );
+      expect(text).toContain('route="unmatched"');
+      expect(text).not.toMatch(/route="[^"]*(123|456)/);
+    });
+  });
+
+  describe('API documentation', () => {
+    it('serves Swagger UI at /docs', async () => {
+      const { text, headers } = await t.http.get('/docs').expect(200);
+      expect(headers['content-type']).toContain('text/html');
+      expect(text).toContain('swagger');
+    });
+
+    it('describes every route and DTO in the OpenAPI document at /docs-json', async () => {
+      const { body } = await t.http.get('/docs-json').expect(200);
+      expect(Object.keys(body.paths).sort()).toEqual(['/metrics', '/movies', '/movies/{id}', '/status']);
+      const schemas = body.components.schemas;
+      expect(Object.keys(schemas)).toEqual(
+        expect.arrayContaining(['MovieDto', 'MoviePageDto', 'ErrorResponseDto']),
+      );
+      expect(Object.keys(schemas.MovieDto.properties)).toEqual([
+        'id',
+        'title',
+        'year',
+        'genres',
+        'ratingCount',
+        'ratingMean',
+      ]);
+      const listParams = body.paths['/movies'].get.parameters.map((p: { name: string }) => p.name);
+      expect(listParams).toEqual(expect.arrayContaining(['search', 'genre', 'sort', 'page', 'limit']));
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A hand-made MovieLens-format folder: 31 movie rows (1 malformed), 234 rating rows (10 malformed). */
+export const FIXTURE_DIR = resolve(here, '../fixtures/small');
+
+export const FIXTURE = {
+  movies: 30,
+  ratings: 225,
+  quarantined: [
+    { file: 'movies.csv', line: 32, reason: 'movieId is not a positive integer' },
+    { file: 'ratings.csv', line: 226, reason: 'rating is not between 0.5 and 5.0 in steps of 0.5' },
+    { file: 'ratings.csv', line: 227, reason: 'movieId 999 is not in the catalog' },
+    { file: 'ratings.csv', line: 228, reason: 'a field is empty' },
+    { file: 'ratings.csv', line: 229, reason: 'expected 4 fields, got 3' },
+    { file: 'ratings.csv', line: 230, reason: 'timestamp is in the future' },
+    {
+      file: 'ratings.csv',
+      line: 231,
+      reason: 'duplicate rating of the same user and movie; the latest wins',
+    },
+    { file: 'ratings.csv', line: 233, reason: 'text is not valid UTF-8' },
+    { file: 'ratings.csv', line: 234, reason: 'userId is not a positive integer' },
+    { file: 'ratings.csv', line: 235, reason: 'timestamp is before 1995' },
+  ],
+};
+
+/** Ratings of the well-formed part of the fixture (the first 224 data lines), read plainly. */
+export function cleanFixtureRatings(): { userId: number; movieId: number; rating: number }[] {
+  return readFileSync(join(FIXTURE_DIR, 'ratings.csv'), 'latin1')
+    .split('\n')
+    .slice(1, 225)
+    .map((line) => line.split(','))
+    .map(([userId, movieId, rating]) => ({
+      userId: Number(userId),
+      movieId: Number(movieId),
+      rating: Number(rating),
+    }));
+}
