@@ -7,6 +7,7 @@ const esmTypeScript = {
 
 /** Unit tests sit beside the code; e2e tests boot the real app against a real PostgreSQL. */
 export default {
+  testTimeout: 60_000,
   projects: [
     { ...esmTypeScript, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -15,7 +16,6 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 60_000,
     },
   ],
 };

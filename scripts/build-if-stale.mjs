@@ -22,7 +22,8 @@ const sources = Math.max(
   newestMtime('migrations'),
   statSync('package-lock.json').mtimeMs,
 );
-if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+const forced = process.argv.includes('--force');
+if (forced || !existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   process.stderr.write('building (tsc)...\n');
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',

@@ -16,7 +16,8 @@ export function loggerParams(level: LogLevel, destination: 'stdout' | 'stderr' =
         autoLogging: { ignore: (request) => QUIET_ROUTES.has((request.url ?? '').split('?')[0] ?? '') },
         customProps: () => ({ app: 'movie-reco' }),
       },
-      pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: destination === 'stderr' }),
+      // Synchronous writes: an asynchronous buffer loses the last lines when the process exits on a signal.
+      pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true }),
     ],
   };
 }

@@ -1,0 +1,66 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURE_DIR } from './support/fixtures.js';
+import { freePort } from './support/ports.js';
+import { getJson, isAlive, startServer, waitUntil } from './support/processes.js';
+
+/**
+ * The server as a user runs it with no DATABASE_URL: it starts its own PostgreSQL, loads the data
+ * on first start, survives being killed, and shuts down cleanly.
+ */
+describe('the server on its embedded PostgreSQL', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'movie-reco-embedded-'));
+    chmodSync(dir, 0o755);
+    env = {
+      PORT: String(await freePort()),
+      PG_PORT: String(await freePort()),
+      PG_DATA_DIR: join(dir, 'pg'),
+      MOVIELENS_DIR: FIXTURE_DIR,
+    };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const dataVersion = async (baseUrl: string) => (await getJson(`${baseUrl}/status`)).body?.info?.data;
+
+  it('starts, loads the data, restarts after SIGKILL without loading again, and stops on SIGTERM', async () => {
+    const first = startServer(env);
+    await waitUntil(async () => (await dataVersion(first.baseUrl))?.version === 1, 'first load');
+    const postmasterPid = Number(
+      readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(postmasterPid)).toBe(true); // the orphaned server still holds the data folder
+
+    const second = startServer(env);
+    await waitUntil(async () => (await getJson(`${second.baseUrl}/status`)).status === 200, 'restart');
+    expect(second.output()).toContain('left running');
+    expect(isAlive(postmasterPid)).toBe(false);
+    expect(await dataVersion(second.baseUrl)).toMatchObject({ version: 1, loading: false });
+    expect(second.output()).toContain('data already loaded; skipping the first-start load');
+    expect((await getJson(`${second.baseUrl}/movies?search=toy`)).body.items[0].title).toBe(
+      'Toy Story (1995)',
+    );
+
+    const newPostmaster = Number(
+      readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    second.child.kill('SIGTERM');
+    // Nest closes the app, then re-raises the signal so the exit status says what stopped it.
+    expect(await second.exited).toBe('SIGTERM');
+    expect(second.output()).toContain('embedded PostgreSQL stopped');
+    expect(isAlive(newPostmaster)).toBe(false);
+  });
+
+  it('refuses to start with a clear message when a setting is wrong', async () => {
+    const bad = startServer({ ...env, PORT: 'eighty' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('PORT="eighty"');
+  });
+});
