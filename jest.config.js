@@ -1,7 +1,16 @@
 const esmTypeScript = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+    // @fastify/static (CommonJS) require()s the ESM-only content-disposition. Node 20 does that
+    // natively; Jest on Node < 24.9 cannot, so that one package is compiled to CommonJS for tests.
+    '/node_modules/content-disposition/.+\\.js$': [
+      'ts-jest',
+      { useESM: true, tsconfig: { allowJs: true, module: 'nodenext', isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
 };
 

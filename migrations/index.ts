@@ -1,4 +1,5 @@
 import { InitialSchema1764147600000 } from './1764147600000-initial-schema.js';
+import { MoviePopularityIndex1764151200000 } from './1764151200000-movie-popularity-index.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
-export const migrations = [InitialSchema1764147600000];
+export const migrations = [InitialSchema1764147600000, MoviePopularityIndex1764151200000];

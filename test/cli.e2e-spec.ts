@@ -15,13 +15,14 @@ describe('command line', () => {
   it('applies migrations once, reverts the last one and applies it again', () => {
     expect(runCli(['db', 'migrate'], env)).toMatchObject({
       status: 0,
-      stdout: 'Applied 1 migration(s):\n  InitialSchema1764147600000\n',
+      stdout: 'Applied 2 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n',
     });
     expect(runCli(['db', 'migrate'], env).stdout).toBe('Schema is up to date; no migration to apply.\n');
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
-      stdout: 'Reverted InitialSchema1764147600000.\n',
+      stdout: 'Reverted MoviePopularityIndex1764151200000.\n',
     });
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted InitialSchema1764147600000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('No migration has been applied; nothing to revert.\n');
     expect(runCli(['db', 'migrate'], env).status).toBe(0);
   });

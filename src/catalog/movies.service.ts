@@ -1,19 +1,40 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import type { ListMoviesQuery } from './dto/list-movies.query.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ListMoviesQuery, MovieSort } from './dto/list-movies.query.js';
 import type { MovieDto, MoviePageDto } from './dto/movie.dto.js';
 import { datasetGenreName } from './genres.js';
-import { Movie } from './movie.entity.js';
 
-function toDto(movie: Movie): MovieDto {
+interface MovieRow {
+  id: number;
+  title: string;
+  year: number | null;
+  genres: string[];
+  rating_count: number;
+  rating_mean: number | null;
+  total?: string;
+}
+
+const COLUMNS = 'id, title, year, genres, rating_count, rating_mean';
+
+const ORDER_BY: Record<MovieSort, string> = {
+  // $1 is the search text as a LIKE prefix pattern: titles that start with it come first.
+  // Without a search, relevance is popularity.
+  relevance: '(title ILIKE $1) DESC, rating_count DESC, id',
+  id: 'id',
+  title: 'title, id',
+  year: 'year DESC NULLS LAST, id',
+  popularity: 'rating_count DESC, id',
+};
+
+function toDto(row: MovieRow): MovieDto {
   return {
-    id: movie.id,
-    title: movie.title,
-    year: movie.year,
-    genres: movie.genres,
-    ratingCount: movie.ratingCount,
-    ratingMean: movie.ratingMean === null ? null : Math.round(movie.ratingMean * 100) / 100,
+    id: row.id,
+    title: row.title,
+    year: row.year,
+    genres: row.genres,
+    ratingCount: row.rating_count,
+    ratingMean: row.rating_mean === null ? null : Math.round(row.rating_mean * 100) / 100,
   };
 }
 
@@ -24,49 +45,46 @@ function escapeLike(text: string): string {
 
 @Injectable()
 export class MoviesService {
-  constructor(@InjectRepository(Movie) private readonly movies: Repository<Movie>) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(query: ListMoviesQuery): Promise<MoviePageDto> {
-    const builder = this.movies.createQueryBuilder('movie');
-    const search = query.search?.trim();
+    const search = query.search?.trim() || undefined;
+    const requested = query.sort ?? (search ? 'relevance' : 'id');
+    const sort = requested === 'relevance' && !search ? 'popularity' : requested;
+    const params: unknown[] = [];
+    const where: string[] = [];
     if (search) {
-      builder.andWhere(`movie.title ILIKE :pattern`, { pattern: `%${escapeLike(search)}%` });
+      params.push(`${escapeLike(search)}%`);
+      where.push(`title ILIKE '%' || $1`);
     }
     if (query.genre) {
-      builder.andWhere(':genre = ANY(movie.genres)', { genre: datasetGenreName(query.genre) });
+      params.push(datasetGenreName(query.genre));
+      where.push(`genres @> ARRAY[$${params.length}::text]`);
     }
-    const sort = query.sort ?? (search ? 'relevance' : 'id');
-    switch (sort) {
-      case 'relevance':
-        builder
-          .addSelect('(movie.title ILIKE :prefix)', 'starts_with')
-          .setParameter('prefix', `${escapeLike(search ?? '')}%`)
-          .orderBy('starts_with', 'DESC')
-          .addOrderBy('movie.rating_count', 'DESC');
-        break;
-      case 'title':
-        builder.orderBy('movie.title', 'ASC');
-        break;
-      case 'year':
-        builder.orderBy('movie.year', 'DESC', 'NULLS LAST');
-        break;
-      case 'popularity':
-        builder.orderBy('movie.rating_count', 'DESC');
-        break;
-      case 'id':
-        break;
-    }
-    builder
-      .addOrderBy('movie.id', 'ASC')
-      .skip((query.page - 1) * query.limit)
-      .take(query.limit);
-    const [movies, total] = await builder.getManyAndCount();
-    return { items: movies.map(toDto), total, page: query.page, limit: query.limit };
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    params.push(query.limit, (query.page - 1) * query.limit);
+    const rows = await this.db.query<MovieRow[]>(
+      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM movies ${filter}
+       ORDER BY ${ORDER_BY[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    // Past the last page no row carries the total, so it is counted on its own.
+    const total = rows[0]
+      ? Number(rows[0].total)
+      : Number(
+          (
+            await this.db.query<{ count: string }[]>(
+              `SELECT count(*) FROM movies ${filter}`,
+              params.slice(0, -2),
+            )
+          )[0]?.count ?? 0,
+        );
+    return { items: rows.map(toDto), total, page: query.page, limit: query.limit };
   }
 
   async get(id: number): Promise<MovieDto> {
-    const movie = await this.movies.findOneBy({ id });
-    if (!movie) throw new NotFoundException(`movie ${id} not found`);
-    return toDto(movie);
+    const [row] = await this.db.query<MovieRow[]>(`SELECT ${COLUMNS} FROM movies WHERE id = $1`, [id]);
+    if (!row) throw new NotFoundException(`movie ${id} not found`);
+    return toDto(row);
   }
 }
