@@ -1,5 +1,10 @@
 import { InitialSchema1764147600000 } from './1764147600000-initial-schema.js';
 import { MoviePopularityIndex1764151200000 } from './1764151200000-movie-popularity-index.js';
+import { PipelineAndValidation1764154800000 } from './1764154800000-pipeline-and-validation.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
-export const migrations = [InitialSchema1764147600000, MoviePopularityIndex1764151200000];
+export const migrations = [
+  InitialSchema1764147600000,
+  MoviePopularityIndex1764151200000,
+  PipelineAndValidation1764154800000,
+];

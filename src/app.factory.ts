@@ -21,6 +21,8 @@ function setupSwagger(app: NestFastifyApplication): void {
         'Movie recommendations with their own daily MLOps loop: catalog, data, health and metrics.',
       )
       .setVersion('0.1.0')
+      // Admin routes (@RequireScopes) take a token from POST /oauth/token as Authorization: Bearer.
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { loggerParams } from './common/logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -22,6 +23,7 @@ export class AppModule {
         CatalogModule,
         IngestionModule,
         HealthModule,
+        AuthModule,
       ],
     };
   }

@@ -8,10 +8,11 @@ import { AppConfig } from './config/app-config.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function main(argv: string[]): Promise<number> {
-  // The CLI never starts the first-start background load: it does what it is told. On a terminal
+  // The CLI never starts the first-start load or the schedule: it does what it is told. On a terminal
   // the progress bar replaces the info lines, so logging defaults to warnings there.
   const config = AppConfig.fromEnvironment(process.env, {
     AUTO_INGEST: 'false',
+    PIPELINE_CRON: 'off',
     LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
   });
   const program = buildProgram({

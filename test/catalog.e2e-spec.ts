@@ -1,12 +1,11 @@
-import { IngestionService } from '../src/ingestion/ingestion.service.js';
-import { bootApp, type TestApp } from './support/app.js';
+import { bootApp, loadAll, type TestApp } from './support/app.js';
 import { cleanFixtureRatings } from './support/fixtures.js';
 
 describe('catalog API', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await bootApp();
-    await t.app.get(IngestionService).ingestAll();
+    await loadAll(t);
   });
   afterAll(() => t.close());
 

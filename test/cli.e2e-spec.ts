@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { FIXTURE_DIR } from './support/fixtures.js';
+import { FIXTURE_ENV } from './support/fixtures.js';
 import { runCli } from './support/processes.js';
 
 describe('command line', () => {
@@ -8,20 +8,23 @@ describe('command line', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = { DATABASE_URL: db.url, MOVIELENS_DIR: FIXTURE_DIR };
+    env = { ...FIXTURE_ENV, DATABASE_URL: db.url };
   });
   afterAll(() => db.drop());
 
   it('applies migrations once, reverts the last one and applies it again', () => {
     expect(runCli(['db', 'migrate'], env)).toMatchObject({
       status: 0,
-      stdout: 'Applied 2 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n',
+      stdout:
+        'Applied 3 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
+        '  PipelineAndValidation1764154800000\n',
     });
     expect(runCli(['db', 'migrate'], env).stdout).toBe('Schema is up to date; no migration to apply.\n');
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
-      stdout: 'Reverted MoviePopularityIndex1764151200000.\n',
+      stdout: 'Reverted PipelineAndValidation1764154800000.\n',
     });
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted MoviePopularityIndex1764151200000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted InitialSchema1764147600000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('No migration has been applied; nothing to revert.\n');
     expect(runCli(['db', 'migrate'], env).status).toBe(0);
@@ -31,18 +34,40 @@ describe('command line', () => {
     const first = runCli(['ingest', '--all'], env);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(
-      /^Loaded batch 1 from movielens:small in [\d.]+ s: 30 movies, 225 ratings \(\d+ ratings\/s\), 10 rows quarantined\.\n$/,
+      /^#1 .* cli +succeeded data v1 {2}completed\n {2}ingest +succeeded +[\d.]+ s 235 rows\n/,
     );
+    expect(first.stdout).toMatch(/\n {2}transform +succeeded +[\d.]+ s 225 rows\n/);
     const logLines = first.stderr
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(logLines).toContainEqual(
-      expect.objectContaining({ msg: 'batch loaded', batchId: 1, ratingsRows: 225 }),
+      expect.objectContaining({ msg: 'batch applied', batchId: 1, version: 1 }),
     );
 
     const again = runCli(['ingest', '--all', '--json'], env);
-    expect(JSON.parse(again.stdout)).toEqual({ status: 'unchanged', batchId: 1, source: 'movielens:small' });
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      id: 2,
+      status: 'succeeded',
+      summary: 'no new data: already applied as batch 1',
+    });
+  });
+
+  it('lists and shows pipeline runs', () => {
+    const list = runCli(['pipeline', 'list'], env);
+    expect(list.status).toBe(0);
+    expect(list.stdout.trim().split('\n')).toHaveLength(2);
+    const shown = JSON.parse(runCli(['pipeline', 'show', '1', '--json'], env).stdout);
+    expect(shown.stages.map((stage: { name: string }) => stage.name)).toEqual([
+      'ingest',
+      'validate',
+      'drift',
+      'transform',
+    ]);
+    const missing = runCli(['pipeline', 'show', '99'], env);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.endsWith('error: pipeline run 99 not found\n')).toBe(true);
   });
 
   it('reports the data status', () => {
@@ -60,7 +85,7 @@ describe('command line', () => {
   it('exits non-zero with a clear message on bad usage, bad data folders and bad settings', () => {
     expect(runCli(['ingest'], env)).toMatchObject({
       status: 2,
-      stderr: 'error: say what to ingest: --all\n',
+      stderr: 'error: say what to ingest: --next or --all\n',
     });
     expect(runCli(['frobnicate'], env)).toMatchObject({
       status: 1,
@@ -68,7 +93,9 @@ describe('command line', () => {
     });
     const missing = runCli(['ingest', '--all'], { ...env, MOVIELENS_DIR: tmpdir() });
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain(`error: MovieLens folder ${tmpdir()} has no movies.csv or ratings.csv`);
+    expect(missing.stderr).toContain(
+      `error: stage ingest failed: MovieLens folder ${tmpdir()} has no movies.csv or ratings.csv`,
+    );
     const badUrl = runCli(['data', 'status'], { ...env, DATABASE_URL: 'mysql://nope' });
     expect(badUrl.status).toBe(1);
     expect(badUrl.stderr).toContain('DATABASE_URL must be a postgres:// or postgresql:// connection URL');

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURE_DIR } from './support/fixtures.js';
+import { FIXTURE_ENV } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
 import { getJson, isAlive, startServer, waitUntil } from './support/processes.js';
 
@@ -20,7 +20,7 @@ describe('the server on its embedded PostgreSQL', () => {
       PORT: String(await freePort()),
       PG_PORT: String(await freePort()),
       PG_DATA_DIR: join(dir, 'pg'),
-      MOVIELENS_DIR: FIXTURE_DIR,
+      ...FIXTURE_ENV,
     };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,8 @@ async function waitForDataVersion(t: TestApp, version: number): Promise<void> {
     if (body.info?.data?.version === version && !body.info.data.loading) return;
     await sleep(100);
   }
-  throw new Error(`data version ${version} not reached`);
+  const { body } = await t.http.get('/status');
+  throw new Error(`data version ${version} not reached: ${JSON.stringify(body)}`);
 }
 
 describe('first start on an empty database', () => {

@@ -3,30 +3,47 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { DataStatusService } from '../src/ingestion/data-status.service.js';
-import { IngestionService } from '../src/ingestion/ingestion.service.js';
-import { bootApp, type TestApp } from './support/app.js';
+import { bootApp, loadAll, type TestApp } from './support/app.js';
 import { FIXTURE, FIXTURE_DIR } from './support/fixtures.js';
 
-describe('loading a MovieLens folder', () => {
+describe('loading a MovieLens folder as one batch', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await bootApp();
   });
   afterAll(() => t.close());
 
-  it('loads the well-formed rows and quarantines each malformed one with its reason', async () => {
-    const result = await t.app.get(IngestionService).ingestAll();
-    expect(result).toMatchObject({
-      status: 'loaded',
-      batchId: 1,
-      moviesRows: FIXTURE.movies,
-      ratingsRows: FIXTURE.ratings,
-      quarantinedRows: FIXTURE.quarantined.length,
+  it('loads the well-formed rows and quarantines each malformed one with its check and reason', async () => {
+    expect(await loadAll(t)).toMatchObject({ status: 'succeeded', summary: 'completed' });
+    const [batch] = await t.app.get(DataSource).query('SELECT * FROM data_batches');
+    expect(batch).toMatchObject({
+      id: 1,
+      version: 1,
+      kind: 'full',
+      status: 'applied',
+      movies_rows: FIXTURE.movies,
+      ratings_rows: FIXTURE.ratings,
+      quarantined_rows: FIXTURE.quarantined.length,
     });
     const rows = await t.app
       .get(DataSource)
-      .query('SELECT file, line, reason FROM quarantined_rows WHERE batch_id = 1 ORDER BY file, line');
+      .query(
+        'SELECT file, line, "check", reason FROM quarantined_rows WHERE batch_id = 1 ORDER BY file, line',
+      );
     expect(rows).toEqual(FIXTURE.quarantined);
+  });
+
+  // Rows read: the 234 rating rows and the one movie row that failed (good movie rows are the catalog).
+  it('stores a validation report with the count of each check', async () => {
+    const [report] = await t.app.get(DataSource).query('SELECT * FROM validation_reports WHERE batch_id = 1');
+    expect(report).toMatchObject({ passed: true, rows_read: 235, rows_quarantined: 10 });
+    expect(report.checks).toMatchObject({
+      rating: 1,
+      unknown_movie: 1,
+      duplicate: 1,
+      field_count: 1,
+      movie_id: 1,
+    });
   });
 
   it('keeps the later of two ratings of one movie by one user', async () => {
@@ -42,8 +59,10 @@ describe('loading a MovieLens folder', () => {
   });
 
   it('does not load the same files twice', async () => {
-    const again = await t.app.get(IngestionService).ingestAll();
-    expect(again).toEqual({ status: 'unchanged', batchId: 1, source: 'movielens:small' });
+    expect(await loadAll(t)).toMatchObject({
+      status: 'succeeded',
+      summary: 'no new data: already applied as batch 1',
+    });
     const status = await t.app.get(DataStatusService).status();
     expect(status).toMatchObject({
       dataVersion: 1,
@@ -73,8 +92,10 @@ describe('a load that fails part-way', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('leaves the database as it was: no batch, no movie, no rating', async () => {
-    await expect(t.app.get(IngestionService).ingestAll()).rejects.toThrow(/quote/i);
+  it('fails the run and leaves the database as it was: no batch, no movie, no rating', async () => {
+    const result = await loadAll(t);
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/stage ingest failed: .*quote/i);
     const status = await t.app.get(DataStatusService).status();
     expect(status).toMatchObject({ dataVersion: 0, batches: 0, movies: 0, ratings: 0, quarantinedRows: 0 });
   });
@@ -87,9 +108,10 @@ describe('a folder that is not a MovieLens dataset', () => {
   });
   afterAll(() => t.close());
 
-  it('fails with a message naming the missing files', async () => {
-    await expect(t.app.get(IngestionService).ingestAll()).rejects.toThrow(
-      `MovieLens folder ${tmpdir()} has no movies.csv or ratings.csv`,
+  it('fails the run with a message naming the missing files', async () => {
+    const result = await loadAll(t);
+    expect(result.error).toBe(
+      `stage ingest failed: MovieLens folder ${tmpdir()} has no movies.csv or ratings.csv`,
     );
   });
 });

@@ -1,6 +1,5 @@
 import { DataStatusService } from '../src/ingestion/data-status.service.js';
-import { IngestionService } from '../src/ingestion/ingestion.service.js';
-import { bootApp, type TestApp } from './support/app.js';
+import { bootApp, loadAll, type TestApp } from './support/app.js';
 
 /**
  * The real MovieLens ml-latest-small, when MOVIELENS_DIR points at it (CI sets it; the dataset's
@@ -17,14 +16,12 @@ describeWithDataset(`MovieLens ml-latest-small from ${dir}`, () => {
   afterAll(() => t.close());
 
   it('loads every movie and rating, with nothing quarantined', async () => {
-    const result = await t.app.get(IngestionService).ingestAll();
-    expect(result).toMatchObject({
-      status: 'loaded',
-      moviesRows: 9742,
-      ratingsRows: 100836,
+    expect(await loadAll(t)).toMatchObject({ status: 'succeeded', summary: 'completed' });
+    expect(await t.app.get(DataStatusService).status()).toMatchObject({
+      movies: 9742,
+      ratings: 100836,
       quarantinedRows: 0,
     });
-    expect(await t.app.get(DataStatusService).status()).toMatchObject({ movies: 9742, ratings: 100836 });
   });
 
   it('finds Toy Story first when searching "toy"', async () => {

@@ -66,7 +66,16 @@ describe('operations endpoints', () => {
 
     it('describes every route and DTO in the OpenAPI document at /docs-json', async () => {
       const { body } = await t.http.get('/docs-json').expect(200);
-      expect(Object.keys(body.paths).sort()).toEqual(['/metrics', '/movies', '/movies/{id}', '/status']);
+      expect(Object.keys(body.paths).sort()).toEqual([
+        '/admin/pipeline/runs',
+        '/admin/pipeline/runs/{id}',
+        '/admin/whoami',
+        '/metrics',
+        '/movies',
+        '/movies/{id}',
+        '/oauth/token',
+        '/status',
+      ]);
       const schemas = body.components.schemas;
       expect(Object.keys(schemas)).toEqual(
         expect.arrayContaining(['MovieDto', 'MoviePageDto', 'ErrorResponseDto']),

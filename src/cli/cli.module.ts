@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { MonitoringModule } from '../monitoring/monitoring.module.js';
 
 /** The app's modules without the HTTP server; logs go to stderr, results to stdout. */
 @Module({})
@@ -16,6 +17,7 @@ export class CliModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.logLevel, 'stderr')),
         DatabaseModule.forRoot(options),
+        MonitoringModule,
         IngestionModule,
       ],
     };

@@ -3,8 +3,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { DataStatusService } from '../ingestion/data-status.service.js';
-import { IngestionService } from '../ingestion/ingestion.service.js';
 import type { ProgressReporter } from '../ingestion/progress.js';
+import { PipelineRunner } from '../pipeline/pipeline-runner.js';
+import { type PipelineRunView, PipelineRunsService } from '../pipeline/pipeline-runs.service.js';
+import type { RunOptions } from '../pipeline/pipeline.types.js';
 
 export interface CliContext {
   /** Boots the app's modules; `runMigrations: false` for the commands that manage migrations. */
@@ -33,6 +35,39 @@ function dataSourceOf(app: INestApplicationContext): DataSource {
 }
 
 export class CliUsageError extends Error {}
+
+/** A run that did not succeed makes the command fail, with the run's error as the message. */
+export class RunFailedError extends Error {}
+
+function formatRunLine(run: PipelineRunView): string {
+  const version = run.dataVersion === null ? '' : ` data v${run.dataVersion}`;
+  const outcome = run.status === 'failed' ? run.error : run.summary;
+  return `#${run.id}  ${run.startedAt}  ${run.trigger.padEnd(8)} ${run.status.padEnd(9)}${version}  ${outcome ?? ''}`;
+}
+
+function formatRun(run: PipelineRunView): string {
+  const lines = [formatRunLine(run)];
+  for (const stage of run.stages) {
+    const rows = stage.rows === undefined ? '' : ` ${stage.rows} rows`;
+    const seconds = stage.seconds === undefined ? '' : ` ${stage.seconds.toFixed(2)} s`;
+    lines.push(
+      `  ${stage.name.padEnd(10)} ${stage.status.padEnd(9)}${seconds}${rows}${stage.error ? `  ${stage.error}` : ''}`,
+    );
+  }
+  if (run.drift)
+    lines.push(`  drift: ${JSON.stringify((run.drift as { measures?: unknown }).measures ?? run.drift)}`);
+  return lines.join('\n');
+}
+
+async function runPipeline(context: CliContext, options: RunOptions, json?: boolean): Promise<void> {
+  await withApp(context, true, async (app) => {
+    const result = await app.get(PipelineRunner).run({ ...options, progress: context.progress() });
+    if (!result) throw new RunFailedError('the run did not start');
+    const run = await app.get(PipelineRunsService).get(result.runId);
+    context.out(json ? JSON.stringify(run) : formatRun(run));
+    if (result.status === 'failed') throw new RunFailedError(result.error ?? `run ${result.runId} failed`);
+  });
+}
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('movie-reco')
@@ -72,26 +107,55 @@ export function buildProgram(context: CliContext): Command {
 
   program
     .command('ingest')
-    .description('Load MovieLens data (MOVIELENS_DIR, or the official download)')
+    .description('Load data: the next replay period, or the whole dataset')
+    .option('--next', 'apply the next replay period (the first time: every period up to REPLAY_START_YEAR)')
     .option('--all', 'load the whole dataset as one batch')
-    .option('--json', 'print the result as JSON')
-    .action((options: { all?: boolean; json?: boolean }) => {
-      if (!options.all) throw new CliUsageError('say what to ingest: --all');
-      return withApp(context, true, async (app) => {
-        const result = await app.get(IngestionService).ingestAll(context.progress());
-        if (options.json) context.out(JSON.stringify(result));
-        else if (result.status === 'unchanged') {
-          context.out(`${result.source} is already loaded (batch ${result.batchId}); nothing to do.`);
-        } else {
-          const rate = Math.round(result.ratingsRows / result.seconds);
-          context.out(
-            `Loaded batch ${result.batchId} from ${result.source} in ${result.seconds.toFixed(2)} s: ` +
-              `${result.moviesRows} movies, ${result.ratingsRows} ratings (${rate} ratings/s), ` +
-              `${result.quarantinedRows} rows quarantined.`,
-          );
-        }
-      });
+    .option('--json', 'print the run as JSON')
+    .action((options: { next?: boolean; all?: boolean; json?: boolean }) => {
+      if (Boolean(options.next) === Boolean(options.all)) {
+        throw new CliUsageError('say what to ingest: --next or --all');
+      }
+      const source = options.all ? ({ kind: 'full' } as const) : ({ kind: 'replay' } as const);
+      return runPipeline(context, { trigger: 'cli', source, until: 'transform' }, options.json);
     });
+
+  const pipeline = program.command('pipeline').description('Pipeline runs');
+  pipeline
+    .command('run')
+    .description('Run every stage now: the next replay period through to the last stage')
+    .option('--json', 'print the run as JSON')
+    .action((options: { json?: boolean }) => runPipeline(context, { trigger: 'cli' }, options.json));
+  pipeline
+    .command('list')
+    .description('The most recent runs')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print as JSON')
+    .action((options: { limit: string; json?: boolean }) =>
+      withApp(context, true, async (app) => {
+        const limit = Number(options.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+          throw new CliUsageError('--limit must be an integer from 1 to 100');
+        }
+        const page = await app.get(PipelineRunsService).list(1, limit);
+        if (options.json) context.out(JSON.stringify(page));
+        else
+          context.out(
+            page.items.length === 0 ? 'No pipeline run yet.' : page.items.map(formatRunLine).join('\n'),
+          );
+      }),
+    );
+  pipeline
+    .command('show')
+    .description('One run with its stages')
+    .argument('<id>', 'run id')
+    .option('--json', 'print as JSON')
+    .action((id: string, options: { json?: boolean }) =>
+      withApp(context, true, async (app) => {
+        if (!/^\d+$/.test(id)) throw new CliUsageError('the run id must be a positive integer');
+        const run = await app.get(PipelineRunsService).get(Number(id));
+        context.out(options.json ? JSON.stringify(run) : formatRun(run));
+      }),
+    );
 
   const data = program.command('data').description('Loaded data');
   data

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { type AuthClient, parseAuthClients } from '../auth/auth-clients.js';
+import type { PeriodKind } from '../ingestion/periods.js';
 import { type Environment, type LogLevel, parseEnvironment } from './environment.js';
 
 /** Typed configuration used everywhere in the app; built once from the environment. */
@@ -8,6 +10,13 @@ export class AppConfig {
   readonly movielens: { dir?: string; url: string; sha256?: string; cacheDir: string };
   readonly logLevel: LogLevel;
   readonly autoIngest: boolean;
+  readonly replay: { period: PeriodKind; startYear: number };
+  /** A cron expression, or undefined when the schedule is off. */
+  readonly pipeline: { cron?: string; uploadMaxBytes: number };
+  readonly validation: { maxBadRowShare: number };
+  readonly drift: { psi: number; ks: number };
+  /** No clients = no token is ever issued or accepted: admin routes answer 401. */
+  readonly auth: { clients: AuthClient[]; jwtSecret?: string; tokenTtlSeconds: number };
 
   constructor(env: Environment) {
     this.http = { port: env.PORT, host: env.HOST };
@@ -24,6 +33,18 @@ export class AppConfig {
     };
     this.logLevel = env.LOG_LEVEL;
     this.autoIngest = env.AUTO_INGEST;
+    this.replay = { period: env.REPLAY_PERIOD, startYear: env.REPLAY_START_YEAR };
+    this.pipeline = {
+      cron: env.PIPELINE_CRON === 'off' ? undefined : env.PIPELINE_CRON,
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    };
+    this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
+    this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
+    this.auth = {
+      clients: parseAuthClients(env.AUTH_CLIENTS),
+      jwtSecret: env.JWT_SECRET,
+      tokenTtlSeconds: env.JWT_TTL_SECONDS,
+    };
   }
 
   static fromEnvironment(

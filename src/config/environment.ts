@@ -9,8 +9,27 @@ import {
   Matches,
   Max,
   Min,
+  IsNumber,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { validateCronExpression } from 'cron';
+import { PERIOD_KINDS, type PeriodKind } from '../ingestion/periods.js';
+import { IsAuthClients } from '../auth/auth-clients.js';
+
+@ValidatorConstraint({ name: 'isCronOrOff' })
+class IsCronOrOff implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && (value === 'off' || validateCronExpression(value).valid);
+  }
+
+  defaultMessage(): string {
+    return 'PIPELINE_CRON must be a cron expression (5 fields, or 6 with seconds) or "off"';
+  }
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,6 +43,8 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value;
 };
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -76,7 +97,64 @@ export class Environment {
   @Transform(toBool)
   @IsBoolean({ message: 'AUTO_INGEST must be true or false' })
   AUTO_INGEST: boolean = true;
+
+  @IsIn(PERIOD_KINDS)
+  REPLAY_PERIOD: PeriodKind = 'year';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1995)
+  @Max(2100)
+  REPLAY_START_YEAR: number = 1998;
+
+  @Validate(IsCronOrOff)
+  PIPELINE_CRON: string = '0 0 * * *';
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'MAX_BAD_ROW_SHARE must be a number' })
+  @Min(0)
+  @Max(1)
+  MAX_BAD_ROW_SHARE: number = 0.05;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'DRIFT_PSI_THRESHOLD must be a number' })
+  @Min(0)
+  DRIFT_PSI_THRESHOLD: number = 0.2;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'DRIFT_KS_THRESHOLD must be a number' })
+  @Min(0)
+  @Max(1)
+  DRIFT_KS_THRESHOLD: number = 0.3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  UPLOAD_MAX_BYTES: number = 50 * 1024 * 1024;
+
+  /** OAuth2 clients of the admin API, a JSON array (format in src/auth/auth-clients.ts); unset = none. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsAuthClients()
+  AUTH_CLIENTS?: string;
+
+  // Needed only to sign and check tokens, i.e. when there are clients to issue them to.
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.AUTH_CLIENTS !== undefined)
+  @Matches(/^.{32,}$/s, {
+    message: 'JWT_SECRET of at least 32 characters is required when AUTH_CLIENTS is set',
+  })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  JWT_TTL_SECONDS: number = 3600;
 }
+
+/** Never echoed in an error message: they hold secrets. */
+const SECRET_VARIABLES = new Set(['AUTH_CLIENTS', 'JWT_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,7 +175,10 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     throw new ConfigError(
       errors.map((error) => {
         const rules = Object.values(error.constraints ?? {}).join('; ');
-        return `${error.property}=${JSON.stringify(relevant[error.property])}: ${rules}`;
+        const value = SECRET_VARIABLES.has(error.property)
+          ? '(hidden)'
+          : JSON.stringify(relevant[error.property]);
+        return `${error.property}=${value}: ${rules}`;
       }),
     );
   }

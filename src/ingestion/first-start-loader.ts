@@ -1,24 +1,25 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { PipelineRunner } from '../pipeline/pipeline-runner.js';
+import { PipelineBusyError } from '../pipeline/pipeline.types.js';
 import { DataStatusService } from './data-status.service.js';
-import { IngestionService } from './ingestion.service.js';
 
 export type LoadState = 'idle' | 'loading' | 'failed';
 
 /**
- * On a database with no data, loads the configured dataset in the background so the service
- * answers (/status included) while it loads.
+ * On a database with no data, runs the pipeline once in the background (the first replay batch:
+ * every period up to REPLAY_START_YEAR), so the service answers, /status included, while it loads.
  */
 @Injectable()
 export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FirstStartLoader.name);
-  private running?: Promise<void>;
+  private running?: Promise<unknown>;
   state: LoadState = 'idle';
   lastError?: string;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly ingestion: IngestionService,
+    private readonly runner: PipelineRunner,
     private readonly dataStatus: DataStatusService,
   ) {}
 
@@ -28,18 +29,21 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
       this.logger.log('data already loaded; skipping the first-start load');
       return;
     }
+    let started;
+    try {
+      started = await this.runner.start({ trigger: 'startup' });
+    } catch (error) {
+      if (!(error instanceof PipelineBusyError)) throw error;
+      this.logger.log(`another process is loading the data (${error.message})`);
+      return;
+    }
+    if (!started) return;
     this.state = 'loading';
-    this.logger.log('empty database: loading the dataset in the background');
-    this.running = this.ingestion.ingestAll().then(
-      () => {
-        this.state = 'idle';
-      },
-      (error: Error) => {
-        this.state = 'failed';
-        this.lastError = error.message;
-        this.logger.error({ err: error }, `first-start load failed: ${error.message}`);
-      },
-    );
+    this.logger.log({ runId: started.runId }, 'empty database: loading the first batch in the background');
+    this.running = started.done.then(({ status, error }) => {
+      this.state = status === 'succeeded' ? 'idle' : 'failed';
+      if (error) this.lastError = error;
+    });
   }
 
   /** Lets a running load finish or fail before the pool closes, so shutdown never half-writes. */

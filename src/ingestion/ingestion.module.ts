@@ -1,15 +1,28 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataBatch } from './data-batch.entity.js';
+import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { DataStatusService } from './data-status.service.js';
+import {
+  DataStagesRegistrar,
+  DriftStage,
+  IngestStage,
+  TransformStage,
+  ValidateStage,
+} from './data-stages.js';
 import { FirstStartLoader } from './first-start-loader.js';
 import { IngestionService } from './ingestion.service.js';
-import { QuarantinedRow } from './quarantined-row.entity.js';
-import { Rating } from './rating.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DataBatch, Rating, QuarantinedRow])],
-  providers: [IngestionService, DataStatusService, FirstStartLoader],
+  imports: [PipelineModule],
+  providers: [
+    IngestionService,
+    DataStatusService,
+    FirstStartLoader,
+    IngestStage,
+    ValidateStage,
+    DriftStage,
+    TransformStage,
+    DataStagesRegistrar,
+  ],
   exports: [IngestionService, DataStatusService, FirstStartLoader],
 })
 export class IngestionModule {}

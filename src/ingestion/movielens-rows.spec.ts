@@ -1,4 +1,4 @@
-import { parseMovieRow, parseRatingRow } from './movielens-rows.js';
+import { parseMovieRow, parseRatingRow, ratingMoment } from './movielens-rows.js';
 
 const NOW = Date.UTC(2026, 0, 1) / 1000;
 
@@ -25,7 +25,7 @@ describe('parseMovieRow', () => {
     [['3', '   ', 'Drama'], 'title is empty'],
     [['3', 'Caf\uFFFD (2001)', 'Drama'], 'text is not valid UTF-8'],
   ])('rejects %j: %s', (fields, reason) => {
-    expect(parseMovieRow(fields)).toEqual({ ok: false, reason });
+    expect(parseMovieRow(fields)).toMatchObject({ ok: false, reason });
   });
 });
 
@@ -51,6 +51,27 @@ describe('parseRatingRow', () => {
     [['1', '31', '4.0', String(NOW + 86400)], 'timestamp is in the future'],
     [['1\uFFFD', '31', '4.0', '1260759144'], 'text is not valid UTF-8'],
   ])('rejects %j: %s', (fields, reason) => {
-    expect(parseRatingRow(fields, NOW)).toEqual({ ok: false, reason });
+    expect(parseRatingRow(fields, NOW)).toMatchObject({ ok: false, reason });
+  });
+
+  it('names the check a row failed', () => {
+    expect(parseRatingRow(['1', '31', '9', '1260759144'], NOW)).toEqual({
+      ok: false,
+      check: 'rating',
+      reason: 'rating is not between 0.5 and 5.0 in steps of 0.5',
+    });
+  });
+});
+
+describe('ratingMoment', () => {
+  it('is the timestamp of a row with a plausible one, whatever else is wrong with it', () => {
+    expect(ratingMoment(['1', 'x', '9', '1260759144'], NOW)).toBe(1260759144);
+  });
+
+  it('is undefined for a missing, malformed, too early or future timestamp', () => {
+    expect(ratingMoment(['1', '2', '3'], NOW)).toBeUndefined();
+    expect(ratingMoment(['1', '2', '3', '12.5'], NOW)).toBeUndefined();
+    expect(ratingMoment(['1', '2', '3', '700000000'], NOW)).toBeUndefined();
+    expect(ratingMoment(['1', '2', '3', String(NOW + 1)], NOW)).toBeUndefined();
   });
 });

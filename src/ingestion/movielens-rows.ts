@@ -18,7 +18,24 @@ export interface RatingRow {
   timestamp: number;
 }
 
-export type RowResult<T> = { ok: true; row: T } | { ok: false; reason: string };
+/** The row-level checks; each quarantined row names the one it failed. */
+export const ROW_CHECKS = [
+  'field_count',
+  'empty_field',
+  'invalid_utf8',
+  'user_id',
+  'movie_id',
+  'title',
+  'rating',
+  'timestamp',
+  'timestamp_before_1995',
+  'timestamp_future',
+] as const;
+export type RowCheck = (typeof ROW_CHECKS)[number];
+
+export type RowResult<T> = { ok: true; row: T } | { ok: false; check: RowCheck; reason: string };
+
+const fail = (check: RowCheck, reason: string) => ({ ok: false, check, reason }) as const;
 
 /** MovieLens ratings start in 1995; anything earlier is a corrupt timestamp. */
 export const EARLIEST_TIMESTAMP = Date.UTC(1995, 0, 1) / 1000;
@@ -32,15 +49,14 @@ function positiveInteger(text: string | undefined): number | undefined {
 }
 
 export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
-  if (fields.length !== 3) return { ok: false, reason: `expected 3 fields, got ${fields.length}` };
+  if (fields.length !== 3) return fail('field_count', `expected 3 fields, got ${fields.length}`);
   const [idText, rawTitle, genreText] = fields as [string, string, string];
   const id = positiveInteger(idText);
-  if (id === undefined) return { ok: false, reason: 'movieId is not a positive integer' };
-  if (fields.some((field) => field.includes(INVALID_UTF8))) {
-    return { ok: false, reason: 'text is not valid UTF-8' };
-  }
+  if (id === undefined) return fail('movie_id', 'movieId is not a positive integer');
+  if (fields.some((field) => field.includes(INVALID_UTF8)))
+    return fail('invalid_utf8', 'text is not valid UTF-8');
   const title = rawTitle.trim();
-  if (title === '') return { ok: false, reason: 'title is empty' };
+  if (title === '') return fail('title', 'title is empty');
   const yearMatch = /\((\d{4})\)\s*$/.exec(title);
   const genres = genreText
     .split('|')
@@ -50,25 +66,36 @@ export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
 }
 
 export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<RatingRow> {
-  if (fields.length !== 4) return { ok: false, reason: `expected 4 fields, got ${fields.length}` };
-  if (fields.some((field) => field.trim() === '')) return { ok: false, reason: 'a field is empty' };
-  if (fields.some((field) => field.includes(INVALID_UTF8))) {
-    return { ok: false, reason: 'text is not valid UTF-8' };
-  }
+  if (fields.length !== 4) return fail('field_count', `expected 4 fields, got ${fields.length}`);
+  if (fields.some((field) => field.trim() === '')) return fail('empty_field', 'a field is empty');
+  if (fields.some((field) => field.includes(INVALID_UTF8)))
+    return fail('invalid_utf8', 'text is not valid UTF-8');
   const [userText, movieText, ratingText, timestampText] = fields as [string, string, string, string];
   const userId = positiveInteger(userText);
-  if (userId === undefined) return { ok: false, reason: 'userId is not a positive integer' };
+  if (userId === undefined) return fail('user_id', 'userId is not a positive integer');
   const movieId = positiveInteger(movieText);
-  if (movieId === undefined) return { ok: false, reason: 'movieId is not a positive integer' };
+  if (movieId === undefined) return fail('movie_id', 'movieId is not a positive integer');
   const rating = Number(ratingText);
   if (!Number.isFinite(rating) || rating < 0.5 || rating > 5 || !Number.isInteger(rating * 2)) {
-    return { ok: false, reason: 'rating is not between 0.5 and 5.0 in steps of 0.5' };
+    return fail('rating', 'rating is not between 0.5 and 5.0 in steps of 0.5');
   }
   const timestamp = Number(timestampText);
-  if (!Number.isInteger(timestamp)) return { ok: false, reason: 'timestamp is not an integer' };
-  if (timestamp < EARLIEST_TIMESTAMP) return { ok: false, reason: 'timestamp is before 1995' };
-  if (timestamp > nowSeconds) return { ok: false, reason: 'timestamp is in the future' };
+  if (!Number.isInteger(timestamp)) return fail('timestamp', 'timestamp is not an integer');
+  if (timestamp < EARLIEST_TIMESTAMP) return fail('timestamp_before_1995', 'timestamp is before 1995');
+  if (timestamp > nowSeconds) return fail('timestamp_future', 'timestamp is in the future');
   return { ok: true, row: { userId, movieId, rating, timestamp } };
+}
+
+/**
+ * The moment a ratings row belongs to, for cutting the history into periods: its timestamp when
+ * that is a plausible one, else undefined (such a row belongs to no period; the first batch
+ * quarantines it).
+ */
+export function ratingMoment(fields: string[], nowSeconds: number): number | undefined {
+  const text = fields[3];
+  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
+  const timestamp = Number(text);
+  return timestamp >= EARLIEST_TIMESTAMP && timestamp <= nowSeconds ? timestamp : undefined;
 }
 
 /** Whether a parsed first record is the MovieLens header rather than data. */

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DriftService } from './drift.service.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
@@ -11,7 +12,7 @@ import { MetricsService } from './metrics.service.js';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, HttpMetricsHook],
-  exports: [MetricsService],
+  providers: [MetricsService, HttpMetricsHook, DriftService],
+  exports: [MetricsService, DriftService],
 })
 export class MonitoringModule {}

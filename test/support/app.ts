@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
-import { FIXTURE_DIR } from './fixtures.js';
+import { FIXTURE_ENV } from './fixtures.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -20,10 +20,10 @@ export async function bootApp(env: Record<string, string> = {}, existing?: TestD
   const config = AppConfig.fromEnvironment(
     {},
     {
+      ...FIXTURE_ENV,
       DATABASE_URL: db.url,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       AUTO_INGEST: 'false',
-      MOVIELENS_DIR: FIXTURE_DIR,
       ...env,
     },
   );
@@ -38,4 +38,14 @@ export async function bootApp(env: Record<string, string> = {}, existing?: TestD
       if (!keepDatabase) await db.drop();
     },
   };
+}
+
+/** Loads the whole configured dataset as one batch, as `cli ingest --all` does. */
+export async function loadAll(t: TestApp) {
+  const { PipelineRunner } = await import('../../src/pipeline/pipeline-runner.js');
+  const result = await t.app
+    .get(PipelineRunner)
+    .run({ trigger: 'cli', source: { kind: 'full' }, until: 'transform' });
+  if (!result) throw new Error('the run did not start');
+  return result;
 }

@@ -7,24 +7,36 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** A hand-made MovieLens-format folder: 31 movie rows (1 malformed), 234 rating rows (10 malformed). */
 export const FIXTURE_DIR = resolve(here, '../fixtures/small');
 
+/**
+ * Settings that fit the fixture: its ratings span 2000–2002 (76, 99 and 49 good rows), plus
+ * malformed rows dated 2004 or undated; no scheduled runs in tests.
+ */
+export const FIXTURE_ENV = { MOVIELENS_DIR: FIXTURE_DIR, REPLAY_START_YEAR: '2000', PIPELINE_CRON: 'off' };
+
 export const FIXTURE = {
   movies: 30,
   ratings: 225,
   quarantined: [
-    { file: 'movies.csv', line: 32, reason: 'movieId is not a positive integer' },
-    { file: 'ratings.csv', line: 226, reason: 'rating is not between 0.5 and 5.0 in steps of 0.5' },
-    { file: 'ratings.csv', line: 227, reason: 'movieId 999 is not in the catalog' },
-    { file: 'ratings.csv', line: 228, reason: 'a field is empty' },
-    { file: 'ratings.csv', line: 229, reason: 'expected 4 fields, got 3' },
-    { file: 'ratings.csv', line: 230, reason: 'timestamp is in the future' },
+    { file: 'movies.csv', line: 32, check: 'movie_id', reason: 'movieId is not a positive integer' },
+    {
+      file: 'ratings.csv',
+      line: 226,
+      check: 'rating',
+      reason: 'rating is not between 0.5 and 5.0 in steps of 0.5',
+    },
+    { file: 'ratings.csv', line: 227, check: 'unknown_movie', reason: 'movieId 999 is not in the catalog' },
+    { file: 'ratings.csv', line: 228, check: 'empty_field', reason: 'a field is empty' },
+    { file: 'ratings.csv', line: 229, check: 'field_count', reason: 'expected 4 fields, got 3' },
+    { file: 'ratings.csv', line: 230, check: 'timestamp_future', reason: 'timestamp is in the future' },
     {
       file: 'ratings.csv',
       line: 231,
+      check: 'duplicate',
       reason: 'duplicate rating of the same user and movie; the latest wins',
     },
-    { file: 'ratings.csv', line: 233, reason: 'text is not valid UTF-8' },
-    { file: 'ratings.csv', line: 234, reason: 'userId is not a positive integer' },
-    { file: 'ratings.csv', line: 235, reason: 'timestamp is before 1995' },
+    { file: 'ratings.csv', line: 233, check: 'invalid_utf8', reason: 'text is not valid UTF-8' },
+    { file: 'ratings.csv', line: 234, check: 'user_id', reason: 'userId is not a positive integer' },
+    { file: 'ratings.csv', line: 235, check: 'timestamp_before_1995', reason: 'timestamp is before 1995' },
   ],
 };
 

@@ -1,0 +1,119 @@
+import { type ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type AuthenticatedRequest, RequireScopes } from './require-scopes.decorator.js';
+import { ScopesGuard } from './scopes.guard.js';
+import { AppConfig } from '../config/app-config.js';
+import { TokenService } from './token.service.js';
+
+class Routes {
+  public(): void {}
+
+  @RequireScopes()
+  anyToken(): void {}
+
+  @RequireScopes('data:read')
+  readData(): void {}
+
+  @RequireScopes('models:write')
+  promote(): void {}
+}
+
+@RequireScopes('pipeline:run')
+class PipelineRoutes {
+  @RequireScopes('data:read')
+  runWithData(): void {}
+}
+
+const tokens = new TokenService(
+  AppConfig.fromEnvironment(
+    {},
+    {
+      AUTH_CLIENTS: JSON.stringify([
+        { id: 'ops', secret: 'ops-secret-0123456789', scopes: ['pipeline:run', 'data:read'] },
+      ]),
+      JWT_SECRET: 'unit-test-jwt-secret-of-at-least-32-chars',
+    },
+  ),
+);
+const guard = new ScopesGuard(new Reflector(), tokens);
+const bearer = (scope?: string) =>
+  `Bearer ${tokens.issue({ clientId: 'ops', clientSecret: 'ops-secret-0123456789', scope, viaBasicAuth: false }).access_token}`;
+
+function call(controller: object, handler: string, authorization?: string) {
+  const request = { headers: { authorization } } as AuthenticatedRequest;
+  const headers: Record<string, string> = {};
+  const reply = {
+    header(name: string, value: string) {
+      headers[name.toLowerCase()] = value;
+      return reply;
+    },
+  };
+  const context = {
+    getType: () => 'http',
+    getHandler: () => (controller as Record<string, unknown>)[handler],
+    getClass: () => controller.constructor,
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
+  } as unknown as ExecutionContext;
+  let error: unknown;
+  let allowed: boolean | undefined;
+  try {
+    allowed = guard.canActivate(context);
+  } catch (e) {
+    error = e;
+  }
+  return { allowed, error, headers, request };
+}
+
+describe('ScopesGuard', () => {
+  const routes = new Routes();
+
+  it('lets any request through to a route without @RequireScopes', () => {
+    expect(call(routes, 'public').allowed).toBe(true);
+  });
+
+  it('answers 401 with a Bearer challenge without a token or with a malformed header', () => {
+    for (const authorization of [undefined, 'Basic b3BzOng=', 'Bearer', 'Bearer a b']) {
+      const { error, headers } = call(routes, 'anyToken', authorization);
+      expect(error).toBeInstanceOf(UnauthorizedException);
+      expect(headers['www-authenticate']).toBe('Bearer realm="movie-reco"');
+    }
+  });
+
+  it('answers 401 naming invalid_token for a garbage token', () => {
+    const { error, headers } = call(routes, 'anyToken', 'Bearer not.a.jwt');
+    expect(error).toBeInstanceOf(UnauthorizedException);
+    expect((error as UnauthorizedException).message).toBe('the access token is invalid');
+    expect(headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('accepts any valid token on @RequireScopes() and leaves its claims on the request', () => {
+    const { allowed, request } = call(routes, 'anyToken', bearer('data:read'));
+    expect(allowed).toBe(true);
+    expect(request.auth).toMatchObject({ clientId: 'ops', scopes: ['data:read'] });
+  });
+
+  it('accepts a token holding the scope', () => {
+    expect(call(routes, 'readData', bearer('pipeline:run data:read')).allowed).toBe(true);
+  });
+
+  it('answers 403 naming the missing scope', () => {
+    const { error, headers } = call(routes, 'readData', bearer('pipeline:run'));
+    expect(error).toBeInstanceOf(ForbiddenException);
+    expect((error as ForbiddenException).getStatus()).toBe(403);
+    expect((error as ForbiddenException).message).toBe('the token lacks the scope(s): data:read');
+    expect(headers['www-authenticate']).toBe(
+      'Bearer realm="movie-reco", error="insufficient_scope", scope="data:read"',
+    );
+  });
+
+  it('answers 403 for a scope the client does not have at all', () => {
+    expect(call(routes, 'promote', bearer()).error).toBeInstanceOf(ForbiddenException);
+  });
+
+  it('requires the scopes of both the controller and the handler', () => {
+    const pipeline = new PipelineRoutes();
+    expect(call(pipeline, 'runWithData', bearer('pipeline:run data:read')).allowed).toBe(true);
+    expect(call(pipeline, 'runWithData', bearer('data:read')).error).toBeInstanceOf(ForbiddenException);
+    expect(call(pipeline, 'runWithData', bearer('pipeline:run')).error).toBeInstanceOf(ForbiddenException);
+  });
+});

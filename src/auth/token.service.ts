@@ -1,0 +1,139 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config.js';
+import type { AuthClient } from './auth-clients.js';
+import { OAuthException } from './oauth-error.js';
+import { isScope, type Scope } from './scopes.js';
+import type { TokenRequest } from './token-request.js';
+
+/** RFC 6749 §5.1 successful token response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** What a verified access token says. */
+export interface TokenClaims {
+  clientId: string;
+  scopes: Scope[];
+  expiresAt: Date;
+}
+
+/** A bearer token that must be refused; the message is safe to show the caller. */
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
+
+interface JwtPayload {
+  sub?: unknown;
+  client_id?: unknown;
+  scope?: unknown;
+  exp?: unknown;
+}
+
+const ISSUER = 'movie-reco';
+const AUDIENCE = 'movie-reco-admin';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * Constant-time secret check. Hashing first gives both sides the same length, so neither the
+ * length nor the first differing character of the secret shows in the response time.
+ */
+function secretMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+/** Issues and verifies the HS256 JWT access tokens of the client-credentials grant. */
+@Injectable()
+export class TokenService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Auth');
+  private readonly clients: Map<string, AuthClient>;
+  private readonly ttlSeconds: number;
+  /** Undefined when no client is configured: nothing is issued and every token is refused. */
+  private readonly jwt?: JwtService;
+
+  constructor(config: AppConfig) {
+    const { clients, jwtSecret, tokenTtlSeconds } = config.auth;
+    this.clients = new Map(clients.map((client) => [client.id, client]));
+    this.ttlSeconds = tokenTtlSeconds;
+    if (this.clients.size > 0 && jwtSecret) {
+      this.jwt = new JwtService({
+        secret: jwtSecret,
+        signOptions: { algorithm: 'HS256', issuer: ISSUER, audience: AUDIENCE },
+        // Pinning the algorithm refuses "alg: none" and algorithm-confusion tokens.
+        verifyOptions: { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE },
+      });
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.jwt) {
+      this.logger.warn(
+        'AUTH_CLIENTS is not set: POST /oauth/token answers invalid_client and admin routes are unreachable (401)',
+      );
+    }
+  }
+
+  /** The client-credentials grant: authenticates the client and signs a token for the scopes asked. */
+  issue(request: TokenRequest): TokenResponse {
+    const client = this.authenticate(request);
+    const scopes = this.grantedScopes(client, request.scope);
+    const scope = scopes.join(' ');
+    const access_token = this.jwt!.sign(
+      { client_id: client.id, scope },
+      { subject: client.id, expiresIn: this.ttlSeconds, jwtid: randomUUID() },
+    );
+    return { access_token, token_type: 'Bearer', expires_in: this.ttlSeconds, scope };
+  }
+
+  /** Checks signature, expiry, issuer and audience; throws InvalidTokenError when any is wrong. */
+  verify(token: string): TokenClaims {
+    if (!this.jwt) throw new InvalidTokenError('no token is valid: the server has no OAuth clients');
+    let payload: JwtPayload;
+    try {
+      payload = this.jwt.verify<JwtPayload>(token);
+    } catch (error) {
+      if ((error as Error).name === 'TokenExpiredError') {
+        throw new InvalidTokenError('the access token has expired');
+      }
+      throw new InvalidTokenError('the access token is invalid');
+    }
+    const { sub, scope, exp } = payload;
+    if (typeof sub !== 'string' || typeof scope !== 'string' || typeof exp !== 'number') {
+      throw new InvalidTokenError('the access token is invalid');
+    }
+    // Configuration wins over a token still within its lifetime: a client removed from
+    // AUTH_CLIENTS, or a scope taken from it, stops working at the next restart.
+    const client = this.clients.get(sub);
+    if (!client) throw new InvalidTokenError('the access token belongs to an unknown client');
+    const scopes = scope.split(' ').filter((s): s is Scope => isScope(s) && client.scopes.includes(s));
+    return { clientId: sub, scopes, expiresAt: new Date(exp * 1000) };
+  }
+
+  private authenticate(request: TokenRequest): AuthClient {
+    const client = this.jwt ? this.clients.get(request.clientId) : undefined;
+    // Compare even for an unknown client, so the response time does not tell which ids exist.
+    const matches = secretMatches(request.clientSecret, client?.secret ?? '\u0000unknown client');
+    if (!client || !matches) {
+      throw new OAuthException('invalid_client', 'unknown client or wrong secret', request.viaBasicAuth);
+    }
+    return client;
+  }
+
+  private grantedScopes(client: AuthClient, requested: string | undefined): Scope[] {
+    if (requested === undefined) return [...client.scopes];
+    const asked = [...new Set(requested.split(' ').filter(Boolean))];
+    const refused = asked.filter((scope) => !(client.scopes as string[]).includes(scope));
+    if (refused.length > 0) {
+      throw new OAuthException(
+        'invalid_scope',
+        `scope not granted to this client: ${refused.join(' ')} (allowed: ${client.scopes.join(' ')})`,
+      );
+    }
+    return asked as Scope[];
+  }
+}

@@ -1,0 +1,349 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { PipelineRegistry } from '../pipeline/pipeline-registry.js';
+import type { PipelineStage, RunContext, StageResult } from '../pipeline/pipeline.types.js';
+import { buildValidationReport, type ValidationReport } from '../validation/validation-report.js';
+import { ACTIVE_BATCH, type ActiveBatch, type BatchKind } from './active-batch.js';
+import {
+  applyStagedRatings,
+  createStagingTables,
+  cutStagedAt,
+  earliestStagedMoment,
+  quarantineStagedRatings,
+  stageRatings,
+  upsertMovies,
+  writeQuarantine,
+} from './batch-staging.js';
+import { DriftService } from '../monitoring/drift.service.js';
+import { IngestionService } from './ingestion.service.js';
+import { checksumFiles } from './movielens-source.js';
+import { initialLoadEnd, periodContaining } from './periods.js';
+import { loggingProgress } from './progress.js';
+
+/** Serialises data loads with anything else that writes batches. */
+export const INGEST_LOCK_KEY = 'movie-reco:ingest';
+
+export class BatchRejectedError extends Error {
+  override name = 'BatchRejectedError';
+}
+
+function batchOf(context: RunContext): ActiveBatch {
+  const batch = context.outputs.get(ACTIVE_BATCH) as ActiveBatch | undefined;
+  if (!batch) throw new Error('no batch is open: the ingest stage must run first');
+  return batch;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * ingest: reads the next slice of data (next replay period, the whole dataset, or an upload)
+ * into staging tables inside a new transaction; bad rows go to the quarantine list.
+ */
+@Injectable()
+export class IngestStage implements PipelineStage {
+  readonly name = 'ingest';
+  readonly order = 10;
+  private readonly logger = new Logger('IngestStage');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingestion: IngestionService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async run(context: RunContext): Promise<StageResult> {
+    const request = context.options.source ?? { kind: 'replay' };
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    let open = true;
+    context.onFinish(async () => {
+      if (!open) return;
+      open = false;
+      await client.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    });
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [INGEST_LOCK_KEY]);
+    await createStagingTables(client);
+    const progress =
+      context.options.progress ??
+      loggingProgress((fields, message) => this.logger.log({ runId: context.runId, ...fields }, message));
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const base = { client, quarantine: [], moviesRows: 0, rowsRead: 0, startedAt: Date.now() };
+
+    let batch: Omit<ActiveBatch, 'id'>;
+    if (request.kind === 'upload') {
+      batch = {
+        ...base,
+        kind: 'upload',
+        source: `upload:${request.name}`,
+        checksum: await checksumFiles([request.file]),
+        fileLabel: request.name,
+      };
+      batch.rowsRead = await stageRatings(
+        client,
+        request.file,
+        request.name,
+        { includeMomentless: true, requireHeader: true, progress, nowSeconds },
+        batch.quarantine,
+      );
+    } else {
+      const files = await this.ingestion.resolveSource();
+      const source = `movielens:${files.name}`;
+      const fileChecksum = await checksumFiles([files.moviesCsv, files.ratingsCsv]);
+      const lastEnd = await this.lastReplayedEnd(client, source);
+      const kind: BatchKind = request.kind === 'full' ? 'full' : lastEnd === undefined ? 'initial' : 'period';
+      batch = { ...base, kind, source, checksum: fileChecksum, fileLabel: 'ratings.csv' };
+      // The catalog comes first: ratings are checked against it. Its bad rows belong to the first batch.
+      const movieQuarantine: typeof batch.quarantine = [];
+      batch.moviesRows = await upsertMovies(client, files.moviesCsv, movieQuarantine);
+      if (kind !== 'period') batch.quarantine.push(...movieQuarantine);
+      batch.rowsRead = await stageRatings(
+        client,
+        files.ratingsCsv,
+        'ratings.csv',
+        {
+          fromSeconds: lastEnd === undefined || kind === 'full' ? undefined : seconds(lastEnd),
+          includeMomentless: kind !== 'period',
+          requireHeader: false,
+          progress,
+          nowSeconds,
+        },
+        batch.quarantine,
+      );
+      batch.rowsRead += movieQuarantine.length * Number(kind !== 'period');
+      if (kind === 'initial') {
+        const end = initialLoadEnd(this.config.replay.startYear);
+        batch.rowsRead -= await cutStagedAt(client, seconds(end), batch.quarantine);
+        batch.period = { label: `up to ${this.config.replay.startYear}`, end };
+      } else if (kind === 'period') {
+        const earliest = await earliestStagedMoment(client, batch.quarantine);
+        if (earliest !== undefined) {
+          const period = periodContaining(this.config.replay.period, new Date(earliest * 1000));
+          batch.rowsRead -= await cutStagedAt(client, seconds(period.end), batch.quarantine);
+          batch.period = period;
+        }
+      }
+      if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
+    }
+
+    const pendingFeedback = await this.pendingFeedback(client);
+    if (batch.rowsRead === 0 && pendingFeedback === 0) {
+      return {
+        rows: 0,
+        finish: `no new data: ${request.kind === 'replay' ? 'the replay source is exhausted' : 'the source is empty'}`,
+      };
+    }
+    if (batch.rowsRead === 0) {
+      batch.kind = 'feedback';
+      batch.source = 'feedback';
+      batch.checksum = `feedback:${context.runId}`;
+    }
+    const duplicate = await client.query<{ id: number }>(
+      `SELECT id FROM data_batches WHERE status = 'applied' AND source = $1 AND (checksum = $2 OR period = $3)`,
+      [batch.source, batch.checksum, batch.period?.label ?? null],
+    );
+    if (duplicate.rows[0] && pendingFeedback === 0) {
+      return { rows: 0, finish: `no new data: already applied as batch ${duplicate.rows[0].id}` };
+    }
+    const inserted = await client.query<{ id: number }>(
+      `INSERT INTO data_batches (source, checksum, kind, period, period_start, period_end, pipeline_run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [
+        batch.source,
+        duplicate.rows[0] ? `${batch.checksum}:feedback:${context.runId}` : batch.checksum,
+        batch.kind,
+        duplicate.rows[0] ? null : (batch.period?.label ?? null),
+        batch.period?.start ?? null,
+        batch.period?.end ?? null,
+        context.runId,
+      ],
+    );
+    const active: ActiveBatch = { ...batch, id: inserted.rows[0]!.id };
+    context.outputs.set(ACTIVE_BATCH, active);
+    context.record({ batchId: active.id });
+    return {
+      rows: active.rowsRead,
+      detail: { batchId: active.id, kind: active.kind, period: active.period?.label, pendingFeedback },
+    };
+  }
+
+  private async lastReplayedEnd(client: PoolClient, source: string): Promise<Date | undefined> {
+    const { rows } = await client.query<{ end: Date | null }>(
+      `SELECT max(period_end) AS end FROM data_batches
+       WHERE status = 'applied' AND source = $1 AND kind IN ('initial', 'period')`,
+      [source],
+    );
+    return rows[0]?.end ?? undefined;
+  }
+
+  private async pendingFeedback(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<{ count: string }>(
+      'SELECT count(*) FROM ratings WHERE batch_id IS NULL',
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+}
+
+/**
+ * validate: catalog and duplicate checks on the staged rows, then the batch-level bad-row share.
+ * Over the threshold the batch is rejected: its transaction rolls back and the rejection is
+ * recorded (batch, report and quarantined rows) on its own.
+ */
+@Injectable()
+export class ValidateStage implements PipelineStage {
+  readonly name = 'validate';
+  readonly order = 20;
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async run(context: RunContext): Promise<StageResult> {
+    const batch = batchOf(context);
+    await quarantineStagedRatings(batch.client, batch.fileLabel, batch.quarantine);
+    const report = buildValidationReport(
+      batch.rowsRead,
+      batch.quarantine.map((row) => row.check),
+      this.config.validation.maxBadRowShare,
+    );
+    context.outputs.set('validation', report);
+    if (!report.passed) {
+      await batch.client.query('ROLLBACK');
+      await this.recordRejection(batch, report, context.runId);
+      context.record({ batchId: undefined });
+      throw new BatchRejectedError(
+        `batch rejected: ${report.rowsQuarantined} of ${report.rowsRead} rows failed validation ` +
+          `(${(report.badRowShare * 100).toFixed(1)}% > ${(report.threshold * 100).toFixed(1)}%); nothing was applied`,
+      );
+    }
+    return {
+      rows: report.rowsAccepted,
+      detail: { quarantined: report.rowsQuarantined, badRowShare: report.badRowShare },
+    };
+  }
+
+  private async recordRejection(batch: ActiveBatch, report: ValidationReport, runId: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
+        .databaseConnection;
+      const { rows } = await client.query<{ id: number }>(
+        `INSERT INTO data_batches (source, checksum, kind, status, period, period_start, period_end, pipeline_run_id,
+                                   quarantined_rows, seconds)
+         VALUES ($1, $2, $3, 'rejected', $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          batch.source,
+          batch.checksum,
+          batch.kind,
+          batch.period?.label ?? null,
+          batch.period?.start ?? null,
+          batch.period?.end ?? null,
+          runId,
+          report.rowsQuarantined,
+          (Date.now() - batch.startedAt) / 1000,
+        ],
+      );
+      await insertReport(client, rows[0]!.id, report);
+      await writeQuarantine(client, rows[0]!.id, batch.quarantine);
+    });
+  }
+}
+
+async function insertReport(client: PoolClient, batchId: number, report: ValidationReport): Promise<void> {
+  await client.query(
+    `INSERT INTO validation_reports (batch_id, passed, rows_read, rows_accepted, rows_quarantined, bad_row_share, threshold, checks)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      batchId,
+      report.passed,
+      report.rowsRead,
+      report.rowsAccepted,
+      report.rowsQuarantined,
+      report.badRowShare,
+      report.threshold,
+      JSON.stringify(report.checks),
+    ],
+  );
+}
+
+/** drift: how the batch's ratings differ from the data already applied (kept with the run). */
+@Injectable()
+export class DriftStage implements PipelineStage {
+  readonly name = 'drift';
+  readonly order = 30;
+
+  constructor(private readonly drift: DriftService) {}
+
+  async run(context: RunContext): Promise<StageResult> {
+    const batch = batchOf(context);
+    const report = await this.drift.measure(batch.client);
+    context.record({ drift: report });
+    return { detail: { ...report.measures, drifted: report.drifted } };
+  }
+}
+
+/** transform: merges the staged ratings, assigns the next data version and commits. */
+@Injectable()
+export class TransformStage implements PipelineStage {
+  readonly name = 'transform';
+  readonly order = 40;
+  private readonly logger = new Logger('TransformStage');
+
+  async run(context: RunContext): Promise<StageResult> {
+    const batch = batchOf(context);
+    const { client } = batch;
+    const report = context.outputs.get('validation') as ValidationReport;
+    const applied = await applyStagedRatings(client, batch.id);
+    if (applied.ratingsRows === 0 && applied.feedbackRows === 0 && batch.moviesRows === 0) {
+      await client.query('ROLLBACK');
+      context.record({ batchId: undefined });
+      return { rows: 0, finish: 'no new data: every rating of the batch was already applied' };
+    }
+    const { rows } = await client.query<{ version: number }>(
+      `UPDATE data_batches SET version = (SELECT coalesce(max(version), 0) + 1 FROM data_batches),
+         movies_rows = $2, ratings_rows = $3, feedback_rows = $4, quarantined_rows = $5, seconds = $6
+       WHERE id = $1 RETURNING version`,
+      [
+        batch.id,
+        batch.moviesRows,
+        applied.ratingsRows,
+        applied.feedbackRows,
+        batch.quarantine.length,
+        (Date.now() - batch.startedAt) / 1000,
+      ],
+    );
+    await insertReport(client, batch.id, report);
+    await writeQuarantine(client, batch.id, batch.quarantine);
+    await client.query('COMMIT');
+    // Fresh statistics, so the planner sees the new row counts.
+    await client.query('ANALYZE movies, ratings');
+    const version = rows[0]!.version;
+    context.record({ batchId: batch.id, dataVersion: version });
+    this.logger.log({ runId: context.runId, batchId: batch.id, version, ...applied }, 'batch applied');
+    return {
+      rows: applied.ratingsRows + applied.feedbackRows,
+      detail: { dataVersion: version, ratings: applied.ratingsRows, feedback: applied.feedbackRows },
+    };
+  }
+}
+
+/** Registers the data stages with the pipeline. */
+@Injectable()
+export class DataStagesRegistrar implements OnModuleInit {
+  constructor(
+    private readonly registry: PipelineRegistry,
+    private readonly ingest: IngestStage,
+    private readonly validate: ValidateStage,
+    private readonly drift: DriftStage,
+    private readonly transform: TransformStage,
+  ) {}
+
+  onModuleInit(): void {
+    for (const stage of [this.ingest, this.validate, this.drift, this.transform])
+      this.registry.register(stage);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Calendar periods that cut the ratings history into replay batches, in UTC.
+ * A period is [start, end); its label is "1999", "1999-Q3" or "1999-07".
+ */
+export const PERIOD_KINDS = ['year', 'quarter', 'month'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+export interface Period {
+  label: string;
+  start: Date;
+  end: Date;
+}
+
+const MONTHS_PER: Record<PeriodKind, number> = { year: 12, quarter: 3, month: 1 };
+
+function label(kind: PeriodKind, start: Date): string {
+  const year = start.getUTCFullYear();
+  const month = start.getUTCMonth();
+  if (kind === 'year') return String(year);
+  if (kind === 'quarter') return `${year}-Q${Math.floor(month / 3) + 1}`;
+  return `${year}-${String(month + 1).padStart(2, '0')}`;
+}
+
+/** The period of the given kind that contains `at`. */
+export function periodContaining(kind: PeriodKind, at: Date): Period {
+  const months = MONTHS_PER[kind];
+  const monthIndex = at.getUTCFullYear() * 12 + at.getUTCMonth();
+  const startIndex = monthIndex - (monthIndex % months);
+  const start = new Date(Date.UTC(Math.floor(startIndex / 12), startIndex % 12, 1));
+  const end = new Date(Date.UTC(Math.floor((startIndex + months) / 12), (startIndex + months) % 12, 1));
+  return { label: label(kind, start), start, end };
+}
+
+/** The period right after the one that ends at `end`. */
+export function periodAfter(kind: PeriodKind, end: Date): Period {
+  return periodContaining(kind, end);
+}
+
+/** The end of the first load: the start of the year after `startYear`. */
+export function initialLoadEnd(startYear: number): Date {
+  return new Date(Date.UTC(startYear + 1, 0, 1));
+}
