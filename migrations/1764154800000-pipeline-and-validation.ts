@@ -14,6 +14,7 @@ export class PipelineAndValidation1764154800000 implements MigrationInterface {
         trigger text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'cli', 'startup', 'upload')),
         status text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
         scheduled_for timestamptz,
+        runner text,
         started_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         stages jsonb NOT NULL DEFAULT '[]',

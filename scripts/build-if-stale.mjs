@@ -11,7 +11,8 @@ function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    // A folder's own time changes when a file in it is added, renamed or deleted.
+    if (entry.isDirectory()) newest = Math.max(newest, statSync(path).mtimeMs, newestMtime(path));
     else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;

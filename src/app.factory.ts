@@ -1,8 +1,11 @@
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import type { ErrorResponseDto } from './common/error-response.dto.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -28,6 +31,21 @@ function setupSwagger(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
+/**
+ * Errors Fastify raises before a route runs (an undecodable URL, say) get the common error shape
+ * too; Nest's filters never see them.
+ */
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
+  void reply.status(statusCode).send({
+    statusCode,
+    error: statusCode === 400 ? 'Bad Request' : 'Client Error',
+    message: error.message,
+    path: request.url,
+    timestamp: new Date().toISOString(),
+  } satisfies ErrorResponseDto);
+}
+
 /** Builds the HTTP application (not yet listening) the same way for the server and the e2e tests. */
 export async function createApp(
   config: AppConfig,
@@ -35,8 +53,10 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 1_048_576 }),
-    { bufferLogs: true, abortOnError: false },
+    new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: answerFrameworkError }),
+    // Start-up messages are buffered until pino takes over; if start-up fails they are printed
+    // as JSON lines too.
+    { bufferLogs: true, abortOnError: false, logger: new ConsoleLogger({ json: true }) },
   );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());

@@ -31,12 +31,25 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+// Interrupted, the CLI stops the embedded server it started (its open transaction rolls back)
+// rather than leave it running; the next start would have to clean up after it.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`interrupted (${signal}); nothing of the unfinished work is kept\n`);
+    void EmbeddedPostgres.stopAll().finally(() => process.exit(code));
+  });
+}
+
 main(process.argv).then(
   (code) => process.exit(code),
   async (error: unknown) => {
     if (error instanceof CommanderError) {
+      // Commander has printed the problem (or the help asked for); any failure is a usage error.
       await EmbeddedPostgres.stopAll().catch(() => undefined);
-      process.exit(error.exitCode);
+      process.exit(error.exitCode === 0 ? 0 : 2);
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message}\n`);

@@ -88,7 +88,7 @@ describe('command line', () => {
       stderr: 'error: say what to ingest: --next or --all\n',
     });
     expect(runCli(['frobnicate'], env)).toMatchObject({
-      status: 1,
+      status: 2,
       stderr: expect.stringContaining("unknown command 'frobnicate'"),
     });
     const missing = runCli(['ingest', '--all'], { ...env, MOVIELENS_DIR: tmpdir() });

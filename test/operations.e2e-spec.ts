@@ -67,6 +67,9 @@ describe('operations endpoints', () => {
     it('describes every route and DTO in the OpenAPI document at /docs-json', async () => {
       const { body } = await t.http.get('/docs-json').expect(200);
       expect(Object.keys(body.paths).sort()).toEqual([
+        '/admin/batches',
+        '/admin/batches/{id}',
+        '/admin/batches/{id}/quarantine',
         '/admin/pipeline/runs',
         '/admin/pipeline/runs/{id}',
         '/admin/whoami',
@@ -75,6 +78,7 @@ describe('operations endpoints', () => {
         '/movies/{id}',
         '/oauth/token',
         '/status',
+        '/users/{id}/ratings',
       ]);
       const schemas = body.components.schemas;
       expect(Object.keys(schemas)).toEqual(

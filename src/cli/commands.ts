@@ -16,14 +16,21 @@ export interface CliContext {
   out(text: string): void;
 }
 
-/** Runs `work` with the app's modules open and always closes them (stopping an embedded server). */
+/**
+ * Runs `work` with the app's modules open and always closes them (stopping an embedded server).
+ * Commands that write apply pending migrations first, as the server does; read-only ones do not,
+ * and say so when the schema is missing.
+ */
 async function withApp<T>(
   context: CliContext,
-  runMigrations: boolean,
+  access: 'write' | 'read' | 'schema',
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
-  const app = await context.open({ runMigrations });
+  const app = await context.open({ runMigrations: access === 'write' });
   try {
+    if (access === 'read' && (await dataSourceOf(app).showMigrations())) {
+      throw new Error('the database schema is not up to date: run `db migrate` first');
+    }
     return await work(app);
   } finally {
     await app.close();
@@ -60,7 +67,7 @@ function formatRun(run: PipelineRunView): string {
 }
 
 async function runPipeline(context: CliContext, options: RunOptions, json?: boolean): Promise<void> {
-  await withApp(context, true, async (app) => {
+  await withApp(context, 'write', async (app) => {
     const result = await app.get(PipelineRunner).run({ ...options, progress: context.progress() });
     if (!result) throw new RunFailedError('the run did not start');
     const run = await app.get(PipelineRunsService).get(result.runId);
@@ -79,7 +86,7 @@ export function buildProgram(context: CliContext): Command {
   db.command('migrate')
     .description('Apply pending migrations')
     .action(() =>
-      withApp(context, false, async (app) => {
+      withApp(context, 'schema', async (app) => {
         const applied = await dataSourceOf(app).runMigrations({ transaction: 'each' });
         context.out(
           applied.length === 0
@@ -91,11 +98,15 @@ export function buildProgram(context: CliContext): Command {
   db.command('revert')
     .description('Revert the most recent migration')
     .action(() =>
-      withApp(context, false, async (app) => {
+      withApp(context, 'schema', async (app) => {
         const dataSource = dataSourceOf(app);
         const before = await dataSource
           .query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id DESC LIMIT 1')
-          .catch(() => []);
+          .catch((error: { driverError?: { code?: string } }) => {
+            // 42P01: no migrations table yet, i.e. nothing was ever migrated.
+            if (error.driverError?.code === '42P01') return [];
+            throw error;
+          });
         if (before.length === 0) {
           context.out('No migration has been applied; nothing to revert.');
           return;
@@ -131,7 +142,7 @@ export function buildProgram(context: CliContext): Command {
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print as JSON')
     .action((options: { limit: string; json?: boolean }) =>
-      withApp(context, true, async (app) => {
+      withApp(context, 'read', async (app) => {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
           throw new CliUsageError('--limit must be an integer from 1 to 100');
@@ -150,7 +161,7 @@ export function buildProgram(context: CliContext): Command {
     .argument('<id>', 'run id')
     .option('--json', 'print as JSON')
     .action((id: string, options: { json?: boolean }) =>
-      withApp(context, true, async (app) => {
+      withApp(context, 'read', async (app) => {
         if (!/^\d+$/.test(id)) throw new CliUsageError('the run id must be a positive integer');
         const run = await app.get(PipelineRunsService).get(Number(id));
         context.out(options.json ? JSON.stringify(run) : formatRun(run));
@@ -163,7 +174,7 @@ export function buildProgram(context: CliContext): Command {
     .description('Data version and row counts')
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) =>
-      withApp(context, true, async (app) => {
+      withApp(context, 'read', async (app) => {
         const status = await app.get(DataStatusService).status();
         if (options.json) {
           context.out(JSON.stringify(status));

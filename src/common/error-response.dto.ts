@@ -25,6 +25,13 @@ export class ErrorResponseDto {
   })
   health?: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'On 409 from a route that starts a pipeline run: the run that is active',
+  })
+  activeRunId?: number | null;
+
   @ApiProperty({ example: '/movies?limit=500' })
   path!: string;
 

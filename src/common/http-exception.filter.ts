@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from './database-errors.js';
 import type { ErrorResponseDto } from './error-response.dto.js';
 
 const REASONS: Record<number, string> = {
@@ -44,30 +45,6 @@ function isClientError(error: unknown): error is Error & { statusCode: number } 
   return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }
 
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  '57P01',
-  '57P02',
-  '57P03',
-  '55000',
-]);
-
-/** The database is down, restarting or refusing us: a 503 the client may retry, not a 500. */
-function isDatabaseUnavailable(error: unknown): boolean {
-  const { code, driverError, message } = (error ?? {}) as {
-    code?: string;
-    driverError?: { code?: string };
-    message?: string;
-  };
-  const sqlState = driverError?.code ?? code;
-  return (
-    (sqlState !== undefined && (UNAVAILABLE_CODES.has(sqlState) || sqlState.startsWith('08'))) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message ?? '')
-  );
-}
-
 /** Turns every error into the one error shape; unknown errors become a 500 that reveals nothing. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -99,13 +76,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.warn({ path: request.url, statusCode }, messages.join('; '));
     }
 
-    const health = exception instanceof HttpException ? healthOf(exception.getResponse()) : undefined;
+    const response = exception instanceof HttpException ? exception.getResponse() : undefined;
+    const health = healthOf(response);
+    const activeRunId = (response as { activeRunId?: number | null } | undefined)?.activeRunId;
     const body: ErrorResponseDto = {
       statusCode,
       error: REASONS[statusCode] ?? (statusCode >= 500 ? 'Server Error' : 'Client Error'),
       message: messages.join('; '),
       ...(messages.length > 1 ? { details: messages } : {}),
       ...(health ? { health } : {}),
+      ...(activeRunId !== undefined ? { activeRunId } : {}),
       path: request.url,
       timestamp: new Date().toISOString(),
     };

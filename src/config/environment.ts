@@ -9,7 +9,9 @@ import {
   Matches,
   Max,
   Min,
+  IsNotEmpty,
   IsNumber,
+  NotEquals,
   Validate,
   ValidateIf,
   ValidatorConstraint,
@@ -56,6 +58,7 @@ export class Environment {
   @Max(65535)
   PORT: number = 8000;
 
+  @IsNotEmpty({ message: 'HOST must not be empty' })
   @IsString()
   HOST: string = '0.0.0.0';
 
@@ -73,6 +76,9 @@ export class Environment {
   @IsInt()
   @Min(1024)
   @Max(65535)
+  @NotEquals(5432, {
+    message: 'PG_PORT must not be 5432, the port a PostgreSQL of the machine usually holds',
+  })
   PG_PORT: number = 54329;
 
   @Transform(emptyToUndefined)
@@ -170,7 +176,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     Object.entries(env).filter(([key, value]) => value !== undefined && known.includes(key)),
   );
   const parsed = plainToInstance(Environment, relevant, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { skipMissingProperties: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.map((error) => {

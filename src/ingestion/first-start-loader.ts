@@ -46,7 +46,11 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Lets a running load finish or fail before the pool closes, so shutdown never half-writes. */
+  /**
+   * Waits for a running first load before the pool closes. Cut off, the load would roll back
+   * (it is one transaction) and start again from nothing at the next start; on a large dataset
+   * that is the slower path.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.running;
   }

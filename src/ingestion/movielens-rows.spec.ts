@@ -47,6 +47,8 @@ describe('parseRatingRow', () => {
     [['1', '31', '0', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
     [['1', '31', 'abc', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
     [['1', '31', '4.0', '12.5'], 'timestamp is not an integer'],
+    [['1', '31', '4.0', '1e9'], 'timestamp is not an integer'],
+    [['1', '31', '0x4', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
     [['1', '31', '4.0', '700000000'], 'timestamp is before 1995'],
     [['1', '31', '4.0', String(NOW + 86400)], 'timestamp is in the future'],
     [['1\uFFFD', '31', '4.0', '1260759144'], 'text is not valid UTF-8'],

@@ -75,11 +75,12 @@ export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<
   if (userId === undefined) return fail('user_id', 'userId is not a positive integer');
   const movieId = positiveInteger(movieText);
   if (movieId === undefined) return fail('movie_id', 'movieId is not a positive integer');
-  const rating = Number(ratingText);
+  // Plain decimals only: Number() would also read "0x4" or "4e0".
+  const rating = /^\s*\d+(\.\d+)?\s*$/.test(ratingText) ? Number(ratingText) : Number.NaN;
   if (!Number.isFinite(rating) || rating < 0.5 || rating > 5 || !Number.isInteger(rating * 2)) {
     return fail('rating', 'rating is not between 0.5 and 5.0 in steps of 0.5');
   }
-  const timestamp = Number(timestampText);
+  const timestamp = /^\s*\d+\s*$/.test(timestampText) ? Number(timestampText) : Number.NaN;
   if (!Number.isInteger(timestamp)) return fail('timestamp', 'timestamp is not an integer');
   if (timestamp < EARLIEST_TIMESTAMP) return fail('timestamp_before_1995', 'timestamp is before 1995');
   if (timestamp > nowSeconds) return fail('timestamp_future', 'timestamp is in the future');

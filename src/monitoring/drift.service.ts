@@ -50,7 +50,7 @@ export class DriftService {
       );
       const previous = await this.activity(
         client,
-        `ratings WHERE batch_id = (SELECT id FROM data_batches WHERE status = 'applied' ORDER BY version DESC LIMIT 1)`,
+        `ratings WHERE batch_id = (SELECT id FROM data_batches WHERE version IS NOT NULL ORDER BY version DESC LIMIT 1)`,
       );
       const current = await this.activity(client, 'staging_ratings');
       if (previous.length > 0 && current.length > 0)

@@ -1,28 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IntegerParam } from '../common/integer-param.js';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerParam()
   @Max(10_000)
   @Min(1)
-  @IsInt()
+  @IsInt({ message: '$property must be an integer' })
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerParam()
   @Max(100)
   @Min(1)
-  @IsInt()
+  @IsInt({ message: '$property must be an integer' })
   limit: number = 20;
 }
 
 export class IdParam {
   @ApiProperty({ example: 1 })
-  @Type(() => Number)
+  @IntegerParam()
   @Max(2_147_483_647, { message: 'id must be at most 2147483647' })
   @Min(1, { message: 'id must be a positive integer' })
   @IsInt({ message: 'id must be a positive integer' })
@@ -44,6 +44,8 @@ export class PipelineRunDto {
   @ApiProperty({ enum: ['schedule', 'manual', 'cli', 'startup', 'upload'] }) trigger!: string;
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ nullable: true, type: String }) scheduledFor!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '4242@api-1', description: 'pid@host that ran it' })
+  runner!: string | null;
   @ApiProperty() startedAt!: string;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty({ nullable: true, type: Number }) seconds!: number | null;

@@ -1,9 +1,13 @@
+import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PipelineRegistry } from './pipeline-registry.js';
 import { PipelineBusyError, type RunContext, type RunOptions, type StageRecord } from './pipeline.types.js';
+
+/** Which process ran a run, for the history: `pid@host`. */
+const RUNNER_NAME = `${process.pid}@${hostname()}`;
 
 /** One pipeline run at a time across every process sharing the database. */
 const PIPELINE_LOCK_KEY = 'movie-reco:pipeline';
@@ -60,9 +64,9 @@ export class PipelineRunner {
          WHERE status = 'running'`,
       );
       const inserted = await lockClient.query<{ id: number }>(
-        `INSERT INTO pipeline_runs (trigger, status, scheduled_for) VALUES ($1, 'running', $2)
+        `INSERT INTO pipeline_runs (trigger, status, scheduled_for, runner) VALUES ($1, 'running', $2, $3)
          ON CONFLICT (scheduled_for) WHERE trigger = 'schedule' DO NOTHING RETURNING id`,
-        [options.trigger, options.scheduledFor ?? null],
+        [options.trigger, options.scheduledFor ?? null, RUNNER_NAME],
       );
       const runId = inserted.rows[0]?.id;
       if (runId === undefined) {

@@ -8,6 +8,8 @@ export interface PipelineRunView {
   trigger: string;
   status: 'running' | 'succeeded' | 'failed';
   scheduledFor: string | null;
+  /** The process that ran it: pid@host. */
+  runner: string | null;
   startedAt: string;
   finishedAt: string | null;
   seconds: number | null;
@@ -24,6 +26,7 @@ interface RunRow {
   trigger: string;
   status: PipelineRunView['status'];
   scheduled_for: Date | null;
+  runner: string | null;
   started_at: Date;
   finished_at: Date | null;
   summary: string | null;
@@ -40,6 +43,7 @@ function toView(row: RunRow): PipelineRunView {
     trigger: row.trigger,
     status: row.status,
     scheduledFor: row.scheduled_for?.toISOString() ?? null,
+    runner: row.runner,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     seconds: row.finished_at ? (row.finished_at.getTime() - row.started_at.getTime()) / 1000 : null,

@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -12,6 +11,7 @@ import {
   MinLength,
   Validate,
 } from 'class-validator';
+import { IntegerParam } from '../../common/integer-param.js';
 import { IsGenre } from './is-genre.validator.js';
 
 export const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
@@ -45,17 +45,17 @@ export class ListMoviesQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerParam()
   @Max(10_000)
   @Min(1)
-  @IsInt()
+  @IsInt({ message: '$property must be an integer' })
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerParam()
   @Max(100)
   @Min(1)
-  @IsInt()
+  @IsInt({ message: '$property must be an integer' })
   limit: number = 20;
 }

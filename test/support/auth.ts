@@ -1,0 +1,21 @@
+import type { TestApp } from './app.js';
+
+export const JWT_SECRET = 'x'.repeat(32);
+export const ADMIN = {
+  id: 'admin',
+  secret: 'admin-secret-0123456789',
+  scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write'],
+};
+
+/** Environment for bootApp with one admin client holding every data and pipeline scope. */
+export const AUTH_ENV = { AUTH_CLIENTS: JSON.stringify([ADMIN]), JWT_SECRET };
+
+/** A bearer token for the admin client, with all its scopes or the ones asked for. */
+export async function adminToken(t: TestApp, scope?: string): Promise<string> {
+  const { body } = await t.http
+    .post('/oauth/token')
+    .type('form')
+    .send({ grant_type: 'client_credentials', client_id: ADMIN.id, client_secret: ADMIN.secret, scope })
+    .expect(200);
+  return body.access_token as string;
+}
