@@ -21,7 +21,7 @@ async function writeLargeDataset(dir: string): Promise<void> {
     for (let movie = 1; movie <= MOVIES; movie++) {
       chunk += `${user},${movie},${((user + movie) % 10) / 2 + 0.5},${1262304000 + user * 60 + movie}\n`;
     }
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   out.end();
   await finished(out);

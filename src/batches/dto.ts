@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { PageQuery } from '../pipeline/dto.js';
+import { PageQuery } from '../common/paging.js';
 import { BATCH_CHECKS } from '../validation/validation-report.js';
 
 export const BATCH_STATUSES = ['applied', 'rejected'] as const;

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { ListMoviesQuery } from './dto/list-movies.query.js';
-import { MovieIdParam } from './dto/movie-id.param.js';
+import { IdParam } from '../common/paging.js';
 import { MovieDto, MoviePageDto } from './dto/movie.dto.js';
 import { MoviesService } from './movies.service.js';
 
@@ -21,7 +21,7 @@ export class MoviesController {
   @Get(':id')
   @ApiOkResponse({ type: MovieDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No movie has this id' })
-  get(@Param() params: MovieIdParam): Promise<MovieDto> {
+  get(@Param() params: IdParam): Promise<MovieDto> {
     return this.movies.get(params.id);
   }
 }

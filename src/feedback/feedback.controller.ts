@@ -8,10 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { IdParam, PageQuery } from '../common/paging.js';
 import { CreateRatingBody } from './dto/create-rating.body.js';
-import { ListUserRatingsQuery } from './dto/list-user-ratings.query.js';
 import { CreatedRatingDto, UserRatingPageDto } from './dto/rating.dto.js';
-import { UserIdParam } from './dto/user-id.param.js';
 import { FeedbackService } from './feedback.service.js';
 
 @ApiTags('feedback')
@@ -31,7 +30,7 @@ export class FeedbackController {
   })
   @ApiCreatedResponse({ type: CreatedRatingDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No movie has this movieId' })
-  rate(@Param() params: UserIdParam, @Body() body: CreateRatingBody): Promise<CreatedRatingDto> {
+  rate(@Param() params: IdParam, @Body() body: CreateRatingBody): Promise<CreatedRatingDto> {
     return this.feedback.rate(params.id, body.movieId, body.rating);
   }
 
@@ -43,7 +42,7 @@ export class FeedbackController {
       'gets an empty page, not 404.',
   })
   @ApiOkResponse({ type: UserRatingPageDto })
-  list(@Param() params: UserIdParam, @Query() query: ListUserRatingsQuery): Promise<UserRatingPageDto> {
+  list(@Param() params: IdParam, @Query() query: PageQuery): Promise<UserRatingPageDto> {
     return this.feedback.list(params.id, query.page, query.limit);
   }
 }

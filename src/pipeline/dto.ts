@@ -1,33 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IntegerParam } from '../common/integer-param.js';
-
-export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
-  @IsOptional()
-  @IntegerParam()
-  @Max(10_000)
-  @Min(1)
-  @IsInt({ message: '$property must be an integer' })
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @IntegerParam()
-  @Max(100)
-  @Min(1)
-  @IsInt({ message: '$property must be an integer' })
-  limit: number = 20;
-}
-
-export class IdParam {
-  @ApiProperty({ example: 1 })
-  @IntegerParam()
-  @Max(2_147_483_647, { message: 'id must be at most 2147483647' })
-  @Min(1, { message: 'id must be a positive integer' })
-  @IsInt({ message: 'id must be a positive integer' })
-  id!: number;
-}
 
 export class StageRecordDto {
   @ApiProperty({ example: 'ingest' }) name!: string;

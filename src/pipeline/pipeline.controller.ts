@@ -2,7 +2,8 @@ import { ConflictException, Controller, Get, HttpCode, Param, Post, Query } from
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import { IdParam, PageQuery, PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
+import { IdParam, PageQuery } from '../common/paging.js';
+import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsService } from './pipeline-runs.service.js';
 import { PipelineBusyError } from './pipeline.types.js';

@@ -1,3 +1,5 @@
+import { ROW_CHECKS } from '../ingestion/movielens-rows.js';
+
 /** What a batch's validation found: counts per check and whether the batch may be applied. */
 export interface ValidationReport {
   passed: boolean;
@@ -12,20 +14,8 @@ export interface ValidationReport {
   checks: Record<string, number>;
 }
 
-export const BATCH_CHECKS = [
-  'field_count',
-  'empty_field',
-  'invalid_utf8',
-  'user_id',
-  'movie_id',
-  'title',
-  'rating',
-  'timestamp',
-  'timestamp_before_1995',
-  'timestamp_future',
-  'unknown_movie',
-  'duplicate',
-] as const;
+/** Every check a batch's rows go through: the row checks, then the catalog and duplicates. */
+export const BATCH_CHECKS = [...ROW_CHECKS, 'unknown_movie', 'duplicate'] as const;
 
 export function buildValidationReport(
   rowsRead: number,

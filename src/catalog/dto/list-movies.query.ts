@@ -1,23 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  Validate,
-} from 'class-validator';
-import { IntegerParam } from '../../common/integer-param.js';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, Validate } from 'class-validator';
+import { PageQuery } from '../../common/paging.js';
 import { IsGenre } from './is-genre.validator.js';
 
 export const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
 export type MovieSort = (typeof MOVIE_SORTS)[number];
 
-export class ListMoviesQuery {
+export class ListMoviesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Case-insensitive text the title must contain', example: 'toy' })
   @IsOptional()
   @Matches(/^[^\p{Cc}]*$/u, { message: 'search must not contain control characters' })
@@ -42,20 +31,4 @@ export class ListMoviesQuery {
   @IsOptional()
   @IsIn(MOVIE_SORTS)
   sort?: MovieSort;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
-  @IsOptional()
-  @IntegerParam()
-  @Max(10_000)
-  @Min(1)
-  @IsInt({ message: '$property must be an integer' })
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @IntegerParam()
-  @Max(100)
-  @Min(1)
-  @IsInt({ message: '$property must be an integer' })
-  limit: number = 20;
 }

@@ -2,8 +2,7 @@ import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
 import { createValidationPipe } from '../../common/validation.js';
 import { CreateRatingBody, isRatingValue, RATING_RULE } from './create-rating.body.js';
 import { decimalInt } from '../../common/integer-param.js';
-import { ListUserRatingsQuery } from './list-user-ratings.query.js';
-import { UserIdParam } from './user-id.param.js';
+import { IdParam, PageQuery } from '../../common/paging.js';
 
 const pipe = createValidationPipe();
 
@@ -18,8 +17,8 @@ async function problems(value: unknown, metadata: ArgumentMetadata): Promise<str
 }
 
 const body = { type: 'body', metatype: CreateRatingBody } as const;
-const param = { type: 'param', metatype: UserIdParam } as const;
-const query = { type: 'query', metatype: ListUserRatingsQuery } as const;
+const param = { type: 'param', metatype: IdParam } as const;
+const query = { type: 'query', metatype: PageQuery } as const;
 
 describe('decimalInt', () => {
   it.each([
@@ -74,7 +73,7 @@ describe('CreateRatingBody', () => {
   });
 });
 
-describe('UserIdParam', () => {
+describe('IdParam', () => {
   it('reads a decimal id', async () => {
     await expect(pipe.transform({ id: '42' }, param)).resolves.toEqual({ id: 42 });
   });
@@ -94,7 +93,7 @@ describe('UserIdParam', () => {
   });
 });
 
-describe('ListUserRatingsQuery', () => {
+describe('PageQuery', () => {
   it('defaults to the first page of 20', async () => {
     await expect(pipe.transform({}, query)).resolves.toEqual({ page: 1, limit: 20 });
   });
