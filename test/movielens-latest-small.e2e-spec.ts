@@ -68,7 +68,7 @@ describeWithDataset('replaying ml-latest-small year by year from 1998', () => {
       ratings: 100836,
       quarantinedRows: 0,
     });
-  });
+  }, 300_000);
 
   it('adds 0 rows when a period is run again', async () => {
     expect(await loadAll(t)).toMatchObject({
