@@ -183,9 +183,9 @@ export function buildProgram(context: CliContext): Command {
         context.out(
           [
             `data version      ${status.dataVersion}`,
-            `batches           ${status.batches}`,
+            `batches           ${status.batches} applied, ${status.rejectedBatches} rejected`,
             `movies            ${status.movies}`,
-            `ratings           ${status.ratings}`,
+            `ratings           ${status.ratings} (${status.pendingFeedback} feedback waiting for the next run)`,
             `quarantined rows  ${status.quarantinedRows}`,
             `last loaded at    ${status.lastLoadedAt ?? 'never'}`,
           ].join('\n'),
