@@ -13,6 +13,7 @@ import {
   cutStagedAt,
   earliestStagedMoment,
   quarantineStagedRatings,
+  type Quarantined,
   stageRatings,
   upsertMovies,
   writeQuarantine,
@@ -21,7 +22,7 @@ import { DriftService } from '../monitoring/drift.service.js';
 import { IngestionService } from './ingestion.service.js';
 import { checksumFiles } from './movielens-source.js';
 import { initialLoadEnd, periodContaining } from './periods.js';
-import { loggingProgress } from './progress.js';
+import { loggingProgress, type ProgressReporter } from './progress.js';
 
 /** Serialises data loads with anything else that writes batches. */
 export const INGEST_LOCK_KEY = 'movie-reco:ingest';
@@ -37,6 +38,13 @@ function batchOf(context: RunContext): ActiveBatch {
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+type PendingBatch = Omit<ActiveBatch, 'id'>;
+interface Staging {
+  client: PoolClient;
+  progress: ProgressReporter;
+  nowSeconds: number;
+}
 
 /**
  * ingest: reads the next slice of data (next replay period, the whole dataset, or an upload)
@@ -56,6 +64,47 @@ export class IngestStage implements PipelineStage {
 
   async run(context: RunContext): Promise<StageResult> {
     const request = context.options.source ?? { kind: 'replay' };
+    const client = await this.openTransaction(context);
+    const progress =
+      context.options.progress ??
+      loggingProgress((fields, message) => this.logger.log({ runId: context.runId, ...fields }, message));
+    const staging = { client, progress, nowSeconds: Math.floor(Date.now() / 1000) };
+    const batch =
+      request.kind === 'upload'
+        ? await this.stageUpload(staging, request.file, request.name)
+        : await this.stageMovieLens(staging, request.kind);
+
+    const pendingFeedback = await this.pendingFeedback(client);
+    if (batch.rowsRead === 0 && pendingFeedback === 0) {
+      const why = request.kind === 'replay' ? 'the replay source is exhausted' : 'the source is empty';
+      return { rows: 0, finish: `no new data: ${why}` };
+    }
+    if (batch.rowsRead === 0) {
+      Object.assign(batch, { kind: 'feedback', source: 'feedback', checksum: `feedback:${context.runId}` });
+    }
+    const duplicate = await client.query<{ id: number }>(
+      `SELECT id FROM data_batches WHERE status = 'applied' AND source = $1 AND (checksum = $2 OR period = $3)`,
+      [batch.source, batch.checksum, batch.period?.label ?? null],
+    );
+    const alreadyApplied = duplicate.rows[0]?.id;
+    if (alreadyApplied !== undefined && pendingFeedback === 0) {
+      return { rows: 0, finish: `no new data: already applied as batch ${alreadyApplied}` };
+    }
+    // Data applied before, with feedback waiting: the batch carries only the feedback.
+    if (alreadyApplied !== undefined) {
+      Object.assign(batch, { checksum: `${batch.checksum}:feedback:${context.runId}`, period: undefined });
+    }
+    const active: ActiveBatch = { ...batch, id: await this.insertBatch(client, batch, context.runId) };
+    context.outputs.set(ACTIVE_BATCH, active);
+    context.record({ batchId: active.id });
+    return {
+      rows: active.rowsRead,
+      detail: { batchId: active.id, kind: active.kind, period: active.period?.label, pendingFeedback },
+    };
+  }
+
+  /** One transaction for the whole batch, rolled back at the end of the run unless committed. */
+  private async openTransaction(context: RunContext): Promise<PoolClient> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     let open = true;
@@ -68,107 +117,116 @@ export class IngestStage implements PipelineStage {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [INGEST_LOCK_KEY]);
     await createStagingTables(client);
-    const progress =
-      context.options.progress ??
-      loggingProgress((fields, message) => this.logger.log({ runId: context.runId, ...fields }, message));
-    const nowSeconds = Math.floor(Date.now() / 1000);
-    const base = { client, quarantine: [], moviesRows: 0, rowsRead: 0, startedAt: Date.now() };
+    return client;
+  }
 
-    let batch: Omit<ActiveBatch, 'id'>;
-    if (request.kind === 'upload') {
-      batch = {
-        ...base,
-        kind: 'upload',
-        source: `upload:${request.name}`,
-        checksum: await checksumFiles([request.file]),
-        fileLabel: request.name,
-      };
-      batch.rowsRead = await stageRatings(
-        client,
-        request.file,
-        request.name,
-        { includeMomentless: true, requireHeader: true, progress, nowSeconds },
-        batch.quarantine,
-      );
-    } else {
-      const files = await this.ingestion.resolveSource();
-      const source = `movielens:${files.name}`;
-      const fileChecksum = await checksumFiles([files.moviesCsv, files.ratingsCsv]);
-      const lastEnd = await this.lastReplayedEnd(client, source);
-      const kind: BatchKind = request.kind === 'full' ? 'full' : lastEnd === undefined ? 'initial' : 'period';
-      batch = { ...base, kind, source, checksum: fileChecksum, fileLabel: 'ratings.csv' };
-      // The catalog comes first: ratings are checked against it. Its bad rows belong to the first batch.
-      const movieQuarantine: typeof batch.quarantine = [];
-      batch.moviesRows = await upsertMovies(client, files.moviesCsv, movieQuarantine);
-      if (kind !== 'period') batch.quarantine.push(...movieQuarantine);
-      batch.rowsRead = await stageRatings(
-        client,
-        files.ratingsCsv,
-        'ratings.csv',
-        {
-          fromSeconds: lastEnd === undefined || kind === 'full' ? undefined : seconds(lastEnd),
-          includeMomentless: kind !== 'period',
-          requireHeader: false,
-          progress,
-          nowSeconds,
-        },
-        batch.quarantine,
-      );
-      batch.rowsRead += movieQuarantine.length * Number(kind !== 'period');
-      if (kind === 'initial') {
-        const end = initialLoadEnd(this.config.replay.startYear);
-        batch.rowsRead -= await cutStagedAt(client, seconds(end), batch.quarantine);
-        batch.period = { label: `up to ${this.config.replay.startYear}`, end };
-      } else if (kind === 'period') {
-        const earliest = await earliestStagedMoment(client, batch.quarantine);
-        if (earliest !== undefined) {
-          const period = periodContaining(this.config.replay.period, new Date(earliest * 1000));
-          batch.rowsRead -= await cutStagedAt(client, seconds(period.end), batch.quarantine);
-          batch.period = period;
-        }
-      }
-      if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
-    }
-
-    const pendingFeedback = await this.pendingFeedback(client);
-    if (batch.rowsRead === 0 && pendingFeedback === 0) {
-      return {
-        rows: 0,
-        finish: `no new data: ${request.kind === 'replay' ? 'the replay source is exhausted' : 'the source is empty'}`,
-      };
-    }
-    if (batch.rowsRead === 0) {
-      batch.kind = 'feedback';
-      batch.source = 'feedback';
-      batch.checksum = `feedback:${context.runId}`;
-    }
-    const duplicate = await client.query<{ id: number }>(
-      `SELECT id FROM data_batches WHERE status = 'applied' AND source = $1 AND (checksum = $2 OR period = $3)`,
-      [batch.source, batch.checksum, batch.period?.label ?? null],
+  private async stageUpload(staging: Staging, file: string, name: string): Promise<PendingBatch> {
+    const batch = this.newBatch(
+      staging.client,
+      'upload',
+      `upload:${name}`,
+      await checksumFiles([file]),
+      name,
     );
-    if (duplicate.rows[0] && pendingFeedback === 0) {
-      return { rows: 0, finish: `no new data: already applied as batch ${duplicate.rows[0].id}` };
+    batch.rowsRead = await stageRatings(
+      staging.client,
+      file,
+      name,
+      {
+        includeMomentless: true,
+        requireHeader: true,
+        progress: staging.progress,
+        nowSeconds: staging.nowSeconds,
+      },
+      batch.quarantine,
+    );
+    return batch;
+  }
+
+  /**
+   * The whole dataset, or the next replay period: the first time every period up to the start
+   * year (with the rows no period can hold), then the first period with ratings after the last.
+   */
+  private async stageMovieLens(staging: Staging, request: 'replay' | 'full'): Promise<PendingBatch> {
+    const { client, progress, nowSeconds } = staging;
+    const files = await this.ingestion.resolveSource();
+    const source = `movielens:${files.name}`;
+    const fileChecksum = await checksumFiles([files.moviesCsv, files.ratingsCsv]);
+    const lastEnd = await this.lastReplayedEnd(client, source);
+    const kind: BatchKind = request === 'full' ? 'full' : lastEnd === undefined ? 'initial' : 'period';
+    const batch = this.newBatch(client, kind, source, fileChecksum, 'ratings.csv');
+
+    // The catalog comes first: ratings are checked against it. Its bad rows belong to the first batch.
+    const movieQuarantine: Quarantined[] = [];
+    batch.moviesRows = await upsertMovies(client, files.moviesCsv, movieQuarantine);
+    if (kind !== 'period') {
+      batch.quarantine.push(...movieQuarantine);
+      batch.rowsRead += movieQuarantine.length;
     }
-    const inserted = await client.query<{ id: number }>(
+    batch.rowsRead += await stageRatings(
+      client,
+      files.ratingsCsv,
+      'ratings.csv',
+      {
+        fromSeconds: kind === 'period' ? seconds(lastEnd!) : undefined,
+        includeMomentless: kind !== 'period',
+        requireHeader: false,
+        progress,
+        nowSeconds,
+      },
+      batch.quarantine,
+    );
+    if (kind === 'initial') {
+      const end = initialLoadEnd(this.config.replay.startYear);
+      batch.rowsRead -= await cutStagedAt(client, seconds(end), batch.quarantine);
+      batch.period = { label: `up to ${this.config.replay.startYear}`, end };
+    } else if (kind === 'period') {
+      const earliest = await earliestStagedMoment(client, batch.quarantine);
+      if (earliest !== undefined) {
+        const period = periodContaining(this.config.replay.period, new Date(earliest * 1000));
+        batch.rowsRead -= await cutStagedAt(client, seconds(period.end), batch.quarantine);
+        batch.period = period;
+      }
+    }
+    if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
+    return batch;
+  }
+
+  private newBatch(
+    client: PoolClient,
+    kind: BatchKind,
+    source: string,
+    checksum: string,
+    fileLabel: string,
+  ): PendingBatch {
+    return {
+      client,
+      kind,
+      source,
+      checksum,
+      fileLabel,
+      quarantine: [],
+      moviesRows: 0,
+      rowsRead: 0,
+      startedAt: Date.now(),
+    };
+  }
+
+  private async insertBatch(client: PoolClient, batch: PendingBatch, runId: number): Promise<number> {
+    const { rows } = await client.query<{ id: number }>(
       `INSERT INTO data_batches (source, checksum, kind, period, period_start, period_end, pipeline_run_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
         batch.source,
-        duplicate.rows[0] ? `${batch.checksum}:feedback:${context.runId}` : batch.checksum,
+        batch.checksum,
         batch.kind,
-        duplicate.rows[0] ? null : (batch.period?.label ?? null),
+        batch.period?.label ?? null,
         batch.period?.start ?? null,
         batch.period?.end ?? null,
-        context.runId,
+        runId,
       ],
     );
-    const active: ActiveBatch = { ...batch, id: inserted.rows[0]!.id };
-    context.outputs.set(ACTIVE_BATCH, active);
-    context.record({ batchId: active.id });
-    return {
-      rows: active.rowsRead,
-      detail: { batchId: active.id, kind: active.kind, period: active.period?.label, pendingFeedback },
-    };
+    return rows[0]!.id;
   }
 
   private async lastReplayedEnd(client: PoolClient, source: string): Promise<Date | undefined> {
