@@ -94,7 +94,7 @@ export class IngestStage implements PipelineStage {
     if (alreadyApplied !== undefined) {
       Object.assign(batch, { checksum: `${batch.checksum}:feedback:${context.runId}`, period: undefined });
     }
-    const active: ActiveBatch = { ...batch, id: await this.insertBatch(client, batch, context.runId) };
+    const active: ActiveBatch = { ...batch, id: await insertBatchRow(client, batch, context.runId) };
     context.outputs.set(ACTIVE_BATCH, active);
     context.record({ batchId: active.id });
     return {
@@ -212,23 +212,6 @@ export class IngestStage implements PipelineStage {
     };
   }
 
-  private async insertBatch(client: PoolClient, batch: PendingBatch, runId: number): Promise<number> {
-    const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO data_batches (source, checksum, kind, period, period_start, period_end, pipeline_run_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [
-        batch.source,
-        batch.checksum,
-        batch.kind,
-        batch.period?.label ?? null,
-        batch.period?.start ?? null,
-        batch.period?.end ?? null,
-        runId,
-      ],
-    );
-    return rows[0]!.id;
-  }
-
   private async lastReplayedEnd(client: PoolClient, source: string): Promise<Date | undefined> {
     const { rows } = await client.query<{ end: Date | null }>(
       `SELECT max(period_end) AS end FROM data_batches
@@ -289,26 +272,38 @@ export class ValidateStage implements PipelineStage {
     await this.dataSource.transaction(async (manager) => {
       const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
         .databaseConnection;
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO data_batches (source, checksum, kind, status, period, period_start, period_end, pipeline_run_id,
-                                   quarantined_rows, seconds)
-         VALUES ($1, $2, $3, 'rejected', $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [
-          batch.source,
-          batch.checksum,
-          batch.kind,
-          batch.period?.label ?? null,
-          batch.period?.start ?? null,
-          batch.period?.end ?? null,
-          runId,
-          report.rowsQuarantined,
-          (Date.now() - batch.startedAt) / 1000,
-        ],
-      );
-      await insertReport(client, rows[0]!.id, report);
-      await writeQuarantine(client, rows[0]!.id, batch.quarantine);
+      const batchId = await insertBatchRow(client, batch, runId, { quarantinedRows: report.rowsQuarantined });
+      await insertReport(client, batchId, report);
+      await writeQuarantine(client, batchId, batch.quarantine);
     });
   }
+}
+
+/** Records a batch: applied (the version comes at commit) or, given a rejection, rejected. */
+async function insertBatchRow(
+  client: PoolClient,
+  batch: PendingBatch,
+  runId: number,
+  rejection?: { quarantinedRows: number },
+): Promise<number> {
+  const { rows } = await client.query<{ id: number }>(
+    `INSERT INTO data_batches (source, checksum, kind, status, period, period_start, period_end, pipeline_run_id,
+                               quarantined_rows, seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      batch.source,
+      batch.checksum,
+      batch.kind,
+      rejection ? 'rejected' : 'applied',
+      batch.period?.label ?? null,
+      batch.period?.start ?? null,
+      batch.period?.end ?? null,
+      runId,
+      rejection?.quarantinedRows ?? 0,
+      rejection ? (Date.now() - batch.startedAt) / 1000 : 0,
+    ],
+  );
+  return rows[0]!.id;
 }
 
 async function insertReport(client: PoolClient, batchId: number, report: ValidationReport): Promise<void> {

@@ -1,11 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** A hand-made MovieLens-format folder: 31 movie rows (1 malformed), 234 rating rows (10 malformed). */
-export const FIXTURE_DIR = resolve(here, '../fixtures/small');
+const SOURCE = resolve(here, '../fixtures/small');
+
+/**
+ * A hand-made dataset in the MovieLens layout: 31 movie rows (1 malformed), 234 rating rows (10
+ * malformed). The repository keeps it under other names (catalog.csv, rating-events.csv), so that
+ * nothing in it looks like a MovieLens file; each test process lays it out as movies.csv and
+ * ratings.csv in a temporary folder (removed by the e2e global teardown).
+ */
+export const FIXTURE_DIR = mkdtempSync(join(tmpdir(), `movie-reco-fixture-${process.pid}-`));
+chmodSync(FIXTURE_DIR, 0o755);
+copyFileSync(join(SOURCE, 'catalog.csv'), join(FIXTURE_DIR, 'movies.csv'));
+copyFileSync(join(SOURCE, 'rating-events.csv'), join(FIXTURE_DIR, 'ratings.csv'));
 
 /**
  * Settings that fit the fixture: its ratings span 2000–2002 (76, 99 and 49 good rows), plus

@@ -1,7 +1,14 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export default async function globalTeardown() {
+  // The fixture folders this run's test files laid out (test/support/fixtures.ts).
+  for (const entry of readdirSync(tmpdir())) {
+    if (entry.startsWith(`movie-reco-fixture-${process.pid}-`)) {
+      rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+    }
+  }
   const server = globalThis.embeddedTestServer;
   if (!server) return;
   await server.stop();
