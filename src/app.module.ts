@@ -11,6 +11,7 @@ import { FeedbackModule } from './feedback/feedback.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
+import { RegistryModule } from './registry/registry.module.js';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         CatalogModule,
         IngestionModule,
         HealthModule,
+        RegistryModule,
         AuthModule,
         BatchesModule,
         FeedbackModule,

@@ -16,14 +16,15 @@ describe('command line', () => {
     expect(runCli(['db', 'migrate'], env)).toMatchObject({
       status: 0,
       stdout:
-        'Applied 3 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
-        '  PipelineAndValidation1764154800000\n',
+        'Applied 4 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
+        '  PipelineAndValidation1764154800000\n  ModelRegistry1764158400000\n',
     });
     expect(runCli(['db', 'migrate'], env).stdout).toBe('Schema is up to date; no migration to apply.\n');
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
-      stdout: 'Reverted PipelineAndValidation1764154800000.\n',
+      stdout: 'Reverted ModelRegistry1764158400000.\n',
     });
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted PipelineAndValidation1764154800000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted MoviePopularityIndex1764151200000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted InitialSchema1764147600000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('No migration has been applied; nothing to revert.\n');

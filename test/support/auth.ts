@@ -4,7 +4,7 @@ export const JWT_SECRET = 'x'.repeat(32);
 export const ADMIN = {
   id: 'admin',
   secret: 'admin-secret-0123456789',
-  scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write'],
+  scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write', 'models:read', 'models:write'],
 };
 
 /** Environment for bootApp with one admin client holding every data and pipeline scope. */

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+export const MODEL_STAGES = ['candidate', 'production', 'rejected', 'archived'] as const;
+export type ModelStage = (typeof MODEL_STAGES)[number];
+
+/** Channel on which a promotion is announced, so other processes load the new version. */
+export const PROMOTION_CHANNEL = 'movie_reco_model_promoted';
+
+export interface StageChange {
+  from: ModelStage | null;
+  to: ModelStage;
+  reason: string;
+  at: string;
+}
+
+export interface ModelVersionView {
+  id: number;
+  algorithm: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  dataVersion: number;
+  pipelineRunId: number | null;
+  trainingSeconds: number;
+  artifactBytes: number;
+  artifactSha256: string;
+  stage: ModelStage;
+  createdAt: string;
+  history: StageChange[];
+}
+
+export interface NewModelVersion {
+  algorithm: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  dataVersion: number;
+  pipelineRunId: number | null;
+  trainingSeconds: number;
+  artifact: Uint8Array;
+}
+
+interface VersionRow {
+  id: number;
+  algorithm: string;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  data_version: number;
+  pipeline_run_id: number | null;
+  training_seconds: number;
+  artifact_bytes: number;
+  artifact_sha256: string;
+  stage: ModelStage;
+  created_at: Date;
+}
+
+const COLUMNS = `id, algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
+  octet_length(artifact) AS artifact_bytes, artifact_sha256, stage, created_at`;
+
+/** Model versions: what was trained on which data, how it scored, and which one serves. */
+@Injectable()
+export class RegistryService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async list(page: number, limit: number) {
+    const rows = await this.db.query<VersionRow[]>(
+      `SELECT ${COLUMNS} FROM model_versions ORDER BY id DESC LIMIT $1 OFFSET $2`,
+      [limit, (page - 1) * limit],
+    );
+    const [count] = await this.db.query<{ count: string }[]>('SELECT count(*) FROM model_versions');
+    return { items: rows.map((row) => this.toView(row, [])), total: Number(count?.count ?? 0), page, limit };
+  }
+
+  async get(id: number): Promise<ModelVersionView> {
+    const [row] = await this.db.query<VersionRow[]>(`SELECT ${COLUMNS} FROM model_versions WHERE id = $1`, [
+      id,
+    ]);
+    if (!row) throw new NotFoundException(`model version ${id} not found`);
+    const changes = await this.db.query<
+      { from_stage: ModelStage | null; to_stage: ModelStage; reason: string; changed_at: Date }[]
+    >(
+      'SELECT from_stage, to_stage, reason, changed_at FROM model_stage_changes WHERE model_version_id = $1 ORDER BY id',
+      [id],
+    );
+    return this.toView(
+      row,
+      changes.map((c) => ({
+        from: c.from_stage,
+        to: c.to_stage,
+        reason: c.reason,
+        at: c.changed_at.toISOString(),
+      })),
+    );
+  }
+
+  /** The production version's id and NDCG@10, if one serves. */
+  async production(): Promise<
+    | { id: number; metrics: Record<string, number>; algorithm: string; params: Record<string, unknown> }
+    | undefined
+  > {
+    const [row] = await this.db.query<VersionRow[]>(
+      `SELECT ${COLUMNS} FROM model_versions WHERE stage = 'production'`,
+    );
+    return row
+      ? { id: row.id, metrics: row.metrics, algorithm: row.algorithm, params: row.params }
+      : undefined;
+  }
+
+  async artifact(id: number): Promise<{ bytes: Uint8Array; sha256: string; algorithm: string }> {
+    const [row] = await this.db.query<{ artifact: Buffer; artifact_sha256: string; algorithm: string }[]>(
+      'SELECT artifact, artifact_sha256, algorithm FROM model_versions WHERE id = $1',
+      [id],
+    );
+    if (!row) throw new NotFoundException(`model version ${id} not found`);
+    const sha256 = createHash('sha256').update(row.artifact).digest('hex');
+    if (sha256 !== row.artifact_sha256) {
+      throw new Error(
+        `model version ${id}: artifact sha256 ${sha256} does not match the recorded ${row.artifact_sha256}`,
+      );
+    }
+    return { bytes: new Uint8Array(row.artifact), sha256, algorithm: row.algorithm };
+  }
+
+  /** Records a trained version as a candidate. */
+  async register(version: NewModelVersion, reason: string): Promise<number> {
+    const sha256 = createHash('sha256').update(version.artifact).digest('hex');
+    return this.db.transaction(async (manager) => {
+      const [row] = await manager.query<{ id: number }[]>(
+        `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
+                                     artifact, artifact_sha256, stage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'candidate') RETURNING id`,
+        [
+          version.algorithm,
+          JSON.stringify(version.params),
+          JSON.stringify(version.metrics),
+          version.dataVersion,
+          version.pipelineRunId,
+          version.trainingSeconds,
+          Buffer.from(version.artifact),
+          sha256,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO model_stage_changes (model_version_id, from_stage, to_stage, reason) VALUES ($1, NULL, 'candidate', $2)`,
+        [row!.id, reason],
+      );
+      return row!.id;
+    });
+  }
+
+  /**
+   * Makes a version production (the one serving is archived) and announces it; any earlier
+   * version may be promoted again, which is how a rollback is done.
+   */
+  async promote(id: number, reason: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
+        .databaseConnection;
+      const { rows } = await client.query<{ stage: ModelStage }>(
+        'SELECT stage FROM model_versions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const current = rows[0];
+      if (!current) throw new NotFoundException(`model version ${id} not found`);
+      if (current.stage === 'production') return;
+      const previous = await client.query<{ id: number }>(
+        `UPDATE model_versions SET stage = 'archived' WHERE stage = 'production' RETURNING id`,
+      );
+      for (const old of previous.rows) {
+        await this.recordChange(client, old.id, 'production', 'archived', `replaced by version ${id}`);
+      }
+      await client.query(`UPDATE model_versions SET stage = 'production' WHERE id = $1`, [id]);
+      await this.recordChange(client, id, current.stage, 'production', reason);
+      await client.query(`SELECT pg_notify($1, $2)`, [PROMOTION_CHANNEL, String(id)]);
+    });
+  }
+
+  async reject(id: number, reason: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
+        .databaseConnection;
+      const { rows } = await client.query<{ stage: ModelStage }>(
+        `UPDATE model_versions SET stage = 'rejected' WHERE id = $1 AND stage = 'candidate' RETURNING stage`,
+        [id],
+      );
+      if (rows.length > 0) await this.recordChange(client, id, 'candidate', 'rejected', reason);
+    });
+  }
+
+  private async recordChange(
+    client: PoolClient,
+    id: number,
+    from: ModelStage,
+    to: ModelStage,
+    reason: string,
+  ) {
+    await client.query(
+      'INSERT INTO model_stage_changes (model_version_id, from_stage, to_stage, reason) VALUES ($1, $2, $3, $4)',
+      [id, from, to, reason],
+    );
+  }
+
+  private toView(row: VersionRow, history: StageChange[]): ModelVersionView {
+    return {
+      id: row.id,
+      algorithm: row.algorithm,
+      params: row.params,
+      metrics: row.metrics,
+      dataVersion: row.data_version,
+      pipelineRunId: row.pipeline_run_id,
+      trainingSeconds: row.training_seconds,
+      artifactBytes: Number(row.artifact_bytes),
+      artifactSha256: row.artifact_sha256,
+      stage: row.stage,
+      createdAt: row.created_at.toISOString(),
+      history,
+    };
+  }
+}
