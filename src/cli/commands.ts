@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
+import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
 import type { ProgressReporter } from '../ingestion/progress.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
@@ -192,6 +193,20 @@ export function buildProgram(context: CliContext): Command {
         );
       }),
     );
+
+  program
+    .command('evaluate')
+    .description('Offline evaluation of the algorithms on a MovieLens folder (no database)')
+    .requiredOption('--source <dir>', 'folder with movies.csv and ratings.csv')
+    .option('--json <file>', 'also write the results to this file as JSON')
+    .option('--algorithms <names>', 'comma-separated algorithm names (default: all)')
+    .action(async (options: { source: string; json?: string; algorithms?: string }) => {
+      // No withApp: the evaluation reads the folder itself and never touches the database.
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
+        throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
+      });
+    });
 
   return program;
 }

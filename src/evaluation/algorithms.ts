@@ -1,0 +1,43 @@
+/**
+ * The algorithms the offline evaluation knows: a factory from hyper-parameters and the grid tuned
+ * on the inner split. Baselines (the floor every model is reported beside) are never the model
+ * chosen for known users.
+ */
+import { type EaseParams, EaseRecommender } from '../training/algorithms/ease.js';
+import { GenreKnnRecommender } from '../training/algorithms/genre-knn.js';
+import { ItemKnnRecommender, type ItemKnnParams } from '../training/algorithms/item-knn.js';
+import { PopularityRecommender } from '../training/algorithms/popularity.js';
+import type { ParamGrid, Params, RecommenderFactory } from './evaluate.js';
+
+export interface AlgorithmEntry {
+  name: string;
+  /** 'baseline': reported as the floor; 'personalised': a candidate for known users. */
+  kind: 'baseline' | 'personalised';
+  create: RecommenderFactory;
+  grid: ParamGrid;
+}
+
+export const ALGORITHMS: readonly AlgorithmEntry[] = [
+  { name: 'popularity', kind: 'baseline', create: () => new PopularityRecommender(), grid: {} },
+  { name: 'genre-knn', kind: 'baseline', create: () => new GenreKnnRecommender(), grid: {} },
+  {
+    name: 'item-knn',
+    kind: 'personalised',
+    create: (params: Params) => new ItemKnnRecommender(params as Partial<ItemKnnParams>),
+    grid: { neighbours: [20, 50, 100, 200], weighting: ['binary', 'rating'] },
+  },
+  {
+    name: 'ease',
+    kind: 'personalised',
+    create: (params: Params) => new EaseRecommender(params as Partial<EaseParams>),
+    grid: { lambda: [100, 250, 500, 1000] },
+  },
+];
+
+export function algorithmNames(): string[] {
+  return ALGORITHMS.map((entry) => entry.name);
+}
+
+export function findAlgorithm(name: string): AlgorithmEntry | undefined {
+  return ALGORITHMS.find((entry) => entry.name === name);
+}

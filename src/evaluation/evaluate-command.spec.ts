@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AlgorithmResult,
+  chooseModel,
+  EvaluationUsageError,
+  formatParams,
+  formatTable,
+  runEvaluateCommand,
+  selectAlgorithms,
+} from './evaluate-command.js';
+
+const result = (algorithm: string, kind: AlgorithmResult['kind'], ndcg: number): AlgorithmResult => ({
+  algorithm,
+  kind,
+  params: {},
+  precision: 0.1,
+  recall: 0.2,
+  ndcg,
+  ndcgStandardError: 0.01,
+  hitRate: 0.5,
+  map: 0.05,
+  coverage: 0.25,
+  users: 42,
+  fitSeconds: 1.5,
+});
+
+describe('selectAlgorithms', () => {
+  it('takes all by default, or the named ones', () => {
+    expect(selectAlgorithms(undefined).map((a) => a.name)).toContain('popularity');
+    expect(selectAlgorithms(' popularity ').map((a) => a.name)).toEqual(['popularity']);
+  });
+
+  it('refuses unknown names and empty items', () => {
+    expect(() => selectAlgorithms('popularity,magic')).toThrow(EvaluationUsageError);
+    expect(() => selectAlgorithms('popularity,magic')).toThrow(/unknown algorithm\(s\): magic; available: /);
+    expect(() => selectAlgorithms('popularity,')).toThrow(EvaluationUsageError);
+  });
+});
+
+describe('chooseModel', () => {
+  it('picks the best NDCG among the personalised models, never a baseline', () => {
+    expect(
+      chooseModel([
+        result('popularity', 'baseline', 0.3),
+        result('a', 'personalised', 0.1),
+        result('b', 'personalised', 0.2),
+      ]),
+    ).toBe('b');
+    expect(chooseModel([result('popularity', 'baseline', 0.3)])).toBeNull();
+  });
+});
+
+describe('formatTable', () => {
+  it('lays out one row per algorithm with the NDCG standard error', () => {
+    const table = formatTable([{ ...result('popularity', 'baseline', 0.0761), params: { a: 1, b: 'x' } }]);
+    const [header, row] = table.split('\n');
+    expect(header).toMatch(
+      /^algorithm\s+params\s+P@10\s+R@10\s+NDCG@10 ± se\s+HR@10\s+MAP@10\s+coverage\s+users\s+fit s$/,
+    );
+    expect(row).toMatch(
+      /^popularity\s+a=1,b=x\s+0\.1000\s+0\.2000\s+0\.0761 ± 0\.0100\s+0\.5000\s+0\.0500\s+0\.2500\s+42\s+1\.50$/,
+    );
+    expect(formatParams({})).toBe('-');
+  });
+});
+
+describe('runEvaluateCommand', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'movie-reco-eval-command-'));
+    // 12 movies; users 1–8 rate 6–9 movies each, a day apart, popular movies (low ids) first.
+    const movies = ['movieId,title,genres'];
+    for (let m = 1; m <= 12; m++) movies.push(`${m},Movie ${m} (2000),${m % 2 ? 'Drama' : 'Comedy'}`);
+    const ratings = ['userId,movieId,rating,timestamp'];
+    for (let u = 1; u <= 8; u++) {
+      for (let i = 0; i < 6 + (u % 4); i++) {
+        const movie = ((u + i) % 12) + 1;
+        ratings.push(`${u},${movie},${(i + u) % 2 ? 4.5 : 3},${978307200 + (u * 20 + i) * 86400}`);
+      }
+    }
+    mkdirSync(join(root, 'data'));
+    writeFileSync(join(root, 'data', 'movies.csv'), movies.join('\n'));
+    writeFileSync(join(root, 'data', 'ratings.csv'), ratings.join('\n'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('evaluates, prints the table and the choice, and writes the JSON report', async () => {
+    const out: string[] = [];
+    const log: string[] = [];
+    const jsonFile = join(root, 'report.json');
+    const report = await runEvaluateCommand(
+      { source: join(root, 'data'), json: jsonFile, algorithms: 'popularity' },
+      { out: (text) => out.push(text), log: (text) => log.push(text) },
+    );
+    expect(out[0]).toMatch(/^algorithm .*\npopularity /);
+    expect(out[1]).toBe('No personalised model was evaluated; none would be chosen for known users.');
+    expect(log[0]).toMatch(/^loaded .*: \d+ ratings, 12 movies/);
+    expect(log).toContainEqual(expect.stringMatching(/^popularity: NDCG@10 /));
+    const written = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(written).toMatchObject({
+      dataset: { name: 'data', movies: 12 },
+      protocol: { split: 'per-user temporal holdout', min_ratings: 5, test_fraction: 0.2, k: 10 },
+      chosen: null,
+    });
+    expect(Object.keys(written.results[0]).sort()).toEqual(
+      [
+        'algorithm',
+        'params',
+        'precision@10',
+        'recall@10',
+        'ndcg@10',
+        'ndcg@10_se',
+        'hit_rate@10',
+        'map@10',
+        'coverage',
+        'users',
+        'fit_seconds',
+      ].sort(),
+    );
+    expect(written.results[0].users).toBeGreaterThan(0);
+  });
+
+  it('fails before any work on a bad list or a missing folder', async () => {
+    const io = { out: () => undefined, log: () => undefined };
+    await expect(runEvaluateCommand({ source: root, algorithms: 'nope' }, io)).rejects.toThrow(
+      EvaluationUsageError,
+    );
+    await expect(runEvaluateCommand({ source: join(root, 'missing') }, io)).rejects.toThrow(/does not exist/);
+    await expect(
+      runEvaluateCommand({ source: join(root, 'data'), json: join(root, 'no', 'x.json') }, io),
+    ).rejects.toThrow(/--json: the folder .* does not exist/);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The offline evaluation protocol of DESIGN.md: fit on train, recommend the top k among the
+ * candidates (every train item minus the user's own train items), score against the user's
+ * held-out ratings >= 4.0. Hyper-parameters are tuned on the same split made inside train.
+ *
+ * Only `split.train` ever reaches a recommender; the test ratings are read after `fit`, and only
+ * to score the lists.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  buildInteractions,
+  indexInteractions,
+  itemsOfUser,
+  type MovieInput,
+  type RatingInput,
+} from '../training/interactions.js';
+import type { InteractionData, Recommender } from '../training/model.js';
+import { type MetricsSummary, summarize, type UserMetrics, userMetrics } from './metrics.js';
+import { HOLDOUT, type HoldoutOptions, temporalSplit } from './split.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Readonly<Record<string, ParamValue>>;
+/** Every combination of the listed values is a candidate setting. */
+export type ParamGrid = Readonly<Record<string, readonly ParamValue[]>>;
+export type RecommenderFactory = (params: Params) => Recommender;
+
+/** Held-out ratings at or above this are the relevant items. */
+export const RELEVANCE_THRESHOLD = 4.0;
+export const DEFAULT_K = 10;
+
+export interface RatingsDataset {
+  ratings: readonly RatingInput[];
+  /** The catalog, for the items' genre flags. */
+  movies: readonly MovieInput[];
+}
+
+export interface EvaluationSplit {
+  train: readonly RatingInput[];
+  test: readonly RatingInput[];
+  movies: readonly MovieInput[];
+}
+
+export interface EvaluationResult extends MetricsSummary {
+  algorithm: string;
+  params: Params;
+  fitSeconds: number;
+}
+
+/** The per-user temporal holdout of a dataset. */
+export function splitDataset(dataset: RatingsDataset, options: HoldoutOptions = HOLDOUT): EvaluationSplit {
+  const { train, test } = temporalSplit(dataset.ratings, options);
+  return { train, test, movies: dataset.movies };
+}
+
+/**
+ * Relevant movieIds per test user (ratings >= RELEVANCE_THRESHOLD); users with none are left out,
+ * so they are not evaluated.
+ */
+export function relevantByUser(test: readonly RatingInput[]): Map<number, Set<number>> {
+  const relevant = new Map<number, Set<number>>();
+  for (const rating of test) {
+    if (rating.rating < RELEVANCE_THRESHOLD) continue;
+    const set = relevant.get(rating.userId);
+    if (set) set.add(rating.movieId);
+    else relevant.set(rating.userId, new Set([rating.movieId]));
+  }
+  return relevant;
+}
+
+/** Fits `recommender` on `split.train` and scores its top-k lists against `split.test`. */
+export function evaluate(recommender: Recommender, split: EvaluationSplit, k = DEFAULT_K): EvaluationResult {
+  const data = buildInteractions(split.train, split.movies);
+  const started = performance.now();
+  recommender.fit(data);
+  const fitSeconds = (performance.now() - started) / 1000;
+
+  const index = indexInteractions(data);
+  const relevant = relevantByUser(split.test);
+  const perUser: UserMetrics[] = [];
+  const recommendedItems = new Set<number>();
+  for (const userId of [...relevant.keys()].sort((a, b) => a - b)) {
+    // A user with no train ratings (impossible under the protocol) is asked as a newcomer.
+    const user = index.user(userId) ?? data.numUsers;
+    const exclude = new Set(itemsOfUser(data, user));
+    const items = recommendedList(recommender, data, user, k, exclude);
+    items.forEach((item) => recommendedItems.add(item));
+    const movieIds = Array.from(items, (item) => data.itemIds[item]!);
+    perUser.push(userMetrics(movieIds, relevant.get(userId)!, k));
+  }
+  return {
+    algorithm: recommender.algorithm,
+    params: { ...recommender.params },
+    fitSeconds,
+    ...summarize(perUser, recommendedItems.size, data.numItems),
+  };
+}
+
+/**
+ * The recommender's top k for `user`, checked against the candidate rule: train items only, none
+ * of the user's own, no repeats. A violation is the recommender's bug and fails the evaluation
+ * rather than being silently repaired.
+ */
+function recommendedList(
+  recommender: Recommender,
+  data: InteractionData,
+  user: number,
+  k: number,
+  exclude: ReadonlySet<number>,
+): Int32Array {
+  const items = recommender.recommend(user, k, exclude).items.subarray(0, k);
+  const seen = new Set<number>();
+  for (const item of items) {
+    const problem =
+      !Number.isInteger(item) || item < 0 || item >= data.numItems
+        ? 'is not a train item'
+        : exclude.has(item)
+          ? "is one of the user's train items"
+          : seen.has(item)
+            ? 'is repeated'
+            : undefined;
+    if (problem) {
+      throw new Error(
+        `${recommender.algorithm} broke the candidate rule: item ${item} recommended to user index ${user} ${problem}`,
+      );
+    }
+    seen.add(item);
+  }
+  return items;
+}
+
+/** Every combination of a grid's values, in the grid's order (the last key varies fastest). */
+export function expandGrid(grid: ParamGrid): Params[] {
+  return Object.entries(grid).reduce<Params[]>(
+    (combinations, [name, values]) =>
+      combinations.flatMap((params) => values.map((value) => ({ ...params, [name]: value }))),
+    [{}],
+  );
+}
+
+export interface TuningTrial {
+  params: Params;
+  ndcg: number;
+}
+
+export interface TuningResult {
+  /** The setting with the best NDCG@k on the inner split (the first of equals). */
+  params: Params;
+  /** Every setting tried; empty when the grid has a single setting (nothing to choose). */
+  trials: TuningTrial[];
+}
+
+/**
+ * Chooses hyper-parameters by NDCG@k on an inner split: the same temporal holdout, made inside
+ * `train` (the outer train half). The outer test half is never given, so it cannot be used.
+ */
+export function tune(
+  factory: RecommenderFactory,
+  grid: ParamGrid,
+  train: RatingsDataset,
+  k = DEFAULT_K,
+  onTrial: (trial: TuningTrial) => void = () => undefined,
+): TuningResult {
+  const settings = expandGrid(grid);
+  if (settings.length === 0) throw new Error('tune: the grid has no setting');
+  if (settings.length === 1) return { params: settings[0]!, trials: [] };
+  const inner = splitDataset(train);
+  const trials = settings.map((params) => {
+    const trial = { params, ndcg: evaluate(factory(params), inner, k).ndcg };
+    onTrial(trial);
+    return trial;
+  });
+  const best = trials.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));
+  return { params: best.params, trials };
+}

@@ -1,0 +1,171 @@
+import { GENRE_KEYS } from '../../catalog/genres.js';
+import type { InteractionData, Recommendations } from '../model.js';
+
+/** Genre flags per item in InteractionData.itemGenres (GENRE_KEYS order). */
+export const GENRE_COUNT = GENRE_KEYS.length;
+
+/** Interactions per item and mean rating per item. */
+export function itemStats(data: InteractionData): { counts: Int32Array; means: Float32Array } {
+  const counts = new Int32Array(data.numItems);
+  const sums = new Float64Array(data.numItems);
+  const end = data.userPtr[data.numUsers]!;
+  for (let e = 0; e < end; e++) {
+    const item = data.userItems[e]!;
+    counts[item]!++;
+    sums[item]! += data.userRatings[e]!;
+  }
+  const means = new Float32Array(data.numItems);
+  for (let i = 0; i < data.numItems; i++) means[i] = counts[i]! > 0 ? sums[i]! / counts[i]! : 0;
+  return { counts, means };
+}
+
+/**
+ * Item indices from most to least popular: by number of interactions, ties by mean rating (higher
+ * first), then by index.
+ */
+export function popularityOrder(counts: Int32Array, means: Float32Array): Int32Array {
+  const order = Int32Array.from({ length: counts.length }, (_, i) => i);
+  order.sort((a, b) => counts[b]! - counts[a]! || means[b]! - means[a]! || a - b);
+  return order;
+}
+
+/** `rank[item]` = position of the item in `order`. */
+export function inverseOrder(order: Int32Array): Int32Array {
+  const rank = new Int32Array(order.length);
+  for (let p = 0; p < order.length; p++) rank[order[p]!] = p;
+  return rank;
+}
+
+export function emptyRecommendations(): Recommendations {
+  return { items: new Int32Array(0), scores: new Float32Array(0) };
+}
+
+/** The first `k` items of `order` that are not excluded; `score(item)` gives each one's score. */
+export function takeFromOrder(
+  order: Int32Array,
+  k: number,
+  exclude: Pick<ReadonlySet<number>, 'has'>,
+  score: (item: number, position: number) => number,
+): Recommendations {
+  const n = Math.max(0, Math.min(k, order.length));
+  const items = new Int32Array(n);
+  const scores = new Float32Array(n);
+  let filled = 0;
+  for (let p = 0; p < order.length && filled < n; p++) {
+    const item = order[p]!;
+    if (exclude.has(item)) continue;
+    items[filled] = item;
+    scores[filled] = score(item, p);
+    filled++;
+  }
+  return filled === n
+    ? { items, scores }
+    : { items: items.slice(0, filled), scores: scores.slice(0, filled) };
+}
+
+/**
+ * Bounded selection of the best `k` (highest score, ties by lower index) over `candidates`
+ * (or over 0..scores.length-1 when null), skipping excluded items and items whose `skip` flag is set.
+ * O(n log k); allocates only the result.
+ */
+export function selectTopK(
+  scores: Float32Array | Float64Array,
+  candidates: Int32Array | null,
+  candidateCount: number,
+  k: number,
+  exclude: ReadonlySet<number>,
+  skip: Uint8Array | null = null,
+): { items: Int32Array; scores: Float32Array; count: number } {
+  const cap = Math.max(0, k);
+  const heapItems = new Int32Array(cap);
+  const heapScores = new Float64Array(cap);
+  let size = 0;
+  const useExclude = exclude.size > 0;
+  for (let c = 0; c < candidateCount; c++) {
+    const item = candidates === null ? c : candidates[c]!;
+    if (skip !== null && skip[item] === 1) continue;
+    const s = scores[item]!;
+    if (size === cap) {
+      // root = worst kept; candidate must beat it
+      const rs = heapScores[0]!;
+      if (s < rs || (s === rs && item > heapItems[0]!)) continue;
+      if (useExclude && exclude.has(item)) continue;
+      siftDown(heapItems, heapScores, size, item, s);
+    } else {
+      if (useExclude && exclude.has(item)) continue;
+      // sift up
+      let pos = size++;
+      while (pos > 0) {
+        const parent = (pos - 1) >> 1;
+        const ps = heapScores[parent]!;
+        if (ps < s || (ps === s && heapItems[parent]! < item)) break; // parent is worse: stop
+        heapItems[pos] = heapItems[parent]!;
+        heapScores[pos] = ps;
+        pos = parent;
+      }
+      heapItems[pos] = item;
+      heapScores[pos] = s;
+    }
+  }
+  // Pop worst first into the back of the output.
+  const outItems = new Int32Array(size);
+  const outScores = new Float32Array(size);
+  for (let n = size; n > 0; n--) {
+    outItems[n - 1] = heapItems[0]!;
+    outScores[n - 1] = heapScores[0]!;
+    const lastItem = heapItems[n - 1]!;
+    const lastScore = heapScores[n - 1]!;
+    siftDown(heapItems, heapScores, n - 1, lastItem, lastScore);
+  }
+  return { items: outItems, scores: outScores, count: size };
+}
+
+/** Replaces the root of the min-heap (worst at root) by (item, s) and restores the heap order. */
+function siftDown(items: Int32Array, scores: Float64Array, size: number, item: number, s: number): void {
+  let pos = 0;
+  for (;;) {
+    let child = 2 * pos + 1;
+    if (child >= size) break;
+    const right = child + 1;
+    if (right < size) {
+      const cs = scores[child]!;
+      const rs = scores[right]!;
+      // pick the worse child (lower score, or equal score and higher index)
+      if (rs < cs || (rs === cs && items[right]! > items[child]!)) child = right;
+    }
+    const cs = scores[child]!;
+    if (s < cs || (s === cs && item > items[child]!)) break;
+    items[pos] = items[child]!;
+    scores[pos] = cs;
+    pos = child;
+  }
+  if (size > 0) {
+    items[pos] = item;
+    scores[pos] = s;
+  }
+}
+
+/**
+ * Completes `top` (best first) to `k` items with items from `order` that are neither excluded nor
+ * already in `top`; the added ones get the last score (or 0), keeping scores non-increasing.
+ */
+export function fillFromOrder(
+  top: { items: Int32Array; scores: Float32Array; count: number },
+  k: number,
+  order: Int32Array,
+  exclude: ReadonlySet<number>,
+  skip: Uint8Array | null = null,
+): Recommendations {
+  if (top.count >= k) return { items: top.items, scores: top.scores };
+  const chosen = new Set<number>(top.items);
+  const items: number[] = Array.from(top.items);
+  const scores: number[] = Array.from(top.scores);
+  const floor = top.count > 0 ? Math.min(top.scores[top.count - 1]!, 0) : 0;
+  for (let p = 0; p < order.length && items.length < k; p++) {
+    const item = order[p]!;
+    if (chosen.has(item) || exclude.has(item) || (skip !== null && skip[item] === 1)) continue;
+    items.push(item);
+    scores.push(floor);
+  }
+  return { items: Int32Array.from(items), scores: Float32Array.from(scores) };
+}

@@ -1,0 +1,145 @@
+import { EaseRecommender } from './ease.js';
+import { seenOf, tinyData } from './fixtures.js';
+import { inverseSpd } from './linalg.js';
+import { buildInteractionData, type Row } from './test-data.js';
+
+/** Naive Gauss–Jordan inverse with partial pivoting, written independently of linalg.ts. */
+function gaussJordanInverse(a: number[][]): number[][] {
+  const n = a.length;
+  const m = a.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    const p = m[col]![col]!;
+    for (let c = 0; c < 2 * n; c++) m[col]![c]! /= p;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = m[r]![col]!;
+      for (let c = 0; c < 2 * n; c++) m[r]![c]! -= f * m[col]![c]!;
+    }
+  }
+  return m.map((row) => row.slice(n));
+}
+
+function randomSpd(n: number, seed: number): number[][] {
+  let s = seed;
+  const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  const x = Array.from({ length: n + 3 }, () => Array.from({ length: n }, rnd));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from(
+      { length: n },
+      (_, j) => x.reduce((acc, row) => acc + row[i]! * row[j]!, 0) + (i === j ? 0.1 : 0),
+    ),
+  );
+}
+
+/** B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, computed naively. */
+function naiveEase(rows: readonly Row[], numItems: number, lambda: number): number[][] {
+  const users = new Map<number, Set<number>>();
+  for (const [u, i] of rows) users.set(u, (users.get(u) ?? new Set()).add(i));
+  const g = Array.from({ length: numItems }, (_, i) =>
+    Array.from({ length: numItems }, (_, j) => (i === j ? lambda : 0)),
+  );
+  for (const items of users.values()) for (const i of items) for (const j of items) g[i]![j]! += 1;
+  const p = gaussJordanInverse(g);
+  return p.map((row, i) => row.map((v, j) => (i === j ? 0 : -v / p[j]![j]!)));
+}
+
+describe('inverseSpd (Cholesky)', () => {
+  it.each([1, 3, 4, 8, 11, 17])('matches Gauss–Jordan on a random %i×%i SPD matrix', (n) => {
+    const a = randomSpd(n, 11 + n);
+    const expected = gaussJordanInverse(a);
+    const got = inverseSpd(Float64Array.from(a.flat()), n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) expect(got[i * n + j]).toBeCloseTo(expected[i]![j]!, 8);
+  });
+
+  it('refuses a matrix that is not positive definite', () => {
+    expect(() => inverseSpd(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
+  });
+});
+
+describe('EaseRecommender', () => {
+  const data = tinyData();
+  const lambda = 0.5;
+  const model = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2 });
+  model.fit(data);
+
+  it('learns B = I − P·diag(1/diag P) with a zero diagonal', () => {
+    const rows: Row[] = [];
+    for (let u = 0; u < data.numUsers; u++) {
+      for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++) rows.push([u, data.userItems[e]!, 1, 0]);
+    }
+    const expected = naiveEase(rows, 5, lambda);
+    expect(model.keptItems).toBe(5);
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 5; j++) expect(model.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+      expect(model.weight(i, i)).toBe(0);
+    }
+  });
+
+  it('scores x_u·B, never returns seen or excluded items, and answers past the cached list', () => {
+    for (let u = 0; u < 4; u++) {
+      const seen = seenOf(data, u);
+      const unseen = [0, 1, 2, 3, 4].filter((i) => !seen.has(i));
+      const score = (j: number): number => [...seen].reduce((s, i) => s + model.weight(i, j), 0);
+      const expected = unseen.sort((a, b) => score(b) - score(a) || a - b);
+      const recs = model.recommend(u, 5, seen);
+      expect(Array.from(recs.items)).toEqual(expected);
+      recs.items.forEach((j, p) => expect(recs.scores[p]).toBeCloseTo(score(j), 5));
+      // Excluding the cached best forces the full scoring path.
+      const first = expected[0]!;
+      expect(Array.from(model.recommend(u, 5, new Set([first])).items)).toEqual(expected.slice(1));
+    }
+  });
+
+  it('restricts B to items with enough interactions and fills the rest by popularity', () => {
+    const pruned = new EaseRecommender({ lambda, minItemCount: 2, cacheSize: 10 });
+    pruned.fit(data);
+    expect(pruned.keptItems).toBe(3); // i0, i1, i2
+    expect(pruned.weight(3, 0)).toBe(0);
+    // u2 (i0, i2) → i1 from B, then i3, i4 by popularity.
+    expect(Array.from(pruned.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
+  });
+
+  it('gives an unknown user the popularity order, without excluded items', () => {
+    expect(Array.from(model.recommend(9, 3, new Set([0])).items)).toEqual([1, 2, 3]);
+    expect(model.recommend(0, 0, new Set()).items).toHaveLength(0);
+  });
+
+  it('can weight recent interactions more at scoring time', () => {
+    const recent = new EaseRecommender({ lambda, minItemCount: 1, recencyHalfLife: 1 });
+    recent.fit(data);
+    // u0 saw i0 (t1), i1 (t2), i2 (t3): weights 0.25, 0.5, 1.
+    const score = (j: number): number =>
+      0.25 * recent.weight(0, j) + 0.5 * recent.weight(1, j) + recent.weight(2, j);
+    const recs = recent.recommend(0, 2, new Set());
+    const expected = [3, 4].sort((a, b) => score(b) - score(a) || a - b);
+    expect(Array.from(recs.items)).toEqual(expected);
+    expect(recs.scores[0]).toBeCloseTo(score(expected[0]!), 5);
+  });
+
+  it('recommends the same after serialize → deserialize', () => {
+    const copy = EaseRecommender.deserialize(model.serialize());
+    for (let u = -1; u <= 4; u++) {
+      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
+      expect(copy.recommend(u, 3, new Set([1, 3]))).toEqual(model.recommend(u, 3, new Set([1, 3])));
+    }
+    expect(copy.params).toEqual(model.params);
+  });
+
+  it('handles a larger random matrix like the naive computation', () => {
+    let s = 5;
+    const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+    const rows: Row[] = [];
+    for (let u = 0; u < 30; u++)
+      for (let i = 0; i < 13; i++) if (rnd() < 0.3) rows.push([u, i, 4, u * 100 + i]);
+    const big = buildInteractionData(rows, { numItems: 13 });
+    const ease = new EaseRecommender({ lambda: 2, minItemCount: 0 });
+    ease.fit(big);
+    const expected = naiveEase(rows, 13, 2);
+    for (let i = 0; i < 13; i++)
+      for (let j = 0; j < 13; j++) expect(ease.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+  });
+});

@@ -1,0 +1,73 @@
+import { GENRE_COUNT } from './common.js';
+import { ACTION, COMEDY, DRAMA, seenOf, tinyData } from './fixtures.js';
+import { GenreKnnRecommender } from './genre-knn.js';
+
+function taste(weights: Record<number, number>): Float32Array {
+  const t = new Float32Array(GENRE_COUNT);
+  for (const [g, w] of Object.entries(weights)) t[Number(g)] = w;
+  return t;
+}
+
+describe('GenreKnnRecommender', () => {
+  const data = tinyData();
+  const model = new GenreKnnRecommender();
+  model.fit(data);
+
+  it('ranks films by genre closeness to the taste, ties by popularity', () => {
+    // Action: i1 (Action) exact; i0 (Action+Comedy) and i4 (Action+Drama) tie → i0 more popular;
+    // then i2 (Drama) and i3 (Comedy) tie at cosine 0 → i2 more popular.
+    const recs = model.recommendForTaste(taste({ [ACTION]: 3 }), 5, new Set());
+    expect(Array.from(recs.items)).toEqual([1, 0, 4, 2, 3]);
+    expect(recs.scores[0]).toBeCloseTo(1, 6);
+    expect(recs.scores[1]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(recs.scores[4]).toBeCloseTo(0, 6);
+  });
+
+  it('uses the proportions of the weights, not one-hot', () => {
+    // Comedy 2, Drama 1: i3 (Comedy) cos 2/√5 = 0.894; i0 and i2 ... i0 = 2/√10 = 0.632, i2 = 1/√5 = 0.447.
+    const recs = model.recommendForTaste(taste({ [COMEDY]: 2, [DRAMA]: 1 }), 3, new Set());
+    expect(Array.from(recs.items)).toEqual([3, 0, 2]);
+    expect(
+      Array.from(model.recommendForTaste(taste({ [COMEDY]: 20, [DRAMA]: 10 }), 3, new Set()).items),
+    ).toEqual([3, 0, 2]);
+  });
+
+  it('gives the popularity order to an all-zero taste, and skips excluded films', () => {
+    expect(Array.from(model.recommendForTaste(new Float32Array(GENRE_COUNT), 5, new Set([0])).items)).toEqual(
+      [1, 2, 3, 4],
+    );
+    expect(Array.from(model.recommendForTaste(taste({ [ACTION]: 1 }), 10, new Set([1, 4])).items)).toEqual([
+      0, 2, 3,
+    ]);
+  });
+
+  it('rejects a taste of the wrong size or with negative weights', () => {
+    expect(() => model.recommendForTaste(new Float32Array(3), 5, new Set())).toThrow(/20 weights/);
+    expect(() => model.recommendForTaste(taste({ [ACTION]: -1 }), 5, new Set())).toThrow(/>= 0/);
+  });
+
+  it('builds a user taste from rated films weighted by rating', () => {
+    // u3: i1 (Action, 5), i4 (Action+Drama, 1) → Action 6, Drama 1: i0 (cos 0.70) > i2 (0.16) > i3 (0).
+    expect(Array.from(model.recommend(3, 5, new Set()).items)).toEqual([0, 2, 3]);
+    expect(Array.from(model.recommend(3, 5, seenOf(data, 3)).items)).toEqual([0, 2, 3]);
+    expect(Array.from(model.recommend(77, 2, new Set()).items)).toEqual([1, 0]);
+  });
+
+  it("gives the same answers with ml-knn's tree and with the exact scan", () => {
+    const exact = new GenreKnnRecommender({ search: 'exact' });
+    exact.fit(data);
+    const tastes = [taste({ [ACTION]: 1 }), taste({ [COMEDY]: 1, [DRAMA]: 3 }), taste({ 2: 1, 5: 0.5 })];
+    for (const t of tastes)
+      expect(exact.recommendForTaste(t, 5, new Set())).toEqual(model.recommendForTaste(t, 5, new Set()));
+    for (let u = 0; u < 4; u++)
+      expect(exact.recommend(u, 5, new Set())).toEqual(model.recommend(u, 5, new Set()));
+  });
+
+  it('recommends the same after serialize → deserialize', () => {
+    const copy = GenreKnnRecommender.deserialize(model.serialize());
+    const t = taste({ [COMEDY]: 1, [ACTION]: 0.3 });
+    expect(copy.recommendForTaste(t, 4, new Set([3]))).toEqual(model.recommendForTaste(t, 4, new Set([3])));
+    for (let u = -1; u <= 4; u++)
+      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
+  });
+});

@@ -1,0 +1,321 @@
+import type { InteractionData, Recommendations, Recommender } from '../model.js';
+import {
+  GENRE_COUNT,
+  fillFromOrder,
+  inverseOrder,
+  itemStats,
+  popularityOrder,
+  selectTopK,
+  takeFromOrder,
+} from './common.js';
+import { decodeModel, encodeModel, takeArray } from './serialization.js';
+
+export interface ItemKnnParams {
+  /** Neighbours kept per item (sparse top-k of the similarity row). */
+  neighbours: number;
+  /** Below this many interactions an item's similar list comes from genres (Jaccard) instead. */
+  minRatings: number;
+  /** 'binary': cosine over implicit 0/1 columns; 'rating': cosine over the raw ratings. */
+  weighting: 'binary' | 'rating';
+}
+
+export const ITEM_KNN_DEFAULTS: ItemKnnParams = { neighbours: 100, minRatings: 5, weighting: 'rating' };
+
+export interface SimilarItems extends Recommendations {
+  /** 'collaborative' when from co-ratings (possibly padded by genres), 'content' for the genre fallback. */
+  source: 'collaborative' | 'content';
+}
+
+/**
+ * Item-item collaborative filtering.
+ *
+ * Similarity: cosine between item columns of the user × item matrix. By default the columns hold the
+ * ratings (so a film rated 5 by the same users counts more than one they rated 1); on ml-latest-small
+ * under the offline protocol this gave NDCG@10 0.084 against 0.077 for implicit 0/1 columns
+ * (`weighting: 'binary'`), with 100 neighbours.
+ * Only the `neighbours` most similar items of each item are kept (CSR: nbrPtr / nbrItems / nbrSims,
+ * best first), so the model is O(numItems × neighbours).
+ *
+ * Fit: Σ_u n_u² multiply-adds (one dense accumulator row per item), then a bounded top-k per item.
+ * recommend(u): score(j) = Σ_{i ∈ items(u)} sim(i, j) over the kept neighbours — O(n_u × neighbours)
+ * plus a top-k heap; the user's own training items are never returned.
+ * similarItems(i): the kept neighbours of i, or — when i has fewer than `minRatings` interactions — the
+ * items whose genre sets are closest by Jaccard (ties by popularity).
+ */
+export class ItemKnnRecommender implements Recommender {
+  readonly algorithm = 'item-knn';
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  private readonly p: ItemKnnParams;
+
+  private numItems = 0;
+  private numUsers = 0;
+  private nbrPtr: Int32Array = new Int32Array(1);
+  private nbrItems: Int32Array = new Int32Array(0);
+  private nbrSims: Float32Array = new Float32Array(0);
+  private userPtr: Int32Array = new Int32Array(1);
+  private userItems: Int32Array = new Int32Array(0);
+  private counts: Int32Array = new Int32Array(0);
+  private order: Int32Array = new Int32Array(0);
+  /** 1 - rank / numItems: a popularity tie-break in (0, 1]. */
+  private popKey: Float64Array = new Float64Array(0);
+  private genreMask: Uint32Array = new Uint32Array(0);
+
+  // Scratch buffers reused by every call (single-threaded).
+  private acc: Float64Array = new Float64Array(0);
+  private touched: Int32Array = new Int32Array(0);
+  private mark: Uint8Array = new Uint8Array(0);
+
+  constructor(params: Partial<ItemKnnParams> = {}) {
+    this.p = { ...ITEM_KNN_DEFAULTS, ...params };
+    this.params = { ...this.p };
+  }
+
+  fit(data: InteractionData): void {
+    const { numUsers, numItems, userPtr, userItems, userRatings } = data;
+    const nnz = userPtr[numUsers]!;
+    const binary = this.p.weighting === 'binary';
+    const weight = (e: number): number => (binary ? 1 : userRatings[e]!);
+
+    // Column (item) CSR: the entries e of each item.
+    const itemPtr = new Int32Array(numItems + 1);
+    for (let e = 0; e < nnz; e++) itemPtr[userItems[e]! + 1]!++;
+    for (let i = 0; i < numItems; i++) itemPtr[i + 1]! += itemPtr[i]!;
+    const itemUsers = new Int32Array(nnz);
+    const itemWeights = new Float64Array(nnz);
+    const fillPos = itemPtr.slice(0, numItems);
+    const norms = new Float64Array(numItems);
+    for (let u = 0; u < numUsers; u++) {
+      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
+        const i = userItems[e]!;
+        const w = weight(e);
+        const at = fillPos[i]!++;
+        itemUsers[at] = u;
+        itemWeights[at] = w;
+        norms[i]! += w * w;
+      }
+    }
+    for (let i = 0; i < numItems; i++) norms[i] = Math.sqrt(norms[i]!);
+
+    const k = this.p.neighbours;
+    const nbrPtr = new Int32Array(numItems + 1);
+    const nbrItems: Int32Array[] = [];
+    const nbrSims: Float32Array[] = [];
+    const acc = new Float64Array(numItems);
+    const touched = new Int32Array(numItems);
+    const noExclude = new Set<number>();
+    for (let i = 0; i < numItems; i++) {
+      let nt = 0;
+      for (let c = itemPtr[i]!; c < itemPtr[i + 1]!; c++) {
+        const u = itemUsers[c]!;
+        const wi = itemWeights[c]!;
+        for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
+          const j = userItems[e]!;
+          if (acc[j] === 0) touched[nt++] = j;
+          acc[j]! += wi * weight(e);
+        }
+      }
+      const ni = norms[i]!;
+      for (let t = 0; t < nt; t++) {
+        const j = touched[t]!;
+        acc[j] = j === i ? 0 : acc[j]! / (ni * norms[j]!);
+      }
+      const top = selectTopK(acc, touched, nt, k, noExclude);
+      let kept = top.count;
+      while (kept > 0 && top.scores[kept - 1]! <= 0) kept--;
+      nbrItems.push(top.items.subarray(0, kept));
+      nbrSims.push(top.scores.subarray(0, kept));
+      nbrPtr[i + 1] = nbrPtr[i]! + kept;
+      for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
+    }
+    this.nbrPtr = nbrPtr;
+    this.nbrItems = concatInt(nbrItems, nbrPtr[numItems]!);
+    this.nbrSims = concatFloat(nbrSims, nbrPtr[numItems]!);
+
+    const { counts, means } = itemStats(data);
+    this.numItems = numItems;
+    this.numUsers = numUsers;
+    this.userPtr = userPtr.slice();
+    this.userItems = userItems.slice(0, nnz);
+    this.counts = counts;
+    this.order = popularityOrder(counts, means);
+    this.genreMask = genreMasks(data.itemGenres, numItems);
+    this.prepare();
+  }
+
+  private prepare(): void {
+    const n = this.numItems;
+    const rank = inverseOrder(this.order);
+    this.popKey = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.popKey[i] = 1 - rank[i]! / Math.max(1, n);
+    this.acc = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.mark = new Uint8Array(n);
+  }
+
+  recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
+    if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
+      return takeFromOrder(this.order, k, exclude, () => 0);
+    }
+    const { acc, touched, mark, nbrPtr, nbrItems, nbrSims, userItems } = this;
+    const start = this.userPtr[user]!;
+    const end = this.userPtr[user + 1]!;
+    let nt = 0;
+    for (let e = start; e < end; e++) {
+      const i = userItems[e]!;
+      for (let c = nbrPtr[i]!; c < nbrPtr[i + 1]!; c++) {
+        const j = nbrItems[c]!;
+        if (acc[j] === 0) touched[nt++] = j; // similarities kept are > 0
+        acc[j]! += nbrSims[c]!;
+      }
+    }
+    for (let e = start; e < end; e++) mark[userItems[e]!] = 1; // seen: never recommended back
+    const top = selectTopK(acc, touched, nt, k, exclude, mark);
+    const result = fillFromOrder(top, k, this.order, exclude, mark);
+    for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
+    for (let e = start; e < end; e++) mark[userItems[e]!] = 0;
+    return result;
+  }
+
+  /** Items most similar to `item` (never itself nor `exclude`), for /movies/:id/similar. */
+  similarItems(item: number, k: number, exclude: ReadonlySet<number> = new Set()): SimilarItems {
+    if (!(item >= 0 && item < this.numItems) || k <= 0) {
+      return { items: new Int32Array(0), scores: new Float32Array(0), source: 'content' };
+    }
+    if (this.counts[item]! < this.p.minRatings) {
+      return { ...this.contentSimilar(item, k, exclude, null), source: 'content' };
+    }
+    const items: number[] = [];
+    const scores: number[] = [];
+    for (let c = this.nbrPtr[item]!; c < this.nbrPtr[item + 1]! && items.length < k; c++) {
+      const j = this.nbrItems[c]!;
+      if (exclude.has(j)) continue;
+      items.push(j);
+      scores.push(this.nbrSims[c]!);
+    }
+    if (items.length < k) {
+      // Pad with genre neighbours, scored below every collaborative one.
+      const taken = new Set(items);
+      const pad = this.contentSimilar(item, k - items.length, exclude, taken);
+      const floor = scores.length > 0 ? Math.min(...scores) : 0;
+      pad.items.forEach((j, p) => {
+        items.push(j);
+        scores.push(floor * pad.scores[p]!);
+      });
+    }
+    return { items: Int32Array.from(items), scores: Float32Array.from(scores), source: 'collaborative' };
+  }
+
+  /** Genre Jaccard neighbours of `item`, ties by popularity; O(numItems). */
+  private contentSimilar(
+    item: number,
+    k: number,
+    exclude: ReadonlySet<number>,
+    taken: ReadonlySet<number> | null,
+  ): Recommendations {
+    const { acc, genreMask, popKey } = this;
+    const n = this.numItems;
+    const mine = genreMask[item]!;
+    for (let j = 0; j < n; j++) {
+      const other = genreMask[j]!;
+      const union = popcount(mine | other);
+      const jac = union === 0 ? 0 : popcount(mine & other) / union;
+      // Distinct Jaccard values differ by >= 1/400, so the popularity term only breaks ties.
+      acc[j] = jac + 1e-4 * popKey[j]!;
+    }
+    const skip = this.mark;
+    skip[item] = 1;
+    if (taken !== null) for (const j of taken) skip[j] = 1;
+    const top = selectTopK(acc, null, n, k, exclude, skip);
+    skip[item] = 0;
+    if (taken !== null) for (const j of taken) skip[j] = 0;
+    acc.fill(0);
+    const scores = new Float32Array(top.count);
+    for (let p = 0; p < top.count; p++) {
+      const j = top.items[p]!;
+      const other = genreMask[j]!;
+      const union = popcount(mine | other);
+      scores[p] = union === 0 ? 0 : popcount(mine & other) / union;
+    }
+    return { items: top.items, scores };
+  }
+
+  /** The kept neighbours of an item (best first), for inspection and tests. */
+  neighboursOf(item: number): { items: Int32Array; sims: Float32Array } {
+    const a = this.nbrPtr[item]!;
+    const b = this.nbrPtr[item + 1]!;
+    return { items: this.nbrItems.slice(a, b), sims: this.nbrSims.slice(a, b) };
+  }
+
+  serialize(): Uint8Array {
+    return encodeModel(
+      {
+        algorithm: this.algorithm,
+        params: { ...this.params },
+        meta: { numItems: this.numItems, numUsers: this.numUsers },
+      },
+      {
+        nbrPtr: this.nbrPtr,
+        nbrItems: this.nbrItems,
+        nbrSims: this.nbrSims,
+        userPtr: this.userPtr,
+        userItems: this.userItems,
+        counts: this.counts,
+        order: this.order,
+        genreMask: this.genreMask,
+      },
+    );
+  }
+
+  static deserialize(bytes: Uint8Array): ItemKnnRecommender {
+    const d = decodeModel(bytes, 'item-knn');
+    const model = new ItemKnnRecommender(d.params as unknown as Partial<ItemKnnParams>);
+    model.numItems = Number(d.meta['numItems']);
+    model.numUsers = Number(d.meta['numUsers']);
+    model.nbrPtr = takeArray(d, 'nbrPtr', Int32Array);
+    model.nbrItems = takeArray(d, 'nbrItems', Int32Array);
+    model.nbrSims = takeArray(d, 'nbrSims', Float32Array);
+    model.userPtr = takeArray(d, 'userPtr', Int32Array);
+    model.userItems = takeArray(d, 'userItems', Int32Array);
+    model.counts = takeArray(d, 'counts', Int32Array);
+    model.order = takeArray(d, 'order', Int32Array);
+    model.genreMask = takeArray(d, 'genreMask', Uint32Array);
+    model.prepare();
+    return model;
+  }
+}
+
+export function genreMasks(itemGenres: Uint8Array, numItems: number): Uint32Array {
+  const masks = new Uint32Array(numItems);
+  for (let i = 0; i < numItems; i++) {
+    let m = 0;
+    for (let g = 0; g < GENRE_COUNT; g++) if (itemGenres[i * GENRE_COUNT + g]) m |= 1 << g;
+    masks[i] = m >>> 0;
+  }
+  return masks;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+function concatInt(parts: Int32Array[], total: number): Int32Array {
+  const out = new Int32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function concatFloat(parts: Float32Array[], total: number): Float32Array {
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

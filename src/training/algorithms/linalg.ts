@@ -1,0 +1,157 @@
+/**
+ * Dense symmetric positive-definite inverse over Float64Array, row-major, no BLAS.
+ *
+ * inverseSpd(A, n) = A⁻¹ via A = L·Lᵀ (Cholesky), W = L⁻¹, A⁻¹ = Wᵀ·W. Each stage costs n³/6
+ * multiply-adds (n³/2 in all). Every inner loop runs over contiguous memory (a row), and each stage
+ * handles four rows at once so a streamed row is loaded once for four of them (4× less memory
+ * traffic on matrices far bigger than the caches).
+ */
+
+/** In place: the lower triangle of `a` becomes L (a = L·Lᵀ); the upper triangle is zeroed. */
+export function choleskyInPlace(a: Float64Array, n: number): void {
+  let i0 = 0;
+  for (; i0 + 4 <= n; i0 += 4) {
+    const r0 = i0 * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    for (let j = 0; j < i0; j++) {
+      const rj = j * n;
+      let s0 = a[r0 + j]!;
+      let s1 = a[r1 + j]!;
+      let s2 = a[r2 + j]!;
+      let s3 = a[r3 + j]!;
+      for (let k = 0; k < j; k++) {
+        const l = a[rj + k]!;
+        s0 -= a[r0 + k]! * l;
+        s1 -= a[r1 + k]! * l;
+        s2 -= a[r2 + k]! * l;
+        s3 -= a[r3 + k]! * l;
+      }
+      const d = a[rj + j]!;
+      a[r0 + j] = s0 / d;
+      a[r1 + j] = s1 / d;
+      a[r2 + j] = s2 / d;
+      a[r3 + j] = s3 / d;
+    }
+    for (let i = i0; i < i0 + 4; i++) choleskyRowTail(a, n, i, i0);
+  }
+  for (let i = i0; i < n; i++) choleskyRowTail(a, n, i, 0);
+  for (let i = 0; i < n; i++) a.fill(0, i * n + i + 1, (i + 1) * n);
+}
+
+/** Entries (i, from..i) of L, once entries (i, 0..from-1) are done. */
+function choleskyRowTail(a: Float64Array, n: number, i: number, from: number): void {
+  const ri = i * n;
+  for (let j = from; j <= i; j++) {
+    const rj = j * n;
+    let s = a[ri + j]!;
+    for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+    if (j === i) {
+      if (!(s > 0)) throw new Error(`matrix is not positive definite (pivot ${i}: ${s})`);
+      a[ri + i] = Math.sqrt(s);
+    } else {
+      a[ri + j] = s / a[rj + j]!;
+    }
+  }
+}
+
+/** In place: lower-triangular L (upper part zero) becomes W = L⁻¹ (lower triangular). */
+export function invertLowerInPlace(a: Float64Array, n: number): void {
+  // Row i of W: (e_i − Σ_{k<i} L[i,k]·W[k,:]) / L[i,i]. Rows are done four at a time; `t` keeps the
+  // L entries of the rows being overwritten.
+  const t = new Float64Array(4 * n);
+  let i0 = 0;
+  for (; i0 < n; i0 += 4) {
+    const rows = Math.min(4, n - i0);
+    for (let q = 0; q < rows; q++) {
+      const ri = (i0 + q) * n;
+      t.set(a.subarray(ri, ri + i0 + q + 1), q * n);
+      a.fill(0, ri, ri + i0 + q + 1);
+    }
+    const r0 = i0 * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    if (rows === 4) {
+      for (let k = 0; k < i0; k++) {
+        const rk = k * n;
+        const c0 = t[k]!;
+        const c1 = t[n + k]!;
+        const c2 = t[2 * n + k]!;
+        const c3 = t[3 * n + k]!;
+        for (let j = 0; j <= k; j++) {
+          const w = a[rk + j]!;
+          a[r0 + j]! -= c0 * w;
+          a[r1 + j]! -= c1 * w;
+          a[r2 + j]! -= c2 * w;
+          a[r3 + j]! -= c3 * w;
+        }
+      }
+    } else {
+      for (let q = 0; q < rows; q++) {
+        const ri = (i0 + q) * n;
+        for (let k = 0; k < i0; k++) {
+          const c = t[q * n + k]!;
+          const rk = k * n;
+          for (let j = 0; j <= k; j++) a[ri + j]! -= c * a[rk + j]!;
+        }
+      }
+    }
+    // Within the block, in order: finish row i0+q, then take it out of the later rows.
+    for (let q = 0; q < rows; q++) {
+      const i = i0 + q;
+      const ri = i * n;
+      a[ri + i]! += 1;
+      const inv = 1 / t[q * n + i]!;
+      for (let j = 0; j <= i; j++) a[ri + j]! *= inv;
+      for (let q2 = q + 1; q2 < rows; q2++) {
+        const c = t[q2 * n + i]!;
+        const r2b = (i0 + q2) * n;
+        for (let j = 0; j <= i; j++) a[r2b + j]! -= c * a[ri + j]!;
+      }
+    }
+  }
+}
+
+/** out (full symmetric) = Wᵀ·W for lower-triangular W. `out` must be zero-filled, n×n. */
+export function gramOfLower(w: Float64Array, n: number, out: Float64Array): void {
+  // out[a, 0..a] += Σ_k W[k,a]·W[k, 0..a] over k >= a, four k rows at a time.
+  let k0 = 0;
+  for (; k0 + 4 <= n; k0 += 4) {
+    const w0 = k0 * n;
+    const w1 = w0 + n;
+    const w2 = w1 + n;
+    const w3 = w2 + n;
+    const top = k0 + 3;
+    for (let a = 0; a <= top; a++) {
+      const c0 = w[w0 + a]!;
+      const c1 = w[w1 + a]!;
+      const c2 = w[w2 + a]!;
+      const c3 = w[w3 + a]!;
+      const ra = a * n;
+      for (let b = 0; b <= a; b++) {
+        out[ra + b]! += c0 * w[w0 + b]! + c1 * w[w1 + b]! + c2 * w[w2 + b]! + c3 * w[w3 + b]!;
+      }
+    }
+  }
+  for (let k = k0; k < n; k++) {
+    const wk = k * n;
+    for (let a = 0; a <= k; a++) {
+      const c = w[wk + a]!;
+      if (c === 0) continue;
+      const ra = a * n;
+      for (let b = 0; b <= a; b++) out[ra + b]! += c * w[wk + b]!;
+    }
+  }
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) out[b * n + a] = out[a * n + b]!;
+}
+
+/** A⁻¹ of a symmetric positive-definite n×n matrix (row-major). `a` is destroyed. */
+export function inverseSpd(a: Float64Array, n: number): Float64Array {
+  choleskyInPlace(a, n);
+  invertLowerInPlace(a, n);
+  const out = new Float64Array(n * n);
+  gramOfLower(a, n, out);
+  return out;
+}
