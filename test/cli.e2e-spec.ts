@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { FIXTURE_ENV } from './support/fixtures.js';
 import { runCli } from './support/processes.js';
@@ -81,6 +82,35 @@ describe('command line', () => {
       ratings: 225,
       quarantinedRows: 10,
     });
+  });
+
+  it('lists, shows and promotes model versions, and rolls back', async () => {
+    for (const ndcg of [0.1, 0.12]) {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query(
+        `INSERT INTO model_versions (algorithm, params, metrics, data_version, training_seconds, artifact, artifact_sha256, stage)
+         VALUES ('ease', '{}', $1, 1, 2.5, 'x', encode(sha256('x'), 'hex'), 'candidate')`,
+        [JSON.stringify({ 'ndcg@10': ndcg })],
+      );
+      await client.end();
+    }
+    expect(runCli(['models', 'promote', '1'], env)).toMatchObject({
+      status: 0,
+      stdout: 'Version 1 is in production.\n',
+    });
+    expect(runCli(['models', 'promote', '2', '--reason', 'better'], env).status).toBe(0);
+    expect(runCli(['models', 'promote', '1', '--reason', 'roll back'], env).status).toBe(0);
+    const list = runCli(['models', 'list'], env).stdout.trim().split('\n');
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatch(/^#2 .* ease +archived +data v1 +NDCG@10 0\.1200$/);
+    expect(list[1]).toMatch(/^#1 .* ease +production/);
+    const shown = JSON.parse(runCli(['models', 'show', '2', '--json'], env).stdout);
+    expect(shown.history.map((c: { to: string; reason: string }) => `${c.to}: ${c.reason}`)).toEqual([
+      'production: promoted from the command line: better',
+      'archived: replaced by version 1',
+    ]);
+    expect(runCli(['models', 'show', 'x'], env)).toMatchObject({ status: 2 });
   });
 
   it('exits non-zero with a clear message on bad usage, bad data folders and bad settings', () => {

@@ -6,6 +6,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
 
 /** The app's modules without the HTTP server; logs go to stderr, results to stdout. */
 @Module({})
@@ -19,6 +20,7 @@ export class CliModule {
         DatabaseModule.forRoot(options),
         MonitoringModule,
         IngestionModule,
+        RegistryModule,
       ],
     };
   }

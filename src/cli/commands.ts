@@ -8,6 +8,7 @@ import type { ProgressReporter } from '../ingestion/progress.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
 import { type PipelineRunView, PipelineRunsService } from '../pipeline/pipeline-runs.service.js';
 import type { RunOptions } from '../pipeline/pipeline.types.js';
+import { type ModelVersionView, RegistryService } from '../registry/registry.service.js';
 
 export interface CliContext {
   /** Boots the app's modules; `runMigrations: false` for the commands that manage migrations. */
@@ -46,6 +47,18 @@ export class CliUsageError extends Error {}
 
 /** A run that did not succeed makes the command fail, with the run's error as the message. */
 export class RunFailedError extends Error {}
+
+function positiveId(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 2_147_483_647) {
+    throw new CliUsageError('the id must be a positive integer');
+  }
+  return Number(text);
+}
+
+function formatVersionLine(version: ModelVersionView): string {
+  const ndcg = version.metrics['ndcg@10'];
+  return `#${version.id}  ${version.createdAt}  ${version.algorithm.padEnd(10)} ${version.stage.padEnd(10)} data v${version.dataVersion}  NDCG@10 ${ndcg === undefined ? '-' : ndcg.toFixed(4)}`;
+}
 
 function formatRunLine(run: PipelineRunView): string {
   const version = run.dataVersion === null ? '' : ` data v${run.dataVersion}`;
@@ -163,9 +176,53 @@ export function buildProgram(context: CliContext): Command {
     .option('--json', 'print as JSON')
     .action((id: string, options: { json?: boolean }) =>
       withApp(context, 'read', async (app) => {
-        if (!/^\d+$/.test(id)) throw new CliUsageError('the run id must be a positive integer');
-        const run = await app.get(PipelineRunsService).get(Number(id));
+        const run = await app.get(PipelineRunsService).get(positiveId(id));
         context.out(options.json ? JSON.stringify(run) : formatRun(run));
+      }),
+    );
+
+  const models = program.command('models').description('Model registry');
+  models
+    .command('list')
+    .description('Model versions, newest first')
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) =>
+      withApp(context, 'read', async (app) => {
+        const page = await app.get(RegistryService).list(1, 100);
+        if (options.json) context.out(JSON.stringify(page));
+        else if (page.items.length === 0) context.out('No model version yet.');
+        else context.out(page.items.map(formatVersionLine).join('\n'));
+      }),
+    );
+  models
+    .command('show')
+    .description('One version with its metrics and stage history')
+    .argument('<id>', 'model version id')
+    .option('--json', 'print as JSON')
+    .action((id: string, options: { json?: boolean }) =>
+      withApp(context, 'read', async (app) => {
+        const version = await app.get(RegistryService).get(positiveId(id));
+        if (options.json) {
+          context.out(JSON.stringify(version));
+          return;
+        }
+        const lines = [formatVersionLine(version), `  params   ${JSON.stringify(version.params)}`];
+        lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
+        for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);
+        context.out(lines.join('\n'));
+      }),
+    );
+  models
+    .command('promote')
+    .description('Make a version production (an earlier one: roll back)')
+    .argument('<id>', 'model version id')
+    .option('--reason <text>', 'why, recorded in its history')
+    .action((id: string, options: { reason?: string }) =>
+      withApp(context, 'write', async (app) => {
+        const versionId = positiveId(id);
+        const reason = `promoted from the command line${options.reason ? `: ${options.reason}` : ''}`;
+        await app.get(RegistryService).promote(versionId, reason);
+        context.out(`Version ${versionId} is in production.`);
       }),
     );
 
