@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import { clientToken } from './support/auth.js';
 import { bootApp, type TestApp } from './support/app.js';
 
 const JWT_SECRET = 'e2e-jwt-secret-of-at-least-32-characters';
@@ -16,14 +17,7 @@ describe('auth: OAuth2 client credentials and admin routes', () => {
   });
   afterAll(() => t.close());
 
-  const token = async (scope?: string): Promise<string> => {
-    const { body } = await t.http
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: OPS.id, client_secret: OPS.secret, scope })
-      .expect(200);
-    return body.access_token as string;
-  };
+  const token = (scope?: string): Promise<string> => clientToken(t, OPS, scope);
 
   describe('POST /oauth/token', () => {
     it('issues a token from a form body, with every scope of the client by default', async () => {

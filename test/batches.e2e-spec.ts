@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { bootApp, loadAll, type TestApp } from './support/app.js';
+import { clientToken } from './support/auth.js';
 import { FIXTURE } from './support/fixtures.js';
 
 const JWT_SECRET = 'x'.repeat(32);
@@ -33,14 +34,8 @@ describe('admin: data batches and uploads', () => {
   let tempFilesBefore: string[];
   const tokens: Record<string, string> = {};
 
-  const token = async (client: { id: string; secret: string }, scope?: string): Promise<string> => {
-    const { body } = await t.http
-      .post('/oauth/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret, scope })
-      .expect(200);
-    return body.access_token as string;
-  };
+  const token = (client: { id: string; secret: string }, scope?: string): Promise<string> =>
+    clientToken(t, client, scope);
 
   const get = (path: string, as = tokens.ops!) => t.http.get(path).auth(as, { type: 'bearer' });
   const upload = (csv: string | Buffer, query = '') =>

@@ -32,15 +32,11 @@ export interface ModelVersionView {
   history: StageChange[];
 }
 
-export interface NewModelVersion {
-  algorithm: string;
-  params: Record<string, unknown>;
-  metrics: Record<string, number>;
-  dataVersion: number;
-  pipelineRunId: number | null;
-  trainingSeconds: number;
-  artifact: Uint8Array;
-}
+/** What training hands the registry: the view's lineage and metrics, plus the artifact. */
+export type NewModelVersion = Pick<
+  ModelVersionView,
+  'algorithm' | 'params' | 'metrics' | 'dataVersion' | 'pipelineRunId' | 'trainingSeconds'
+> & { artifact: Uint8Array };
 
 interface VersionRow {
   id: number;

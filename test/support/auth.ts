@@ -10,12 +10,21 @@ export const ADMIN = {
 /** Environment for bootApp with one admin client holding every data and pipeline scope. */
 export const AUTH_ENV = { AUTH_CLIENTS: JSON.stringify([ADMIN]), JWT_SECRET };
 
-/** A bearer token for the admin client, with all its scopes or the ones asked for. */
-export async function adminToken(t: TestApp, scope?: string): Promise<string> {
+/** A bearer token for a configured client, with all its scopes or the ones asked for. */
+export async function clientToken(
+  t: TestApp,
+  client: { id: string; secret: string },
+  scope?: string,
+): Promise<string> {
   const { body } = await t.http
     .post('/oauth/token')
     .type('form')
-    .send({ grant_type: 'client_credentials', client_id: ADMIN.id, client_secret: ADMIN.secret, scope })
+    .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret, scope })
     .expect(200);
   return body.access_token as string;
+}
+
+/** A bearer token for the admin client. */
+export function adminToken(t: TestApp, scope?: string): Promise<string> {
+  return clientToken(t, ADMIN, scope);
 }
