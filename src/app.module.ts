@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { TrainingModule } from './training/training.module.js';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         IngestionModule,
         HealthModule,
         RegistryModule,
+        TrainingModule,
         AuthModule,
         BatchesModule,
         FeedbackModule,

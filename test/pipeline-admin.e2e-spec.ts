@@ -43,6 +43,10 @@ describe('admin: pipeline runs', () => {
       'validate:succeeded',
       'drift:succeeded',
       'transform:succeeded',
+      'train:succeeded',
+      'evaluate:succeeded',
+      'register:succeeded',
+      'promote:succeeded',
     ]);
     expect(run.stages[0]).toMatchObject({ rows: 80, seconds: expect.any(Number) });
     const { body: page } = await get('/admin/pipeline/runs').expect(200);

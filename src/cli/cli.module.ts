@@ -7,6 +7,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
+import { TrainingModule } from '../training/training.module.js';
 
 /** The app's modules without the HTTP server; logs go to stderr, results to stdout. */
 @Module({})
@@ -21,6 +22,7 @@ export class CliModule {
         MonitoringModule,
         IngestionModule,
         RegistryModule,
+        TrainingModule,
       ],
     };
   }

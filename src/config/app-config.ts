@@ -1,7 +1,21 @@
 import { resolve } from 'node:path';
 import { type AuthClient, parseAuthClients } from '../auth/auth-clients.js';
 import type { PeriodKind } from '../ingestion/periods.js';
-import { type Environment, type LogLevel, parseEnvironment } from './environment.js';
+import { ConfigError, type Environment, type LogLevel, parseEnvironment } from './environment.js';
+
+function parseModelParams(text: string): Record<string, number> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError([`MODEL_PARAMS=${JSON.stringify(text)}: not valid JSON`]);
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.some(([, value]) => typeof value !== 'number' || !Number.isFinite(value))) {
+    throw new ConfigError([`MODEL_PARAMS=${JSON.stringify(text)}: every value must be a number`]);
+  }
+  return Object.fromEntries(entries) as Record<string, number>;
+}
 
 /** Typed configuration used everywhere in the app; built once from the environment. */
 export class AppConfig {
@@ -15,6 +29,7 @@ export class AppConfig {
   readonly pipeline: { cron?: string; uploadMaxBytes: number };
   readonly validation: { maxBadRowShare: number };
   readonly drift: { psi: number; ks: number };
+  readonly models: { params: Record<string, number>; promotionTolerance: number };
   /** No clients = no token is ever issued or accepted: admin routes answer 401. */
   readonly auth: { clients: AuthClient[]; jwtSecret?: string; tokenTtlSeconds: number };
 
@@ -40,6 +55,7 @@ export class AppConfig {
     };
     this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
     this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
+    this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
     this.auth = {
       clients: parseAuthClients(env.AUTH_CLIENTS),
       jwtSecret: env.JWT_SECRET,

@@ -133,6 +133,16 @@ export class Environment {
   @Max(1)
   DRIFT_KS_THRESHOLD: number = 0.3;
 
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'PROMOTION_TOLERANCE must be a number' })
+  @Min(0)
+  @Max(1)
+  PROMOTION_TOLERANCE: number = 0.005;
+
+  /** Hyper-parameters of the known-user model (EASE) as JSON, e.g. {"lambda": 500}. */
+  @Matches(/^\{.*\}$/s, { message: 'MODEL_PARAMS must be a JSON object, e.g. {"lambda": 500}' })
+  MODEL_PARAMS: string = '{}';
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
