@@ -13,6 +13,7 @@ import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { TrainingModule } from './training/training.module.js';
+import { RecommendationsModule } from './recommendations/recommendations.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         HealthModule,
         RegistryModule,
         TrainingModule,
+        RecommendationsModule,
         AuthModule,
         BatchesModule,
         FeedbackModule,

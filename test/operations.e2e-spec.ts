@@ -79,9 +79,12 @@ describe('operations endpoints', () => {
         '/metrics',
         '/movies',
         '/movies/{id}',
+        '/movies/{id}/similar',
         '/oauth/token',
         '/status',
+        '/users/recommendations',
         '/users/{id}/ratings',
+        '/users/{id}/recommendations',
       ]);
       const schemas = body.components.schemas;
       expect(Object.keys(schemas)).toEqual(

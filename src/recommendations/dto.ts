@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNumber, IsOptional, Max, Min, Validate } from 'class-validator';
+import { IsGenre } from '../catalog/dto/is-genre.validator.js';
+import { GENRE_KEYS } from '../catalog/genres.js';
+import { IntegerParam } from '../common/integer-param.js';
+
+export class LimitQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10 })
+  @IsOptional()
+  @IntegerParam()
+  @Max(100)
+  @Min(1)
+  @IsInt({ message: 'limit must be an integer' })
+  limit: number = 10;
+}
+
+export class UserRecommendationsQuery extends LimitQuery {
+  @ApiPropertyOptional({
+    description: 'Only movies of this genre (snake_case or MovieLens name)',
+    example: 'comedy',
+  })
+  @IsOptional()
+  @Validate(IsGenre)
+  genre?: string;
+}
+
+/** A new user's taste: a weight >= 0 per genre; only the proportions matter. */
+export class GenreTasteBody {
+  constructor() {
+    for (const key of GENRE_KEYS) (this as Record<string, unknown>)[key] = undefined;
+  }
+}
+for (const key of GENRE_KEYS) {
+  const target = GenreTasteBody.prototype;
+  ApiPropertyOptional({ type: Number, minimum: 0, example: key === 'comedy' ? 2 : undefined })(target, key);
+  IsOptional()(target, key);
+  Min(0)(target, key);
+  IsNumber({ allowNaN: false, allowInfinity: false }, { message: `${key} must be a number` })(target, key);
+}
+
+export class RecommendedItemDto {
+  @ApiProperty({ example: 1 }) movieId!: number;
+  @ApiProperty({ example: 'Toy Story (1995)' }) title!: string;
+  @ApiProperty({ type: [String] }) genres!: string[];
+  @ApiProperty({ example: 0.42 }) score!: number;
+  @ApiProperty({ example: 'picked from your ratings' }) reason!: string;
+}
+
+export class RecommendationListDto {
+  @ApiProperty({ example: 3, description: 'The model version that produced this answer' })
+  modelVersion!: number;
+  @ApiProperty({
+    enum: ['popularity'],
+    nullable: true,
+    description: 'Set when the answer is not personalised',
+  })
+  fallback!: 'popularity' | null;
+  @ApiProperty({ type: [RecommendedItemDto] }) items!: RecommendedItemDto[];
+}

@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
+import { RegistryService } from '../src/registry/registry.service.js';
+import { bootApp, type TestApp } from './support/app.js';
+import { cleanFixtureRatings } from './support/fixtures.js';
+
+describe('recommendations served from the production model', () => {
+  let t: TestApp;
+  const run = () => t.app.get(PipelineRunner).run({ trigger: 'cli' });
+  const servedVersion = async () => (await t.http.get('/users/1/recommendations')).body.modelVersion;
+  const waitForVersion = async (version: number) => {
+    for (let attempt = 0; attempt < 100 && (await servedVersion()) !== version; attempt++) await sleep(50);
+    expect(await servedVersion()).toBe(version);
+  };
+
+  beforeAll(async () => {
+    t = await bootApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 503 before any model is in production', async () => {
+    const { body } = await t.http.get('/users/1/recommendations').expect(503);
+    expect(body.message).toMatch(/no model is in production yet/);
+    await t.http.get('/movies/1/similar').expect(503);
+  });
+
+  it('serves the promoted version, never a movie the user rated', async () => {
+    expect(await run()).toMatchObject({ status: 'succeeded' });
+    await waitForVersion(1);
+    const { body } = await t.http.get('/users/1/recommendations?limit=5').expect(200);
+    expect(body).toMatchObject({ modelVersion: 1, fallback: null });
+    expect(body.items).toHaveLength(5);
+    const rated = new Set(
+      cleanFixtureRatings()
+        .filter((r) => r.userId === 1)
+        .map((r) => r.movieId),
+    );
+    for (const item of body.items) {
+      expect(rated.has(item.movieId)).toBe(false);
+      expect(item).toEqual({
+        movieId: expect.any(Number),
+        title: expect.any(String),
+        genres: expect.any(Array),
+        score: expect.any(Number),
+        reason: 'picked from your ratings',
+      });
+    }
+  });
+
+  it('gives an unknown user popular movies, flagged as a fallback', async () => {
+    const { body } = await t.http.get('/users/999999/recommendations?limit=3').expect(200);
+    expect(body).toMatchObject({ modelVersion: 1, fallback: 'popularity' });
+    expect(body.items.map((i: { reason: string }) => i.reason)).toEqual(
+      Array(3).fill('popular with everyone'),
+    );
+  });
+
+  it('filters by genre', async () => {
+    const { body } = await t.http.get('/users/999999/recommendations?genre=drama&limit=3').expect(200);
+    for (const item of body.items) expect(item.genres).toContain('Drama');
+  });
+
+  it('answers similar movies and a genre taste', async () => {
+    const similar = await t.http.get('/movies/1/similar?limit=3').expect(200);
+    expect(similar.body.items.map((i: { movieId: number }) => i.movieId)).not.toContain(1);
+    await t.http.get('/movies/4242/similar').expect(404);
+    const taste = await t.http
+      .post('/users/recommendations?limit=3')
+      .send({ comedy: 2, drama: 1 })
+      .expect(200);
+    expect(taste.body.items[0].reason).toBe('matches your taste for Comedy');
+    await t.http.post('/users/recommendations').send({ comedy: -1 }).expect(400);
+    await t.http.post('/users/recommendations').send({ space_opera: 1 }).expect(400);
+  });
+
+  it('swaps in a newly promoted version with no failed request, and rolls back to the same answers', async () => {
+    const before = (await t.http.get('/users/1/recommendations?limit=10').expect(200)).body;
+    const failures: number[] = [];
+    let stop = false;
+    const load = (async () => {
+      while (!stop) {
+        const response = await t.http.get('/users/2/recommendations');
+        if (response.status !== 200) failures.push(response.status);
+      }
+    })();
+    expect(await run()).toMatchObject({ status: 'succeeded' });
+    await waitForVersion(2);
+    stop = true;
+    await load;
+    expect(failures).toEqual([]);
+
+    await t.app.get(RegistryService).promote(1, 'roll back');
+    await waitForVersion(1);
+    const after = (await t.http.get('/users/1/recommendations?limit=10').expect(200)).body;
+    expect(after).toEqual(before);
+    const [production] = await t.app
+      .get(DataSource)
+      .query(`SELECT id FROM model_versions WHERE stage = 'production'`);
+    expect(production.id).toBe(1);
+  });
+});
