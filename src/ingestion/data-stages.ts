@@ -4,7 +4,12 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { PipelineRegistry } from '../pipeline/pipeline-registry.js';
-import type { PipelineStage, RunContext, StageResult } from '../pipeline/pipeline.types.js';
+import {
+  type PipelineStage,
+  type RunContext,
+  type StageResult,
+  stageOutput,
+} from '../pipeline/pipeline.types.js';
 import { buildValidationReport, type ValidationReport } from '../validation/validation-report.js';
 import { ACTIVE_BATCH, type ActiveBatch, type BatchKind } from './active-batch.js';
 import {
@@ -29,12 +34,6 @@ export const INGEST_LOCK_KEY = 'movie-reco:ingest';
 
 export class BatchRejectedError extends Error {
   override name = 'BatchRejectedError';
-}
-
-function batchOf(context: RunContext): ActiveBatch {
-  const batch = context.outputs.get(ACTIVE_BATCH) as ActiveBatch | undefined;
-  if (!batch) throw new Error('no batch is open: the ingest stage must run first');
-  return batch;
 }
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -245,7 +244,7 @@ export class ValidateStage implements PipelineStage {
   ) {}
 
   async run(context: RunContext): Promise<StageResult> {
-    const batch = batchOf(context);
+    const batch = stageOutput<ActiveBatch>(context, ACTIVE_BATCH);
     await quarantineStagedRatings(batch.client, batch.fileLabel, batch.quarantine);
     const report = buildValidationReport(
       batch.rowsRead,
@@ -332,7 +331,7 @@ export class DriftStage implements PipelineStage {
   constructor(private readonly drift: DriftService) {}
 
   async run(context: RunContext): Promise<StageResult> {
-    const batch = batchOf(context);
+    const batch = stageOutput<ActiveBatch>(context, ACTIVE_BATCH);
     const report = await this.drift.measure(batch.client);
     context.record({ drift: report });
     return { detail: { ...report.measures, drifted: report.drifted } };
@@ -347,9 +346,9 @@ export class TransformStage implements PipelineStage {
   private readonly logger = new Logger('TransformStage');
 
   async run(context: RunContext): Promise<StageResult> {
-    const batch = batchOf(context);
+    const batch = stageOutput<ActiveBatch>(context, ACTIVE_BATCH);
     const { client } = batch;
-    const report = context.outputs.get('validation') as ValidationReport;
+    const report = stageOutput<ValidationReport>(context, 'validation');
     const applied = await applyStagedRatings(client, batch.id);
     if (applied.ratingsRows === 0 && applied.feedbackRows === 0 && batch.moviesRows === 0) {
       await client.query('ROLLBACK');

@@ -46,6 +46,13 @@ export interface RunContext {
   record(fields: { batchId?: number; dataVersion?: number; drift?: unknown }): void;
 }
 
+/** What an earlier stage of the run left under `key`; a stage run out of order fails clearly. */
+export function stageOutput<T>(context: RunContext, key: string): T {
+  const value = context.outputs.get(key) as T | undefined;
+  if (value === undefined) throw new Error(`no ${key} in this run: an earlier stage must run first`);
+  return value;
+}
+
 export interface PipelineStage {
   readonly name: string;
   /** Position in the run: data stages 10–40, model stages from 50. */

@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { PipelineRegistry } from '../pipeline/pipeline-registry.js';
-import type { PipelineStage, RunContext, StageResult } from '../pipeline/pipeline.types.js';
+import {
+  type PipelineStage,
+  type RunContext,
+  type StageResult,
+  stageOutput,
+} from '../pipeline/pipeline.types.js';
 import { promotionDecision } from '../registry/promotion-gate.js';
 import { RegistryService } from '../registry/registry.service.js';
 import type { MovieInput, RatingInput } from './interactions.js';
@@ -21,12 +26,6 @@ const TRAINING_DATA = 'training-data';
 const FITTED = 'fitted';
 const EVALUATION = 'evaluation';
 const CANDIDATE = 'candidate';
-
-function output<T>(context: RunContext, key: string): T {
-  const value = context.outputs.get(key) as T | undefined;
-  if (value === undefined) throw new Error(`no ${key}: an earlier stage must run first`);
-  return value;
-}
 
 /** train: fits the model bundle on every applied rating, in a worker thread. */
 @Injectable()
@@ -78,7 +77,7 @@ export class EvaluateStage implements PipelineStage {
   ) {}
 
   async run(context: RunContext): Promise<StageResult> {
-    const { ratings, movies } = output<TrainingData>(context, TRAINING_DATA);
+    const { ratings, movies } = stageOutput<TrainingData>(context, TRAINING_DATA);
     const production = await this.registry.production();
     const result = await runInWorker({
       kind: 'evaluate',
@@ -110,9 +109,9 @@ export class RegisterStage implements PipelineStage {
   ) {}
 
   async run(context: RunContext): Promise<StageResult> {
-    const fitted = output<FitResult>(context, FITTED);
-    const evaluation = output<EvaluateResult>(context, EVALUATION);
-    const { dataVersion } = output<TrainingData>(context, TRAINING_DATA);
+    const fitted = stageOutput<FitResult>(context, FITTED);
+    const evaluation = stageOutput<EvaluateResult>(context, EVALUATION);
+    const { dataVersion } = stageOutput<TrainingData>(context, TRAINING_DATA);
     const id = await this.registry.register(
       {
         algorithm: BUNDLE_ALGORITHM,
@@ -142,8 +141,8 @@ export class PromoteStage implements PipelineStage {
   ) {}
 
   async run(context: RunContext): Promise<StageResult> {
-    const id = output<number>(context, CANDIDATE);
-    const evaluation = output<EvaluateResult>(context, EVALUATION);
+    const id = stageOutput<number>(context, CANDIDATE);
+    const evaluation = stageOutput<EvaluateResult>(context, EVALUATION);
     const decision = promotionDecision(
       evaluation.candidate['ndcg@10']!,
       evaluation.production?.['ndcg@10'],
