@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { PROMOTION_CHANNEL, RegistryService } from '../src/registry/registry.service.js';
+import { PROMOTION_CHANNEL } from '../src/database/channels.js';
+import { RegistryService } from '../src/registry/registry.service.js';
 import { bootApp, loadAll, type TestApp } from './support/app.js';
 import { adminToken, AUTH_ENV } from './support/auth.js';
 

@@ -47,6 +47,7 @@ describe('admin: pipeline runs', () => {
       'evaluate:succeeded',
       'register:succeeded',
       'promote:succeeded',
+      'deploy:succeeded',
     ]);
     expect(run.stages[0]).toMatchObject({ rows: 80, seconds: expect.any(Number) });
     const { body: page } = await get('/admin/pipeline/runs').expect(200);

@@ -36,6 +36,11 @@ describe('recommendations served from the production model', () => {
         .filter((r) => r.userId === 1)
         .map((r) => r.movieId),
     );
+    const ratedTitles = new Set(
+      (await t.app.get(DataSource).query(`SELECT title FROM movies WHERE id = ANY($1)`, [[...rated]])).map(
+        (row: { title: string }) => row.title,
+      ),
+    );
     for (const item of body.items) {
       expect(rated.has(item.movieId)).toBe(false);
       expect(item).toEqual({
@@ -43,9 +48,15 @@ describe('recommendations served from the production model', () => {
         title: expect.any(String),
         genres: expect.any(Array),
         score: expect.any(Number),
-        reason: 'picked from your ratings',
+        reason: expect.stringMatching(/^(because you rated .+|like the films you rated)$/),
       });
     }
+    // Explained by films the user did rate.
+    const because = body.items
+      .map((item: { reason: string }) => /^because you rated (.+)$/.exec(item.reason)?.[1])
+      .filter(Boolean);
+    expect(because.length).toBeGreaterThan(0);
+    for (const title of because) expect(ratedTitles.has(title)).toBe(true);
   });
 
   it('gives an unknown user popular movies, flagged as a fallback', async () => {
@@ -98,5 +109,32 @@ describe('recommendations served from the production model', () => {
       .get(DataSource)
       .query(`SELECT id FROM model_versions WHERE stage = 'production'`);
     expect(production.id).toBe(1);
+  });
+
+  it('never recommends a movie rated after training, and personalises for a new user who has rated', async () => {
+    const top = (await t.http.get('/users/1/recommendations?limit=3').expect(200)).body.items[0];
+    await t.http.post('/users/1/ratings').send({ movieId: top.movieId, rating: 5 }).expect(201);
+    let ids: number[] = [top.movieId];
+    for (let attempt = 0; attempt < 100 && ids.includes(top.movieId); attempt++) {
+      await sleep(50);
+      const { body } = await t.http.get('/users/1/recommendations?limit=30').expect(200);
+      ids = body.items.map((item: { movieId: number }) => item.movieId);
+    }
+    expect(ids).not.toContain(top.movieId);
+
+    // A user the model never saw: popularity until they rate, then a list built on their ratings.
+    const newcomer = 777777;
+    const popular = (await t.http.get(`/users/${newcomer}/recommendations?limit=3`).expect(200)).body;
+    expect(popular.fallback).toBe('popularity');
+    const liked = popular.items[0];
+    await t.http.post(`/users/${newcomer}/ratings`).send({ movieId: liked.movieId, rating: 5 }).expect(201);
+    let personal = popular;
+    for (let attempt = 0; attempt < 100 && personal.fallback !== null; attempt++) {
+      await sleep(50);
+      personal = (await t.http.get(`/users/${newcomer}/recommendations?limit=5`).expect(200)).body;
+    }
+    expect(personal.fallback).toBeNull();
+    expect(personal.items.map((item: { movieId: number }) => item.movieId)).not.toContain(liked.movieId);
+    expect(personal.items[0].reason).toBe(`because you rated ${liked.title}`);
   });
 });

@@ -31,6 +31,7 @@ describe('the model stages of a pipeline run', () => {
       'evaluate:succeeded',
       'register:succeeded',
       'promote:succeeded',
+      'deploy:succeeded',
     ]);
     const [version] = await query('SELECT * FROM model_versions');
     expect(version).toMatchObject({

@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RATING_CHANNEL } from '../database/channels.js';
 import type { CreatedRatingDto, RatingSource, UserRatingDto, UserRatingPageDto } from './dto/rating.dto.js';
 
 interface StoredRow {
@@ -33,13 +34,18 @@ export class FeedbackService {
    */
   async rate(userId: number, movieId: number, rating: number): Promise<CreatedRatingDto> {
     // Selecting from movies checks the movie in the same statement: no row inserted = unknown movie.
+    // The NOTIFY in the same statement tells every serving process, on commit, not to
+    // recommend this movie to this user again.
     const [row] = await this.db.query<StoredRow[]>(
-      `INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
-       SELECT $1::integer, m.id, $3::real, now(), 'feedback', NULL FROM movies m WHERE m.id = $2
-       ON CONFLICT (user_id, movie_id) DO UPDATE
-         SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL
-       RETURNING user_id, movie_id, rating, rated_at`,
-      [userId, movieId, rating],
+      `WITH stored AS (
+         INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+         SELECT $1::integer, m.id, $3::real, now(), 'feedback', NULL FROM movies m WHERE m.id = $2
+         ON CONFLICT (user_id, movie_id) DO UPDATE
+           SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL
+         RETURNING user_id, movie_id, rating, rated_at
+       )
+       SELECT stored.*, pg_notify($4, stored.user_id || ':' || stored.movie_id) FROM stored`,
+      [userId, movieId, rating, RATING_CHANNEL],
     );
     if (!row) throw new NotFoundException(`movie ${movieId} not found`);
     return {

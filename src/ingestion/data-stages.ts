@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { DATA_CHANNEL } from '../database/channels.js';
 import { PipelineRegistry } from '../pipeline/pipeline-registry.js';
 import {
   type PipelineStage,
@@ -370,6 +371,8 @@ export class TransformStage implements PipelineStage {
     );
     await insertReport(client, batch.id, report);
     await writeQuarantine(client, batch.id, batch.quarantine);
+    // Delivered on commit: serving processes learn which ratings their model has not seen.
+    await client.query('SELECT pg_notify($1, $2)', [DATA_CHANNEL, String(rows[0]!.version)]);
     await client.query('COMMIT');
     // Fresh statistics, so the planner sees the new row counts. The batch is committed by now:
     // a failure here is only worth a warning.

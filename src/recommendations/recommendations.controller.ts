@@ -18,7 +18,9 @@ export class RecommendationsController {
     description: 'Movies the user has not rated; unknown users get popular ones',
   })
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
-    return this.recommendations.model().forUser(params.id, query.limit, query.genre);
+    const model = this.recommendations.model();
+    const ratedSince = this.recommendations.ratedSinceTraining(params.id);
+    return model.forUser(params.id, query.limit, query.genre, ratedSince);
   }
 
   @Post('users/recommendations')

@@ -8,20 +8,26 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { PROMOTION_CHANNEL, RegistryService } from '../registry/registry.service.js';
+import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
+import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
+import { parseRatingPayload, RatedSince } from './rated-since.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
 
 /**
  * Holds the production version in memory and answers from it, with no database query on the
  * request path. A promotion anywhere on the database (NOTIFY) loads the new version, which then
- * replaces the old one in a single assignment.
+ * replaces the old one in a single assignment; ratings sent or applied since its training are
+ * followed the same way, so they are never recommended back.
  */
 @Injectable()
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecommendationsService.name);
-  private current?: ServingModel;
+  private current?: { model: ServingModel; dataVersion: number; ratedSince: RatedSince };
   private listener?: pg.Client;
+  /** Ratings heard while a ratings-since set is being read, replayed into it once read. */
+  private heardWhileReading: { userId: number; movieId: number }[] = [];
+  private reading = 0;
 
   constructor(
     private readonly registry: RegistryService,
@@ -33,41 +39,94 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     if (production) await this.load(production.id);
     const options = this.db.driver.options as { url?: string };
     this.listener = new pg.Client({ connectionString: options.url });
-    this.listener.on('notification', (message) => {
-      const id = Number(message.payload);
-      this.load(id).catch((error: Error) =>
-        this.logger.error(`could not load model version ${id}: ${error.message}`),
-      );
-    });
+    this.listener.on('notification', (message) => this.onNotification(message.channel, message.payload));
     this.listener.on('error', (error) => this.logger.warn(`model promotion listener: ${error.message}`));
     await this.listener.connect();
-    await this.listener.query(`LISTEN ${PROMOTION_CHANNEL}`);
+    for (const channel of [PROMOTION_CHANNEL, RATING_CHANNEL, DATA_CHANNEL])
+      await this.listener.query(`LISTEN ${channel}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.listener?.end().catch(() => undefined);
   }
 
+  private onNotification(channel: string, payload: string | undefined): void {
+    if (channel === PROMOTION_CHANNEL) {
+      const id = Number(payload);
+      this.load(id).catch((error: Error) =>
+        this.logger.error(`could not load model version ${id}: ${error.message}`),
+      );
+    } else if (channel === RATING_CHANNEL) {
+      const rating = parseRatingPayload(payload);
+      if (!rating) return;
+      this.current?.ratedSince.add(rating.userId, rating.movieId);
+      if (this.reading > 0) this.heardWhileReading.push(rating);
+    } else if (channel === DATA_CHANNEL) {
+      this.refreshRatedSince().catch((error: Error) =>
+        this.logger.error(`could not refresh the ratings since training: ${error.message}`),
+      );
+    }
+  }
+
   /** Loads a version and makes it the one serving. */
   async load(id: number): Promise<void> {
-    const { bytes } = await this.registry.artifact(id);
+    const { bytes, dataVersion } = await this.registry.artifact(id);
     const rows = await this.db.query<{ id: number; title: string; genres: string[] }[]>(
       'SELECT id, title, genres FROM movies',
     );
     const catalog = new Map<number, CatalogEntry>(
       rows.map((row) => [row.id, { title: row.title, genres: row.genres }]),
     );
-    this.current = new ServingModel(id, deserializeBundle(bytes), catalog);
-    this.logger.log({ modelVersion: id }, `serving model version ${id}`);
+    const model = new ServingModel(id, deserializeBundle(bytes), catalog);
+    const ratedSince = await this.readRatedSince(dataVersion);
+    this.current = { model, dataVersion, ratedSince };
+    this.logger.log(
+      { modelVersion: id, dataVersion, ratedSince: ratedSince.size },
+      `serving model version ${id}`,
+    );
   }
 
   /** The version serving now; 503 before any model was promoted. */
   model(): ServingModel {
+    return this.serving().model;
+  }
+
+  /** The movies `userId` rated after the serving version was trained. */
+  ratedSinceTraining(userId: number): ReadonlySet<number> {
+    return this.serving().ratedSince.of(userId);
+  }
+
+  private serving(): NonNullable<RecommendationsService['current']> {
     if (!this.current) {
       throw new ServiceUnavailableException(
         'no model is in production yet: run the pipeline (POST /admin/pipeline/runs)',
       );
     }
     return this.current;
+  }
+
+  /** Ratings the version trained on `dataVersion` did not see: pending feedback and later batches. */
+  private async readRatedSince(dataVersion: number): Promise<RatedSince> {
+    this.reading++;
+    try {
+      const rows = await this.db.query<{ userId: number; movieId: number }[]>(
+        `SELECT r.user_id AS "userId", r.movie_id AS "movieId"
+         FROM ratings r LEFT JOIN data_batches b ON b.id = r.batch_id
+         WHERE r.batch_id IS NULL OR b.version > $1`,
+        [dataVersion],
+      );
+      // A rating committed after the query's snapshot was heard meanwhile: keep it too.
+      return new RatedSince([...rows, ...this.heardWhileReading]);
+    } finally {
+      if (--this.reading === 0) this.heardWhileReading = [];
+    }
+  }
+
+  private async refreshRatedSince(): Promise<void> {
+    const serving = this.current;
+    if (!serving) return;
+    const ratedSince = await this.readRatedSince(serving.dataVersion);
+    // Only if the same version still serves: a newer one has read its own.
+    if (this.current === serving) this.current = { ...serving, ratedSince };
   }
 }

@@ -44,18 +44,38 @@ export class ServingModel {
     bundle.itemIds.forEach((id, index) => this.itemIndex.set(id, index));
   }
 
-  forUser(userId: number, limit: number, genre?: string): RecommendationList {
-    const user = this.userIndex.get(userId);
+  /**
+   * The user's list. `ratedSince` holds the movies the user rated after this version was trained:
+   * they are never returned, they explain items like the training ratings do, and a user the model
+   * has never seen but who has rated since gets a list from those ratings rather than the fallback.
+   */
+  forUser(
+    userId: number,
+    limit: number,
+    genre?: string,
+    ratedSince: ReadonlySet<number> = NOTHING,
+  ): RecommendationList {
+    const user = this.userIndex.get(userId) ?? -1;
     const wanted = genre ? datasetGenreName(genre) : undefined;
     const pool = wanted ? FILTER_POOL : limit;
-    if (user === undefined) {
+    const recent = this.indicesOf(ratedSince);
+    if (user < 0 && recent.size === 0) {
       const popular = this.bundle.popular.recommend(0, pool, NOTHING);
       return this.list(popular, limit, wanted, 'popularity', () =>
         wanted ? `popular in ${wanted}` : 'popular with everyone',
       );
     }
-    const personal = this.bundle.personal.recommend(user, pool, NOTHING);
-    return this.list(personal, limit, wanted, null, () => 'picked from your ratings');
+    const ranked =
+      user >= 0
+        ? this.bundle.personal.recommend(user, pool, recent)
+        : this.bundle.similar.recommendForItems([...recent], pool, NOTHING);
+    const because = this.bundle.similar.becauseOf(user, ranked.items, recent);
+    const reasons = new Map<number, string>();
+    ranked.items.forEach((item, p) => {
+      const rated = because[p]!;
+      if (rated >= 0) reasons.set(item, `because you rated ${this.titleOf(rated)}`);
+    });
+    return this.list(ranked, limit, wanted, null, (item) => reasons.get(item) ?? 'like the films you rated');
   }
 
   similarTo(movieId: number, limit: number): RecommendationList | undefined {
@@ -83,11 +103,12 @@ export class ServingModel {
     limit: number,
     genre: string | undefined,
     fallback: RecommendationList['fallback'],
-    reason: () => string,
+    reason: (item: number, entry: CatalogEntry) => string,
   ): RecommendationList {
     const items: RecommendedItem[] = [];
     for (let i = 0; i < ranked.items.length && items.length < limit; i++) {
-      const movieId = this.bundle.itemIds[ranked.items[i]!]!;
+      const item = ranked.items[i]!;
+      const movieId = this.bundle.itemIds[item]!;
       const entry = this.catalog.get(movieId);
       if (!entry || (genre && !entry.genres.includes(genre))) continue;
       items.push({
@@ -95,9 +116,24 @@ export class ServingModel {
         title: entry.title,
         genres: entry.genres,
         score: ranked.scores[i]!,
-        reason: reason(),
+        reason: reason(item, entry),
       });
     }
     return { modelVersion: this.version, fallback, items };
+  }
+
+  private titleOf(item: number): string {
+    const movieId = this.bundle.itemIds[item]!;
+    return this.catalog.get(movieId)?.title ?? `movie ${movieId}`;
+  }
+
+  /** Item indices of the movies this version knows among `movieIds`. */
+  private indicesOf(movieIds: ReadonlySet<number>): Set<number> {
+    const indices = new Set<number>();
+    for (const movieId of movieIds) {
+      const item = this.itemIndex.get(movieId);
+      if (item !== undefined) indices.add(item);
+    }
+    return indices;
   }
 }

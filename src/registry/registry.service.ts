@@ -3,12 +3,10 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { PROMOTION_CHANNEL } from '../database/channels.js';
 
 export const MODEL_STAGES = ['candidate', 'production', 'rejected', 'archived'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
-
-/** Channel on which a promotion is announced, so other processes load the new version. */
-export const PROMOTION_CHANNEL = 'movie_reco_model_promoted';
 
 export interface StageChange {
   from: ModelStage | null;
@@ -104,11 +102,12 @@ export class RegistryService {
       : undefined;
   }
 
-  async artifact(id: number): Promise<{ bytes: Uint8Array; sha256: string; algorithm: string }> {
-    const [row] = await this.db.query<{ artifact: Buffer; artifact_sha256: string; algorithm: string }[]>(
-      'SELECT artifact, artifact_sha256, algorithm FROM model_versions WHERE id = $1',
-      [id],
-    );
+  async artifact(
+    id: number,
+  ): Promise<{ bytes: Uint8Array; sha256: string; algorithm: string; dataVersion: number }> {
+    const [row] = await this.db.query<
+      { artifact: Buffer; artifact_sha256: string; algorithm: string; data_version: number }[]
+    >('SELECT artifact, artifact_sha256, algorithm, data_version FROM model_versions WHERE id = $1', [id]);
     if (!row) throw new NotFoundException(`model version ${id} not found`);
     const sha256 = createHash('sha256').update(row.artifact).digest('hex');
     if (sha256 !== row.artifact_sha256) {
@@ -116,7 +115,12 @@ export class RegistryService {
         `model version ${id}: artifact sha256 ${sha256} does not match the recorded ${row.artifact_sha256}`,
       );
     }
-    return { bytes: new Uint8Array(row.artifact), sha256, algorithm: row.algorithm };
+    return {
+      bytes: new Uint8Array(row.artifact),
+      sha256,
+      algorithm: row.algorithm,
+      dataVersion: row.data_version,
+    };
   }
 
   /** Records a trained version as a candidate. */
@@ -147,10 +151,11 @@ export class RegistryService {
   }
 
   /**
-   * Makes a version production (the one serving is archived) and announces it; any earlier
-   * version may be promoted again, which is how a rollback is done.
+   * Makes a version production (the one serving is archived) and, unless `announce` is false,
+   * announces it to every serving process; any earlier version may be promoted again, which is how
+   * a rollback is done. The pipeline announces in its deploy stage, once the artifact is checked.
    */
-  async promote(id: number, reason: string): Promise<void> {
+  async promote(id: number, reason: string, { announce = true } = {}): Promise<void> {
     await this.db.transaction(async (manager) => {
       const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
         .databaseConnection;
@@ -169,8 +174,13 @@ export class RegistryService {
       }
       await client.query(`UPDATE model_versions SET stage = 'production' WHERE id = $1`, [id]);
       await this.recordChange(client, id, current.stage, 'production', reason);
-      await client.query(`SELECT pg_notify($1, $2)`, [PROMOTION_CHANNEL, String(id)]);
+      if (announce) await client.query(`SELECT pg_notify($1, $2)`, [PROMOTION_CHANNEL, String(id)]);
     });
+  }
+
+  /** Tells every serving process to load version `id` (it loads whatever is production). */
+  async announce(id: number): Promise<void> {
+    await this.db.query(`SELECT pg_notify($1, $2)`, [PROMOTION_CHANNEL, String(id)]);
   }
 
   async reject(id: number, reason: string): Promise<void> {

@@ -2,7 +2,8 @@ import { EaseRecommender, type EaseParams } from './algorithms/ease.js';
 import { GenreKnnRecommender } from './algorithms/genre-knn.js';
 import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
-import type { InteractionData } from './model.js';
+import { GENRE_COUNT } from './algorithms/common.js';
+import type { InteractionData, Recommendations } from './model.js';
 
 /**
  * What one model version serves: the personalised model for known users, item-item neighbours
@@ -73,4 +74,30 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     userIds: new Int32Array(next().buffer),
     itemIds: new Int32Array(next().buffer),
   };
+}
+
+/**
+ * What a deployment checks before a version is announced: every part answers a request with items
+ * the bundle knows and finite scores. Returns the problems found (none = deployable).
+ */
+export function checkBundle(bundle: ModelBundle): string[] {
+  const problems: string[] = [];
+  const numItems = bundle.itemIds.length;
+  const none = new Set<number>();
+  const check = (part: string, answer: () => Recommendations, mayBeEmpty = false) => {
+    try {
+      const { items, scores } = answer();
+      if (items.length === 0 && !mayBeEmpty && numItems > 0) problems.push(`${part}: empty answer`);
+      if (items.some((item) => !(item >= 0 && item < numItems))) problems.push(`${part}: unknown item`);
+      if (scores.some((score) => !Number.isFinite(score))) problems.push(`${part}: score not finite`);
+    } catch (error) {
+      problems.push(`${part}: ${(error as Error).message}`);
+    }
+  };
+  if (bundle.userIds.length > 0) check('personal', () => bundle.personal.recommend(0, 10, none));
+  check('popular', () => bundle.popular.recommend(-1, 10, none));
+  // A movie may have no neighbour at all: only the shape of the answer is checked.
+  if (numItems > 0) check('similar', () => bundle.similar.similarItems(0, 10), true);
+  check('taste', () => bundle.taste.recommendForTaste(new Float32Array(GENRE_COUNT).fill(1), 10, none));
+  return problems;
 }

@@ -12,7 +12,7 @@ import {
 import { promotionDecision } from '../registry/promotion-gate.js';
 import { RegistryService } from '../registry/registry.service.js';
 import type { MovieInput, RatingInput } from './interactions.js';
-import { BUNDLE_ALGORITHM } from './model-bundle.js';
+import { BUNDLE_ALGORITHM, checkBundle, deserializeBundle } from './model-bundle.js';
 import { runInWorker } from './run-in-worker.js';
 import type { EvaluateResult, FitResult } from './training-job.js';
 
@@ -26,6 +26,7 @@ const TRAINING_DATA = 'training-data';
 const FITTED = 'fitted';
 const EVALUATION = 'evaluation';
 const CANDIDATE = 'candidate';
+const REPLACED = 'replaced-production';
 
 /** train: fits the model bundle on every applied rating, in a worker thread. */
 @Injectable()
@@ -129,7 +130,11 @@ export class RegisterStage implements PipelineStage {
   }
 }
 
-/** promote: the gate; a candidate worse than production beyond the tolerance is rejected. */
+/**
+ * promote: the gate; a candidate worse than production beyond the tolerance is rejected. A
+ * promoted candidate is recorded as production but announced to the serving processes only by
+ * the deploy stage.
+ */
 @Injectable()
 export class PromoteStage implements PipelineStage {
   readonly name = 'promote';
@@ -148,12 +153,51 @@ export class PromoteStage implements PipelineStage {
       evaluation.production?.['ndcg@10'],
       this.config.models.promotionTolerance,
     );
-    if (decision.promote) await this.registry.promote(id, decision.reason);
-    else await this.registry.reject(id, decision.reason);
+    if (decision.promote) {
+      const replaced = await this.registry.production();
+      context.outputs.set(REPLACED, replaced?.id);
+      await this.registry.promote(id, decision.reason, { announce: false });
+    } else {
+      await this.registry.reject(id, decision.reason);
+    }
     return {
       detail: { modelVersion: id, promoted: decision.promote, reason: decision.reason },
       ...(decision.promote ? {} : { finish: `candidate ${id} rejected: ${decision.reason}` }),
     };
+  }
+}
+
+/**
+ * deploy: reads the promoted artifact back as the serving processes will (sha256 checked), checks
+ * that every part of it answers, then announces it; each serving process loads it and swaps it in.
+ * A version that fails the check is rolled back to the one it replaced, and the run fails.
+ */
+@Injectable()
+export class DeployStage implements PipelineStage {
+  readonly name = 'deploy';
+  readonly order = 90;
+
+  constructor(private readonly registry: RegistryService) {}
+
+  async run(context: RunContext): Promise<StageResult> {
+    const id = stageOutput<number>(context, CANDIDATE);
+    const replaced = context.outputs.get(REPLACED) as number | undefined;
+    let problems: string[];
+    let bytes = 0;
+    try {
+      const artifact = await this.registry.artifact(id);
+      bytes = artifact.bytes.byteLength;
+      problems = checkBundle(deserializeBundle(artifact.bytes));
+    } catch (error) {
+      problems = [(error as Error).message];
+    }
+    if (problems.length > 0) {
+      const why = `deploy of version ${id} failed: ${problems.join('; ')}`;
+      if (replaced !== undefined) await this.registry.promote(replaced, `rolled back: ${why}`);
+      throw new Error(why);
+    }
+    await this.registry.announce(id);
+    return { detail: { modelVersion: id, artifactBytes: bytes, announced: true } };
   }
 }
 
@@ -165,10 +209,11 @@ export class ModelStagesRegistrar implements OnModuleInit {
     private readonly evaluate: EvaluateStage,
     private readonly register: RegisterStage,
     private readonly promote: PromoteStage,
+    private readonly deploy: DeployStage,
   ) {}
 
   onModuleInit(): void {
-    for (const stage of [this.train, this.evaluate, this.register, this.promote])
+    for (const stage of [this.train, this.evaluate, this.register, this.promote, this.deploy])
       this.registry.register(stage);
   }
 }

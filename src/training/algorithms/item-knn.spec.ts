@@ -41,6 +41,20 @@ describe('ItemKnnRecommender', () => {
     expect(Array.from(model.recommend(2, 10, new Set([3])).items)).toEqual([1, 4]);
   });
 
+  it('explains each item by the user item it is most similar to', () => {
+    // u2 rated i0, i2. i1's neighbours [0, 3, 4, 2] → i0; i4's only neighbour i1 is not u2's.
+    expect(Array.from(model.becauseOf(2, Int32Array.from([1, 4])))).toEqual([0, -1]);
+    // A rating sent after training counts too.
+    expect(Array.from(model.becauseOf(2, Int32Array.from([4]), [1]))).toEqual([1]);
+    expect(Array.from(model.becauseOf(42, Int32Array.from([1])))).toEqual([-1]);
+  });
+
+  it('scores someone the model has not seen from the items they rated since', () => {
+    // The same items as u2 (i0, i2) give u2's list; i3 excluded leaves i1 then the fill.
+    expect(Array.from(model.recommendForItems([0, 2], 3, new Set()).items)).toEqual([1, 3, 4]);
+    expect(Array.from(model.recommendForItems([0, 2], 2, new Set([3])).items)).toEqual([1, 4]);
+  });
+
   it('gives an unknown user the popularity order', () => {
     expect(Array.from(model.recommend(42, 3, new Set([1])).items)).toEqual([0, 2, 3]);
   });

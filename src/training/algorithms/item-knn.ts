@@ -156,23 +156,33 @@ export class ItemKnnRecommender implements Recommender {
     if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
       return takeFromOrder(this.order, k, exclude, () => 0);
     }
-    const { acc, touched, mark, nbrPtr, nbrItems, nbrSims, userItems } = this;
-    const start = this.userPtr[user]!;
-    const end = this.userPtr[user + 1]!;
+    return this.recommendForItems(
+      this.userItems.subarray(this.userPtr[user]!, this.userPtr[user + 1]!),
+      k,
+      exclude,
+    );
+  }
+
+  /**
+   * The top `k` for someone who rated `rated` (item indices), never one of those nor `exclude`:
+   * how a user the model has not seen, but who has rated since, gets a personal list.
+   */
+  recommendForItems(rated: ArrayLike<number>, k: number, exclude: ReadonlySet<number>): Recommendations {
+    const { acc, touched, mark, nbrPtr, nbrItems, nbrSims } = this;
+    const items = Array.from(rated).filter((i) => i >= 0 && i < this.numItems);
     let nt = 0;
-    for (let e = start; e < end; e++) {
-      const i = userItems[e]!;
+    for (const i of items) {
       for (let c = nbrPtr[i]!; c < nbrPtr[i + 1]!; c++) {
         const j = nbrItems[c]!;
         if (acc[j] === 0) touched[nt++] = j; // similarities kept are > 0
         acc[j]! += nbrSims[c]!;
       }
     }
-    for (let e = start; e < end; e++) mark[userItems[e]!] = 1; // seen: never recommended back
+    for (const i of items) mark[i] = 1; // seen: never recommended back
     const top = selectTopK(acc, touched, nt, k, exclude, mark);
     const result = fillFromOrder(top, k, this.order, exclude, mark);
     for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
-    for (let e = start; e < end; e++) mark[userItems[e]!] = 0;
+    for (const i of items) mark[i] = 0;
     return result;
   }
 
@@ -237,6 +247,34 @@ export class ItemKnnRecommender implements Recommender {
       scores[p] = union === 0 ? 0 : popcount(mine & other) / union;
     }
     return { items: top.items, scores };
+  }
+
+  /**
+   * For each of `items`, the user's item it is most similar to: the first of its kept neighbours
+   * (best first) that the user rated in training or in `alsoRated`; -1 when none is. This is the
+   * "because you rated X" of a recommendation, whichever model ranked it. O(n_u + Σ neighbours).
+   */
+  becauseOf(user: number, items: Int32Array, alsoRated: Iterable<number> = []): Int32Array {
+    const { mark, nbrPtr, nbrItems, userItems } = this;
+    const known = user >= 0 && user < this.numUsers;
+    const start = known ? this.userPtr[user]! : 0;
+    const end = known ? this.userPtr[user + 1]! : 0;
+    const extra = Array.from(alsoRated).filter((i) => i >= 0 && i < this.numItems);
+    for (let e = start; e < end; e++) mark[userItems[e]!] = 1;
+    for (const i of extra) mark[i] = 1;
+    const because = new Int32Array(items.length).fill(-1);
+    items.forEach((item, p) => {
+      if (!(item >= 0 && item < this.numItems)) return;
+      for (let c = nbrPtr[item]!; c < nbrPtr[item + 1]!; c++) {
+        if (mark[nbrItems[c]!] === 1) {
+          because[p] = nbrItems[c]!;
+          return;
+        }
+      }
+    });
+    for (let e = start; e < end; e++) mark[userItems[e]!] = 0;
+    for (const i of extra) mark[i] = 0;
+    return because;
   }
 
   /** The kept neighbours of an item (best first), for inspection and tests. */
