@@ -28,6 +28,10 @@ describe('operations endpoints', () => {
       expect(down.body.health.details.data.status).toBe('up');
       const api = await t.http.get('/movies/1').expect(503);
       expect(api.body.message).toBe('the database is unavailable; try again shortly');
+      // Metrics still answer: the database-wide ones keep their last values, the failure is counted.
+      const metrics = await t.http.get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/^movie_reco_database_metrics_errors_total [1-9]/m);
+      expect(metrics.text).toContain('movie_reco_http_request_duration_seconds_bucket');
 
       await t.db.admin(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS true`);
       let status = 0;

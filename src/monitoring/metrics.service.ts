@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Histogram, Registry } from 'prom-client';
-import { createHttpDurationHistogram, createMetricsRegistry } from './metrics.registry.js';
+import {
+  createDatabaseMetrics,
+  createHttpDurationHistogram,
+  createMetricsRegistry,
+  createServingMetrics,
+  type DatabaseMetrics,
+  type ServingMetrics,
+} from './metrics.registry.js';
 
 @Injectable()
 export class MetricsService {
@@ -8,6 +15,8 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'> = createHttpDurationHistogram(
     this.registry,
   );
+  readonly serving: ServingMetrics = createServingMetrics(this.registry);
+  readonly database: DatabaseMetrics = createDatabaseMetrics(this.registry);
 
   get contentType(): string {
     return this.registry.contentType;

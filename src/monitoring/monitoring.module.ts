@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DatabaseMetricsCollector } from './database-metrics.js';
 import { DriftService } from './drift.service.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -12,7 +13,7 @@ import { MetricsService } from './metrics.service.js';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, HttpMetricsHook, DriftService],
+  providers: [MetricsService, HttpMetricsHook, DriftService, DatabaseMetricsCollector],
   exports: [MetricsService, DriftService],
 })
 export class MonitoringModule {}

@@ -20,7 +20,9 @@ export class RecommendationsController {
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
     const model = this.recommendations.model();
     const ratedSince = this.recommendations.ratedSinceTraining(params.id);
-    return model.forUser(params.id, query.limit, query.genre, ratedSince);
+    const list = model.forUser(params.id, query.limit, query.genre, ratedSince);
+    this.recommendations.count('user', list.fallback);
+    return list;
   }
 
   @Post('users/recommendations')
@@ -31,7 +33,9 @@ export class RecommendationsController {
       GENRE_KEYS,
       (key) => (body as Record<string, number | undefined>)[key] ?? 0,
     );
-    return this.recommendations.model().forTaste(taste, query.limit);
+    const list = this.recommendations.model().forTaste(taste, query.limit);
+    this.recommendations.count('taste', list.fallback);
+    return list;
   }
 
   @Get('movies/:id/similar')
@@ -42,6 +46,7 @@ export class RecommendationsController {
     const list = model.similarTo(params.id, query.limit);
     if (!list)
       throw new NotFoundException(`movie ${params.id} is not known to model version ${model.version}`);
+    this.recommendations.count('similar', list.fallback);
     return list;
   }
 }

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
+import { MetricsService } from '../monitoring/metrics.service.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';
@@ -32,6 +33,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly registry: RegistryService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,6 +73,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /** Loads a version and makes it the one serving. */
   async load(id: number): Promise<void> {
     const { bytes, dataVersion } = await this.registry.artifact(id);
+    const { algorithm, metrics } = await this.registry.get(id);
     const rows = await this.db.query<{ id: number; title: string; genres: string[] }[]>(
       'SELECT id, title, genres FROM movies',
     );
@@ -80,10 +83,25 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const model = new ServingModel(id, deserializeBundle(bytes), catalog);
     const ratedSince = await this.readRatedSince(dataVersion);
     this.current = { model, dataVersion, ratedSince };
+    this.reportServing(id, algorithm, metrics);
     this.logger.log(
       { modelVersion: id, dataVersion, ratedSince: ratedSince.size },
       `serving model version ${id}`,
     );
+  }
+
+  /** Counts one answer of `endpoint`, by whether it fell back to popularity. */
+  count(endpoint: 'user' | 'taste' | 'similar', fallback: string | null): void {
+    this.metrics.serving.recommendations.inc({ endpoint, fallback: fallback ?? 'none' });
+  }
+
+  private reportServing(id: number, algorithm: string, metrics: Record<string, number>): void {
+    const serving = this.metrics.serving;
+    serving.modelInfo.reset();
+    serving.modelInfo.set({ version: String(id), algorithm }, 1);
+    serving.modelNdcg.set(metrics['ndcg@10'] ?? Number.NaN);
+    serving.modelRecall.set(metrics['recall@10'] ?? Number.NaN);
+    serving.modelLoaded.setToCurrentTime();
   }
 
   /** The version serving now; 503 before any model was promoted. */
