@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
+import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -36,7 +37,7 @@ describe('the model stages of a pipeline run', () => {
     const [version] = await query('SELECT * FROM model_versions');
     expect(version).toMatchObject({
       id: 1,
-      algorithm: 'ease',
+      algorithm: 'ease-seq',
       stage: 'production',
       data_version: 1,
       pipeline_run_id: 1,
@@ -70,13 +71,13 @@ describe('the model stages of a pipeline run', () => {
       await t.close({ keepDatabase: true });
       t = await bootApp({ MAX_BAD_ROW_SHARE: '1', MODEL_PARAMS: params }, db);
     };
-    // On this small random fixture, EASE keeping no item (so ranking by popularity) beats EASE
-    // proper: make that production, then offer EASE proper as the candidate.
-    await reboot('{"minItemCount": 100000}');
+    // On this small random fixture, ranking by popularity (EASE keeping no item, the sequence part
+    // weighted 0) beats the model proper: make that production, then offer the model proper.
+    await reboot('{"minItemCount": 100000, "weight": 0}');
     await t.http.post('/users/7/ratings').send({ movieId: 3, rating: 5 }).expect(201);
     expect(await run()).toMatchObject({ summary: 'completed' });
     const [production] = await query(`SELECT id, params FROM model_versions WHERE stage = 'production'`);
-    expect(production.params).toEqual({ minItemCount: 100000 });
+    expect(production.params).toEqual({ ...EASE_SEQ_DEFAULTS, minItemCount: 100000, weight: 0 });
 
     await reboot('{}');
     await t.http.post('/users/8/ratings').send({ movieId: 4, rating: 5 }).expect(201);

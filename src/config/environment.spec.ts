@@ -47,4 +47,16 @@ describe('AppConfig', () => {
     expect(config.database.embeddedDataDir.startsWith('/')).toBe(true);
     expect(config.movielens.dir?.endsWith('/ml')).toBe(true);
   });
+
+  it('takes model parameters as JSON numbers and names unknown ones', () => {
+    expect(AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": 500}' }).models.params).toEqual({
+      lambda: 500,
+    });
+    expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lamda": 500}' })).toThrow(
+      /MODEL_PARAMS: unknown parameter\(s\) lamda; known: lambda, /,
+    );
+    expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": "x"}' })).toThrow(
+      /every value must be a number/,
+    );
+  });
 });

@@ -4,6 +4,7 @@
  * chosen for known users.
  */
 import { type EaseParams, EaseRecommender } from '../training/algorithms/ease.js';
+import { type EaseSeqParams, EaseSeqRecommender } from '../training/algorithms/ease-seq.js';
 import { GenreKnnRecommender } from '../training/algorithms/genre-knn.js';
 import { ItemKnnRecommender, type ItemKnnParams } from '../training/algorithms/item-knn.js';
 import { PopularityRecommender } from '../training/algorithms/popularity.js';
@@ -31,6 +32,12 @@ export const ALGORITHMS: readonly AlgorithmEntry[] = [
     kind: 'personalised',
     create: (params: Params) => new EaseRecommender(params as Partial<EaseParams>),
     grid: { lambda: [100, 250, 500, 1000] },
+  },
+  {
+    name: 'ease-seq',
+    kind: 'personalised',
+    create: (params: Params) => new EaseSeqRecommender(params as Partial<EaseSeqParams>),
+    grid: { window: [100, 200], weight: [0.4, 0.5, 0.6] },
   },
 ];
 

@@ -1,16 +1,18 @@
-import { EaseRecommender, type EaseParams } from './algorithms/ease.js';
+import { EaseRecommender } from './algorithms/ease.js';
+import { EaseSeqRecommender, type EaseSeqParams } from './algorithms/ease-seq.js';
 import { GenreKnnRecommender } from './algorithms/genre-knn.js';
 import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import { GENRE_COUNT } from './algorithms/common.js';
-import type { InteractionData, Recommendations } from './model.js';
+import { modelAlgorithm } from './algorithms/serialization.js';
+import type { InteractionData, Recommendations, Recommender } from './model.js';
 
 /**
  * What one model version serves: the personalised model for known users, item-item neighbours
  * for similar movies, popularity for unknown users, genre KNN for a genre taste; with the id maps.
  */
 export interface ModelBundle {
-  personal: EaseRecommender;
+  personal: Recommender;
   similar: ItemKnnRecommender;
   popular: PopularityRecommender;
   taste: GenreKnnRecommender;
@@ -18,11 +20,19 @@ export interface ModelBundle {
   itemIds: Int32Array;
 }
 
-export const BUNDLE_ALGORITHM = 'ease';
+/** The model for known users: the one the offline evaluation chooses (see README, "Models"). */
+export const BUNDLE_ALGORITHM = 'ease-seq';
+export type BundleParams = Partial<EaseSeqParams>;
 
-export function fitBundle(data: InteractionData, params: Partial<EaseParams>): ModelBundle {
+/** Personal models a stored bundle may hold: the current one and those of earlier versions. */
+const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
+  'ease-seq': (bytes) => EaseSeqRecommender.deserialize(bytes),
+  ease: (bytes) => EaseRecommender.deserialize(bytes),
+};
+
+export function fitBundle(data: InteractionData, params: BundleParams): ModelBundle {
   const bundle: ModelBundle = {
-    personal: new EaseRecommender(params),
+    personal: new EaseSeqRecommender(params),
     similar: new ItemKnnRecommender(),
     popular: new PopularityRecommender(),
     taste: new GenreKnnRecommender(),
@@ -67,13 +77,20 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     return part;
   };
   return {
-    personal: EaseRecommender.deserialize(next()),
+    personal: deserializePersonal(next()),
     similar: ItemKnnRecommender.deserialize(next()),
     popular: PopularityRecommender.deserialize(next()),
     taste: GenreKnnRecommender.deserialize(next()),
     userIds: new Int32Array(next().buffer),
     itemIds: new Int32Array(next().buffer),
   };
+}
+
+function deserializePersonal(bytes: Uint8Array): Recommender {
+  const algorithm = modelAlgorithm(bytes);
+  const deserialize = PERSONAL_MODELS[algorithm];
+  if (!deserialize) throw new Error(`a model bundle cannot hold a personal model "${algorithm}"`);
+  return deserialize(bytes);
 }
 
 /**

@@ -15,6 +15,8 @@ import type { MovieInput, RatingInput } from './interactions.js';
 import { BUNDLE_ALGORITHM, checkBundle, deserializeBundle } from './model-bundle.js';
 import { runInWorker } from './run-in-worker.js';
 import type { EvaluateResult, FitResult } from './training-job.js';
+import type { Params } from '../evaluation/evaluate.js';
+import { EASE_SEQ_DEFAULTS } from './algorithms/ease-seq.js';
 
 interface TrainingData {
   ratings: RatingInput[];
@@ -85,7 +87,9 @@ export class EvaluateStage implements PipelineStage {
       ratings,
       movies,
       candidate: this.config.models.params,
-      ...(production ? { production: production.params as Record<string, number> } : {}),
+      ...(production
+        ? { production: { algorithm: production.algorithm, params: production.params as Params } }
+        : {}),
     });
     context.outputs.set(EVALUATION, result);
     return {
@@ -116,7 +120,8 @@ export class RegisterStage implements PipelineStage {
     const id = await this.registry.register(
       {
         algorithm: BUNDLE_ALGORITHM,
-        params: this.config.models.params,
+        // Every parameter, defaults included, so the record says exactly what was trained.
+        params: { ...EASE_SEQ_DEFAULTS, ...this.config.models.params },
         metrics: evaluation.candidate,
         dataVersion,
         pipelineRunId: context.runId,

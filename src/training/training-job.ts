@@ -1,17 +1,25 @@
-import { evaluate, splitDataset } from '../evaluation/evaluate.js';
-import { EaseRecommender, type EaseParams } from './algorithms/ease.js';
+import { findAlgorithm } from '../evaluation/algorithms.js';
+import { evaluate, type Params, splitDataset } from '../evaluation/evaluate.js';
 import { buildInteractions, type MovieInput, type RatingInput } from './interactions.js';
-import { fitBundle, serializeBundle } from './model-bundle.js';
+import { BUNDLE_ALGORITHM, type BundleParams, fitBundle, serializeBundle } from './model-bundle.js';
+import type { Recommender } from './model.js';
+
+/** A personal model as the registry records it. */
+export interface ModelSpec {
+  algorithm: string;
+  params: Params;
+}
 
 /** The heavy work of a pipeline run, done in a worker thread: plain data in, plain data out. */
 export type TrainingJob =
-  | { kind: 'fit'; ratings: RatingInput[]; movies: MovieInput[]; params: Partial<EaseParams> }
+  | { kind: 'fit'; ratings: RatingInput[]; movies: MovieInput[]; params: BundleParams }
   | {
       kind: 'evaluate';
       ratings: RatingInput[];
       movies: MovieInput[];
-      candidate: Partial<EaseParams>;
-      production?: Partial<EaseParams>;
+      candidate: BundleParams;
+      /** Production's algorithm and parameters, refitted on the same split. */
+      production?: ModelSpec;
     };
 
 export interface FitResult {
@@ -29,8 +37,14 @@ export interface EvaluateResult {
   production?: Record<string, number>;
 }
 
-function metricsOf(params: Partial<EaseParams>, job: Extract<TrainingJob, { kind: 'evaluate' }>) {
-  const result = evaluate(new EaseRecommender(params), splitDataset(job));
+function create({ algorithm, params }: ModelSpec): Recommender {
+  const entry = findAlgorithm(algorithm);
+  if (!entry) throw new Error(`unknown algorithm "${algorithm}"`);
+  return entry.create(params);
+}
+
+function metricsOf(spec: ModelSpec, job: Extract<TrainingJob, { kind: 'evaluate' }>) {
+  const result = evaluate(create(spec), splitDataset(job));
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,
@@ -47,7 +61,7 @@ export function runTrainingJob(job: TrainingJob): FitResult | EvaluateResult {
   if (job.kind === 'evaluate') {
     return {
       kind: 'evaluate',
-      candidate: metricsOf(job.candidate, job),
+      candidate: metricsOf({ algorithm: BUNDLE_ALGORITHM, params: job.candidate as Params }, job),
       ...(job.production ? { production: metricsOf(job.production, job) } : {}),
     };
   }

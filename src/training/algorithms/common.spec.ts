@@ -9,6 +9,12 @@ describe('selectTopK', () => {
     expect(Array.from(top.scores)).toEqual([3, 2, 2, 0.5]);
   });
 
+  it('breaks ties by lower index while the heap is still filling', () => {
+    const ties = Float64Array.from([1, 2, 1, 2, 1]);
+    expect(Array.from(selectTopK(ties, null, 5, 10, new Set()).items)).toEqual([1, 3, 0, 2, 4]);
+    expect(Array.from(selectTopK(ties, null, 5, 3, new Set()).items)).toEqual([1, 3, 0]);
+  });
+
   it('skips excluded and masked items, and returns fewer when there are fewer', () => {
     const top = selectTopK(
       scores,

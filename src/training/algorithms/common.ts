@@ -98,7 +98,7 @@ export function selectTopK(
       while (pos > 0) {
         const parent = (pos - 1) >> 1;
         const ps = heapScores[parent]!;
-        if (ps < s || (ps === s && heapItems[parent]! < item)) break; // parent is worse: stop
+        if (ps < s || (ps === s && heapItems[parent]! > item)) break; // parent is worse: stop
         heapItems[pos] = heapItems[parent]!;
         heapScores[pos] = ps;
         pos = parent;

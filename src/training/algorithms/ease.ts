@@ -104,34 +104,7 @@ export class EaseRecommender implements Recommender {
     this.userWeights = recencyWeights(data, this.p.recencyHalfLife);
     this.order = popularityOrder(counts, means);
 
-    // G = XᵀX + λI over kept columns (duplicate entries of one user count once).
-    const g = new Float64Array(m * m);
-    const rowCols = new Int32Array(numItems);
-    const mark = new Uint8Array(m);
-    for (let u = 0; u < numUsers; u++) {
-      let len = 0;
-      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-        const c = itemCol[userItems[e]!]!;
-        if (c >= 0 && mark[c] === 0) {
-          mark[c] = 1;
-          rowCols[len++] = c;
-        }
-      }
-      for (let x = 0; x < len; x++) {
-        const rc = rowCols[x]! * m;
-        for (let y = 0; y < len; y++) g[rc + rowCols[y]!]! += 1;
-      }
-      for (let x = 0; x < len; x++) mark[rowCols[x]!] = 0;
-    }
-    for (let c = 0; c < m; c++) g[c * m + c]! += this.p.lambda;
-
-    const p = inverseSpd(g, m);
-    const b = new Float32Array(m * m);
-    for (let r = 0; r < m; r++) {
-      const rr = r * m;
-      for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / p[c * m + c]!;
-    }
-    this.b = b;
+    this.b = easeWeights(data, itemCol, m, this.p.lambda);
     this.prepare();
     this.buildCache();
   }
@@ -294,4 +267,44 @@ export function recencyWeights(data: InteractionData, halfLife: number): Float32
     entries.forEach((e, r) => (weights[e] = Math.pow(0.5, r / halfLife)));
   }
   return weights;
+}
+
+/**
+ * B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹, over the m kept columns (`itemCol[item]` = column or -1),
+ * X binary (duplicate entries of one user count once). Row-major m×m, zero diagonal.
+ */
+export function easeWeights(
+  data: InteractionData,
+  itemCol: Int32Array,
+  m: number,
+  lambda: number,
+): Float32Array {
+  const { numUsers, userPtr, userItems } = data;
+  const g = new Float64Array(m * m);
+  const rowCols = new Int32Array(m);
+  const mark = new Uint8Array(m);
+  for (let u = 0; u < numUsers; u++) {
+    let len = 0;
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
+      const c = itemCol[userItems[e]!]!;
+      if (c >= 0 && mark[c] === 0) {
+        mark[c] = 1;
+        rowCols[len++] = c;
+      }
+    }
+    for (let x = 0; x < len; x++) {
+      const rc = rowCols[x]! * m;
+      for (let y = 0; y < len; y++) g[rc + rowCols[y]!]! += 1;
+    }
+    for (let x = 0; x < len; x++) mark[rowCols[x]!] = 0;
+  }
+  for (let c = 0; c < m; c++) g[c * m + c]! += lambda;
+
+  const p = inverseSpd(g, m);
+  const b = new Float32Array(m * m);
+  for (let r = 0; r < m; r++) {
+    const rr = r * m;
+    for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / p[c * m + c]!;
+  }
+  return b;
 }

@@ -89,16 +89,29 @@ export function encodeModel(header: ModelHeader, arrays: Record<string, NumericA
   return out;
 }
 
-export function decodeModel(bytes: Uint8Array, expectedAlgorithm?: string): DecodedModel {
+/** The algorithm a serialized model was written by, read from its header alone. */
+export function modelAlgorithm(bytes: Uint8Array): string {
+  return readHeader(bytes).header.algorithm;
+}
+
+function readHeader(bytes: Uint8Array): {
+  header: ModelHeader & { arrays: ArrayEntry[] };
+  headerLength: number;
+} {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new Error('not a serialized model (bad magic)');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(4, true);
   if (8 + headerLength > bytes.length) throw new Error('truncated model header');
-  const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as ModelHeader & {
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as ModelHeader & {
     arrays: ArrayEntry[];
   };
+  return { header, headerLength };
+}
+
+export function decodeModel(bytes: Uint8Array, expectedAlgorithm?: string): DecodedModel {
+  const { header: parsed, headerLength } = readHeader(bytes);
   if (expectedAlgorithm !== undefined && parsed.algorithm !== expectedAlgorithm) {
     throw new Error(`serialized model is "${parsed.algorithm}", expected "${expectedAlgorithm}"`);
   }

@@ -1,0 +1,98 @@
+import { EaseRecommender } from './ease.js';
+import { EaseSeqRecommender } from './ease-seq.js';
+import { seenOf, tinyData } from './fixtures.js';
+import { fitTransitions } from './transitions.js';
+
+describe('EaseSeqRecommender', () => {
+  const data = tinyData();
+  // Sequences (fixtures.ts): u0 i0→i1→i2, u1 i0→i1→i3, u2 i0→i2, u3 i1→i4.
+  const common = { lambda: 0.5, minItemCount: 1, window: 2, decay: 0.5, neighbours: 10, recentHalfLife: 1 };
+  const ease = new EaseRecommender({ lambda: 0.5, minItemCount: 1 });
+  ease.fit(data);
+  const transitions = fitTransitions(data, { window: 2, decay: 0.5, neighbours: 10 });
+  const t = (i: number, j: number): number => {
+    for (let x = transitions.ptr[i]!; x < transitions.ptr[i + 1]!; x++)
+      if (transitions.items[x] === j) return transitions.weights[x]!;
+    return 0;
+  };
+  /** The user's items newest first (each user's times are distinct in the fixture). */
+  const newestFirst = (u: number): number[] => {
+    const entries = [];
+    for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++) entries.push(e);
+    return entries.sort((a, b) => data.userTimes[b]! - data.userTimes[a]!).map((e) => data.userItems[e]!);
+  };
+
+  /** (1 − w)·e_j / max|e| + w·s_j / max s over the unseen items, computed naively. */
+  function expectedRanking(
+    u: number,
+    weight: number,
+    recentItems: number,
+  ): { items: number[]; score: (j: number) => number } {
+    const seen = seenOf(data, u);
+    const unseen = [0, 1, 2, 3, 4].filter((j) => !seen.has(j));
+    const e = (j: number): number => [...seen].reduce((s, i) => s + ease.weight(i, j), 0);
+    const recent = newestFirst(u).slice(0, recentItems);
+    const s = (j: number): number => recent.reduce((acc, i, r) => acc + Math.pow(0.5, r) * t(i, j), 0);
+    const eMax = Math.max(0, ...unseen.map((j) => Math.abs(e(j))));
+    const sMax = Math.max(0, ...unseen.map(s));
+    const score = (j: number): number =>
+      (eMax > 0 ? ((1 - weight) * e(j)) / eMax : 0) + (sMax > 0 ? (weight * s(j)) / sMax : 0);
+    return { items: unseen.sort((a, b) => score(b) - score(a) || a - b), score };
+  }
+
+  it.each([0, 0.3, 0.5, 1])('blends the scaled EASE and transition scores with weight %p', (weight) => {
+    const model = new EaseSeqRecommender({ ...common, weight, recentItems: 10 });
+    model.fit(data);
+    for (let u = 0; u < 4; u++) {
+      const { items, score } = expectedRanking(u, weight, 10);
+      const recs = model.recommend(u, 5, seenOf(data, u));
+      expect(Array.from(recs.items)).toEqual(items);
+      recs.items.forEach((j, p) => expect(recs.scores[p]).toBeCloseTo(score(j), 5));
+    }
+  });
+
+  it('ranks by what follows the newest items at weight 1', () => {
+    const model = new EaseSeqRecommender({ ...common, weight: 1, recentItems: 1 });
+    model.fit(data);
+    // u2's newest is i2, which nothing follows: no transition scores, all candidates tie at 0.
+    expect(Array.from(model.recommend(2, 3, new Set()).items)).toEqual([1, 3, 4]);
+    // u0 (… i1 → i2): i2 is followed by nothing; with two recent items i1 leads to i3, i4.
+    const two = new EaseSeqRecommender({ ...common, weight: 1, recentItems: 2 });
+    two.fit(data);
+    const recs = two.recommend(0, 2, new Set());
+    expect(Array.from(recs.items)).toEqual([3, 4]);
+    expect(Array.from(recs.scores)).toEqual([1, 1]);
+  });
+
+  it('never returns seen or excluded items, and answers past the cached list', () => {
+    const model = new EaseSeqRecommender({ ...common, weight: 0.5, recentItems: 10, cacheSize: 1 });
+    model.fit(data);
+    for (let u = 0; u < 4; u++) {
+      const { items } = expectedRanking(u, 0.5, 10);
+      expect(Array.from(model.recommend(u, 5, new Set()).items)).toEqual(items);
+      // Excluding the cached best forces the full scoring path.
+      expect(Array.from(model.recommend(u, 5, new Set([items[0]!])).items)).toEqual(items.slice(1));
+    }
+  });
+
+  it('fills from popularity beyond its candidates and serves unknown users by popularity', () => {
+    const pruned = new EaseSeqRecommender({ ...common, minItemCount: 2, window: 1, recentItems: 1 });
+    pruned.fit(data);
+    // u2 (i0, i2): EASE knows i0, i1, i2 only and nothing follows i2 → i1, then i3, i4 by popularity.
+    expect(Array.from(pruned.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
+    expect(Array.from(pruned.recommend(9, 3, new Set([0])).items)).toEqual([1, 2, 3]);
+    expect(pruned.recommend(0, 0, new Set()).items).toHaveLength(0);
+  });
+
+  it('recommends the same after serialize → deserialize', () => {
+    const model = new EaseSeqRecommender({ ...common, weight: 0.5, recentItems: 10, cacheSize: 2 });
+    model.fit(data);
+    const copy = EaseSeqRecommender.deserialize(model.serialize());
+    for (let u = -1; u <= 4; u++) {
+      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
+      expect(copy.recommend(u, 3, new Set([1, 3]))).toEqual(model.recommend(u, 3, new Set([1, 3])));
+    }
+    expect(copy.params).toEqual(model.params);
+    expect(() => EaseRecommender.deserialize(model.serialize())).toThrow(/ease-seq/);
+  });
+});
