@@ -137,4 +137,18 @@ describe('recommendations served from the production model', () => {
     expect(personal.items.map((item: { movieId: number }) => item.movieId)).not.toContain(liked.movieId);
     expect(personal.items[0].reason).toBe(`because you rated ${liked.title}`);
   });
+
+  it('listens again after its connection drops, and catches up on a promotion it missed', async () => {
+    const served = await servedVersion();
+    const other = served === 1 ? 2 : 1;
+    const terminated = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`,
+      );
+    expect(terminated).toHaveLength(1);
+    // Announced while nobody listens: the reconnect must notice on its own.
+    await t.app.get(RegistryService).promote(other, 'promoted while the listener was away');
+    await waitForVersion(other);
+  });
 });

@@ -15,6 +15,9 @@ import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
 
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 10_000;
+
 /**
  * Holds the production version in memory and answers from it, with no database query on the
  * request path. A promotion anywhere on the database (NOTIFY) loads the new version, which then
@@ -29,6 +32,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   /** Ratings heard while a ratings-since set is being read, replayed into it once read. */
   private heardWhileReading: { userId: number; movieId: number }[] = [];
   private reading = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     private readonly registry: RegistryService,
@@ -39,17 +44,58 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   async onApplicationBootstrap(): Promise<void> {
     const production = await this.registry.production();
     if (production) await this.load(production.id);
-    const options = this.db.driver.options as { url?: string };
-    this.listener = new pg.Client({ connectionString: options.url });
-    this.listener.on('notification', (message) => this.onNotification(message.channel, message.payload));
-    this.listener.on('error', (error) => this.logger.warn(`model promotion listener: ${error.message}`));
-    await this.listener.connect();
-    for (const channel of [PROMOTION_CHANNEL, RATING_CHANNEL, DATA_CHANNEL])
-      await this.listener.query(`LISTEN ${channel}`);
+    await this.listen();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
     await this.listener?.end().catch(() => undefined);
+  }
+
+  /** A dedicated connection LISTENing on every channel; when it drops, it is re-made. */
+  private async listen(): Promise<void> {
+    const options = this.db.driver.options as { url?: string };
+    const client = new pg.Client({ connectionString: options.url });
+    client.on('notification', (message) => this.onNotification(message.channel, message.payload));
+    client.on('error', (error) => this.logger.warn(`notification listener: ${error.message}`));
+    client.on('end', () => {
+      if (this.listener === client) this.listener = undefined;
+      if (!this.stopping) this.reconnectSoon(1);
+    });
+    try {
+      await client.connect();
+      for (const channel of [PROMOTION_CHANNEL, RATING_CHANNEL, DATA_CHANNEL])
+        await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.listener = client;
+  }
+
+  private reconnectSoon(attempt: number): void {
+    if (this.reconnectTimer !== undefined || this.stopping) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** (attempt - 1));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.listen()
+        .then(() => this.catchUp())
+        .then(() => this.logger.log(`notification listener reconnected (attempt ${attempt})`))
+        .catch((error: Error) => {
+          this.logger.warn(`notification listener: reconnect attempt ${attempt} failed: ${error.message}`);
+          if (!this.listener) this.reconnectSoon(attempt + 1);
+        });
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** Notifications sent while the listener was away are lost: read what they would have said. */
+  private async catchUp(): Promise<void> {
+    const production = await this.registry.production();
+    if (production && production.id !== this.current?.model.version) await this.load(production.id);
+    else await this.refreshRatedSince();
   }
 
   private onNotification(channel: string, payload: string | undefined): void {
