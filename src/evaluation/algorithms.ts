@@ -5,7 +5,7 @@
  */
 import { type EaseParams, EaseRecommender } from '../training/algorithms/ease.js';
 import { type EaseSeqParams, EaseSeqRecommender } from '../training/algorithms/ease-seq.js';
-import { GenreKnnRecommender } from '../training/algorithms/genre-knn.js';
+import { type GenreKnnParams, GenreKnnRecommender } from '../training/algorithms/genre-knn.js';
 import { ItemKnnRecommender, type ItemKnnParams } from '../training/algorithms/item-knn.js';
 import { PopularityRecommender } from '../training/algorithms/popularity.js';
 import type { ParamGrid, Params, RecommenderFactory } from './evaluate.js';
@@ -20,7 +20,12 @@ export interface AlgorithmEntry {
 
 export const ALGORITHMS: readonly AlgorithmEntry[] = [
   { name: 'popularity', kind: 'baseline', create: () => new PopularityRecommender(), grid: {} },
-  { name: 'genre-knn', kind: 'baseline', create: () => new GenreKnnRecommender(), grid: {} },
+  {
+    name: 'genre-knn',
+    kind: 'baseline',
+    create: (params: Params) => new GenreKnnRecommender(params as Partial<GenreKnnParams>),
+    grid: { geometry: ['cosine', 'profile'] },
+  },
   {
     name: 'item-knn',
     kind: 'personalised',

@@ -13,7 +13,30 @@ describe('GenreKnnRecommender', () => {
   const model = new GenreKnnRecommender();
   model.fit(data);
 
-  it('ranks films by genre closeness to the taste, ties by popularity', () => {
+  it('ranks films by closeness to the mean genre profile, ties by popularity', () => {
+    // Profile Action 1: i1 (Action) d 0; i0 (Action+Comedy) and i4 (Action+Drama) d 1 → i0 more
+    // popular; i2 (Drama) and i3 (Comedy) d √2 → i2 more popular. Score 1 / (1 + d).
+    const recs = model.recommendForTaste(taste({ [ACTION]: 3 }), 5, new Set());
+    expect(Array.from(recs.items)).toEqual([1, 0, 4, 2, 3]);
+    expect(Array.from(recs.scores)).toEqual(
+      [1, 0.5, 0.5, 1 / (1 + Math.SQRT2), 1 / (1 + Math.SQRT2)].map(Math.fround),
+    );
+  });
+
+  it('with a profile, films with genres the user does not watch fall behind', () => {
+    // Comedy 2, Drama 1 → profile (2/3, 1/3): i3 (Comedy) d √2/3 = 0.47, i2 (Drama) √8/3 = 0.94,
+    // i0 (Action+Comedy) √11/3 = 1.11 — where cosine puts i0 before i2 (test below).
+    const recs = model.recommendForTaste(taste({ [COMEDY]: 2, [DRAMA]: 1 }), 3, new Set());
+    expect(Array.from(recs.items)).toEqual([3, 2, 0]);
+    expect(recs.scores[0]).toBeCloseTo(1 / (1 + Math.SQRT2 / 3), 6);
+    expect(
+      Array.from(model.recommendForTaste(taste({ [COMEDY]: 20, [DRAMA]: 10 }), 3, new Set()).items),
+    ).toEqual([3, 2, 0]);
+  });
+
+  it('ranks films by genre angle to the taste with geometry cosine, ties by popularity', () => {
+    const model = new GenreKnnRecommender({ geometry: 'cosine' });
+    model.fit(data);
     // Action: i1 (Action) exact; i0 (Action+Comedy) and i4 (Action+Drama) tie → i0 more popular;
     // then i2 (Drama) and i3 (Comedy) tie at cosine 0 → i2 more popular.
     const recs = model.recommendForTaste(taste({ [ACTION]: 3 }), 5, new Set());
@@ -24,6 +47,8 @@ describe('GenreKnnRecommender', () => {
   });
 
   it('uses the proportions of the weights, not one-hot', () => {
+    const model = new GenreKnnRecommender({ geometry: 'cosine' });
+    model.fit(data);
     // Comedy 2, Drama 1: i3 (Comedy) cos 2/√5 = 0.894; i0 and i2 ... i0 = 2/√10 = 0.632, i2 = 1/√5 = 0.447.
     const recs = model.recommendForTaste(taste({ [COMEDY]: 2, [DRAMA]: 1 }), 3, new Set());
     expect(Array.from(recs.items)).toEqual([3, 0, 2]);
@@ -47,7 +72,7 @@ describe('GenreKnnRecommender', () => {
   });
 
   it('builds a user taste from rated films weighted by rating', () => {
-    // u3: i1 (Action, 5), i4 (Action+Drama, 1) → Action 6, Drama 1: i0 (cos 0.70) > i2 (0.16) > i3 (0).
+    // u3: i1 (Action, 5), i4 (Action+Drama, 1) → profile (6/7, 1/7): i0 d 1.02 < i2 1.21 < i3 1.32.
     expect(Array.from(model.recommend(3, 5, new Set()).items)).toEqual([0, 2, 3]);
     expect(Array.from(model.recommend(3, 5, seenOf(data, 3)).items)).toEqual([0, 2, 3]);
     expect(Array.from(model.recommend(77, 2, new Set()).items)).toEqual([1, 0]);

@@ -6,9 +6,11 @@ import { genreMasks } from './item-knn.js';
 import { decodeModel, encodeModel, takeArray } from './serialization.js';
 
 /**
- * Genre-profile KNN: items are points in the 20-dimensional genre space (their genre flags, scaled to
- * unit length); a taste (20 weights >= 0, scaled to unit length too) gets the items nearest to it.
- * For unit vectors, Euclidean distance is monotone in cosine similarity, so the order is by cosine.
+ * Genre-profile KNN: items are points in the 20-dimensional genre space (their 0/1 genre flags); a
+ * taste (20 weights >= 0) becomes a mean genre profile (the weights over their sum) and gets the items
+ * nearest to it by Euclidean distance. Under the offline protocol on ml-latest-small (inner-split
+ * choice) this scores NDCG@10 0.0245 against 0.0105 for cosine (both scaled to unit length), which
+ * favours films whose many genres cover the taste: rare combinations, rarely what users watch.
  *
  * Many films share one genre combination (ml-latest-small: 9.7k films, under a thousand distinct
  * combinations), so the ml-knn k-d tree is built over the distinct combinations (label = combination
@@ -29,9 +31,15 @@ export interface GenreKnnParams {
    * the tree prunes next to nothing and allocates per visited node) vs ~0.25 ms ('exact') a call.
    */
   search: 'ml-knn' | 'exact';
+  /**
+   * 'cosine': films and taste scaled to unit length, so a film matches by the angle of its genre set
+   * alone. 'profile': the taste is a mean genre profile (weights / their sum) and films keep their
+   * 0/1 flags, so a film with extra genres the user does not watch is farther away.
+   */
+  geometry: 'cosine' | 'profile';
 }
 
-export const GENRE_KNN_DEFAULTS: GenreKnnParams = { search: 'ml-knn' };
+export const GENRE_KNN_DEFAULTS: GenreKnnParams = { search: 'ml-knn', geometry: 'profile' };
 
 export class GenreKnnRecommender implements Recommender {
   readonly algorithm = 'genre-knn';
@@ -101,7 +109,8 @@ export class GenreKnnRecommender implements Recommender {
       const v = new Float64Array(GENRE_COUNT);
       let n = 0;
       for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) n++;
-      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) v[g] = 1 / Math.sqrt(n);
+      const flag = this.p.geometry === 'cosine' ? 1 / Math.sqrt(n) : 1;
+      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) v[g] = flag;
       return v;
     });
     this.knn =
@@ -156,13 +165,15 @@ export class GenreKnnRecommender implements Recommender {
     skip: Uint8Array | null,
   ): Recommendations {
     let norm = 0;
-    for (let g = 0; g < GENRE_COUNT; g++) norm += taste[g]! * taste[g]!;
+    for (let g = 0; g < GENRE_COUNT; g++) {
+      norm += this.p.geometry === 'cosine' ? taste[g]! * taste[g]! : taste[g]!;
+    }
     if (norm === 0 || this.knn === null) {
       if (skip === null) return takeFromOrder(this.order, k, exclude, () => 0);
       const both = { has: (i: number) => skip[i] === 1 || exclude.has(i) };
       return takeFromOrder(this.order, k, both, () => 0);
     }
-    norm = Math.sqrt(norm);
+    if (this.p.geometry === 'cosine') norm = Math.sqrt(norm);
     const query = new Array<number>(GENRE_COUNT);
     for (let g = 0; g < GENRE_COUNT; g++) query[g] = taste[g]! / norm;
 
@@ -204,7 +215,9 @@ export class GenreKnnRecommender implements Recommender {
         }
       }
       pool.sort((x, y) => this.rank[x]! - this.rank[y]!);
-      const score = cosine(query, this.comboVectors[first]!);
+      // cosine: unit vectors at distance d have cos = 1 − d²/2; profile: closer is higher, in (0, 1].
+      const d = dist[first]!;
+      const score = this.p.geometry === 'cosine' ? 1 - (d * d) / 2 : 1 / (1 + d);
       for (let p = 0; p < pool.length && p < need; p++) {
         items.push(pool[p]!);
         scores.push(score);
@@ -263,10 +276,4 @@ function genreDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
     d += x * x;
   }
   return Math.sqrt(d);
-}
-
-function cosine(query: readonly number[], combo: Float64Array): number {
-  let s = 0;
-  for (let g = 0; g < GENRE_COUNT; g++) s += query[g]! * combo[g]!;
-  return s;
 }
