@@ -1,19 +1,34 @@
-// Benchmarks: bulk ingest of a MovieLens folder, the period-by-period replay, catalog HTTP throughput.
-// Usage: npm run bench [-- --runs 3 --seconds 10]   (MOVIELENS_DIR: the dataset; DATABASE_URL: a
-// server to create scratch databases on, else an embedded PostgreSQL in a temp folder)
+// Benchmarks: bulk ingest of a MovieLens folder, the period-by-period replay, catalog HTTP throughput,
+// recommendation serving latency idle and while a model trains in the server's worker thread.
+// Usage: npm run bench [-- --runs 3 --seconds 10 --only ingest,replay,http,serving --connections 32,8]
+// (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
+// embedded PostgreSQL in a temp folder)
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
+const SECTIONS = ['ingest', 'replay', 'http', 'serving'];
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    // Sections to run, comma-separated (default: all of them).
+    only: { type: 'string', default: SECTIONS.join(',') },
+    // Concurrencies of the serving section.
+    connections: { type: 'string', default: '32,8' },
+  },
 });
 const runs = Number(args.runs);
 const seconds = Number(args.seconds);
+const only = new Set(args.only.split(',').map((name) => name.trim()));
+const unknown = [...only].filter((name) => !SECTIONS.includes(name));
+if (unknown.length > 0)
+  throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS}`);
+const servingConnections = args.connections.split(',').map(Number);
 const movielensDir = process.env.MOVIELENS_DIR ?? '../shared/data/movielens/ml-latest-small';
 
 execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
@@ -50,15 +65,290 @@ function cli(argv, env) {
 const ratingsApplied = (run) => run.stages.find((stage) => stage.name === 'transform').detail.ratings;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every `everyMs` until it returns a value other than undefined; throws after `timeoutMs`. */
+async function until(what, probe, { everyMs = 100, timeoutMs = 120_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * CPU use over a window, in cores: the whole machine (/proc/stat), the server process (all its
+ * threads, /proc/PID/stat) and this process (autocannon); "other" is the rest of the machine, e.g.
+ * PostgreSQL or work that is not ours. Null where /proc is missing.
+ */
+function cpuMeter(serverPid) {
+  const clockTicks = 100; // USER_HZ on Linux
+  const read = () => {
+    const machine = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = machine[3] + (machine[4] ?? 0);
+    const total = machine.reduce((sum, x) => sum + x, 0);
+    const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const server = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const self = process.cpuUsage();
+    return { at: performance.now(), busy: total - idle, total, server, self: self.user + self.system };
+  };
+  let start;
+  try {
+    start = read();
+  } catch {
+    return { stop: () => null };
+  }
+  return {
+    stop() {
+      const end = read();
+      const wall = (end.at - start.at) / 1000;
+      const cores = cpus().length;
+      const machine = ((end.busy - start.busy) / (end.total - start.total)) * cores;
+      const server = (end.server - start.server) / clockTicks / wall;
+      const client = (end.self - start.self) / 1e6 / wall;
+      const round = (x) => Number(x.toFixed(2));
+      return {
+        machine: round(machine),
+        server: round(server),
+        client: round(client),
+        other: round(Math.max(0, machine - server - client)),
+      };
+    },
+  };
+}
+
+/**
+ * Serving latency of the recommendation routes, idle and inside a training run. The server holds
+ * model version 1 trained on every rating (`ingest --next` up to REPLAY_START_YEAR=2017, then
+ * `pipeline run` applies 2018 and trains). After that the replay is exhausted: a run would stop at
+ * its ingest stage with "no new data" and never train. So before each training window one
+ * feedback rating is posted (POST /users/:id/ratings); the run adopts it as a data batch and
+ * trains on all data. Each window: start a run (POST /admin/pipeline/runs, bearer token from
+ * /oauth/token), wait until its train stage is running, load one route for `seconds`, check the
+ * train stage is still running; then wait for the run to end and for its model to be served.
+ */
+async function serving(adminDbUrl) {
+  const name = `movie_reco_bench_${process.pid}_serving`;
+  await admin(adminDbUrl, `CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(adminDbUrl), { pathname: `/${name}` }).toString();
+  const env = { DATABASE_URL: url, REPLAY_START_YEAR: '2017', PIPELINE_CRON: 'off', AUTO_INGEST: 'false' };
+  cli(['db', 'migrate'], env);
+  cli(['ingest', '--next', '--json'], env);
+  const first = JSON.parse(cli(['pipeline', 'run', '--json'], env));
+  const firstTrain = first.stages.find((stage) => stage.name === 'train');
+  if (first.status !== 'succeeded' || firstTrain?.status !== 'succeeded') {
+    throw new Error(`the setup run did not train a model: ${first.summary ?? first.error}`);
+  }
+
+  const client = { id: 'bench', secret: `bench-${process.pid}-${Math.random().toString(36).slice(2)}` };
+  const port = 19000 + Math.floor(Math.random() * 1000);
+  const base = `http://127.0.0.1:${port}`;
+  const app = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      MOVIELENS_DIR: movielensDir,
+      AUTH_CLIENTS: JSON.stringify([{ ...client, scopes: ['pipeline:run', 'pipeline:read'] }]),
+      JWT_SECRET: `${client.secret}-jwt-secret-of-at-least-32-characters`,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let serverErr = '';
+  app.stderr.on('data', (chunk) => (serverErr = (serverErr + chunk).slice(-4000)));
+  const exited = new Promise((resolve) => app.once('exit', resolve));
+  try {
+    const json = async (method, path, { token, body } = {}) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return JSON.parse(text);
+    };
+    const servedVersion = async () =>
+      (await fetch(`${base}/users/1/recommendations`).catch(() => null))?.ok
+        ? (await json('GET', '/users/1/recommendations')).modelVersion
+        : undefined;
+    await until('the server to serve model version 1', servedVersion, { timeoutMs: 60_000 });
+    const token = async () => {
+      const response = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.id,
+          client_secret: client.secret,
+        }),
+      });
+      if (!response.ok) throw new Error(`POST /oauth/token: ${response.status} ${await response.text()}`);
+      return (await response.json()).access_token;
+    };
+    const load = async (path, connections, duration) => {
+      const meter = cpuMeter(app.pid);
+      const r = await autocannon({ url: `${base}${path}`, connections, duration });
+      return {
+        requestsPerSecond: Math.round(r.requests.average),
+        p50ms: r.latency.p50,
+        p99ms: r.latency.p99,
+        maxMs: r.latency.max,
+        errors: r.errors + r.non2xx,
+        cpuCores: meter.stop(),
+      };
+    };
+    const stageOf = (run, stageName) => run.stages.find((stage) => stage.name === stageName);
+
+    /** One window inside a training run; returns the load figures and the run's facts. */
+    const duringTraining = async (path, connections, rating) => {
+      // The replay is exhausted: without a pending feedback rating the run would not train.
+      await json('POST', '/users/611/ratings', { body: { movieId: 1, rating } });
+      const bearer = await token();
+      const { runId } = await json('POST', '/admin/pipeline/runs', { token: bearer });
+      const get = () => json('GET', `/admin/pipeline/runs/${runId}`, { token: bearer });
+      await until(`run ${runId} to reach its train stage`, async () => {
+        const run = await get();
+        if (stageOf(run, 'train')?.status === 'running') return run;
+        // A run that ends (or skips train) before training would otherwise be waited for forever.
+        if (
+          run.status !== 'running' ||
+          ['succeeded', 'skipped', 'failed'].includes(stageOf(run, 'train')?.status)
+        ) {
+          throw new Error(`run ${runId} ended without training: ${run.status}, ${run.summary ?? run.error}`);
+        }
+        return undefined;
+      });
+      const figures = await load(path, connections, seconds);
+      const after = await get();
+      const insideTrain = after.status === 'running' && stageOf(after, 'train')?.status === 'running';
+      const done = await until(
+        `run ${runId} to finish`,
+        async () => {
+          const run = await get();
+          return run.status === 'running' ? undefined : run;
+        },
+        { everyMs: 500, timeoutMs: 600_000 },
+      );
+      if (done.status !== 'succeeded') throw new Error(`run ${runId} failed: ${done.error}`);
+      const promote = stageOf(done, 'promote');
+      // The next window must not overlap the swap to the new version.
+      if (promote?.detail?.promoted) {
+        const version = promote.detail.modelVersion;
+        await until(`model version ${version} to be served`, async () =>
+          (await servedVersion()) === version ? true : undefined,
+        );
+      }
+      return {
+        ...figures,
+        insideTrain,
+        runId,
+        trainSeconds: stageOf(done, 'train').seconds,
+        modelVersion: promote?.detail?.modelVersion,
+      };
+    };
+
+    const routes = ['/users/1/recommendations', '/movies/1/similar'];
+    for (const path of routes) await load(path, 32, 2); // warm-up (JIT, first allocations)
+    const windows = [];
+    let rating = 3;
+    for (let run = 0; run < runs; run++) {
+      for (const connections of servingConnections) {
+        for (const path of routes) {
+          // Idle and training windows alternate, so a slow spell of the machine touches both.
+          const idle = await load(path, connections, seconds);
+          windows.push({ run: run + 1, path, connections, phase: 'idle', ...idle, load1: loadavg()[0] });
+          rating = rating === 3 ? 4 : 3;
+          const training = await duringTraining(path, connections, rating);
+          windows.push({
+            run: run + 1,
+            path,
+            connections,
+            phase: 'training',
+            ...training,
+            load1: loadavg()[0],
+          });
+          process.stderr.write(
+            `serving ${path} c=${connections} run ${run + 1}: idle p99 ${idle.p99ms} ms, training p99 ${training.p99ms} ms` +
+              `${training.insideTrain ? '' : ' (window NOT inside the train stage: not counted)'}\n`,
+          );
+        }
+      }
+    }
+
+    // Medians over the runs; a training window that outlived the train stage is left out.
+    const summary = [];
+    for (const connections of servingConnections) {
+      for (const path of routes) {
+        const of = (phase) =>
+          windows.filter(
+            (w) =>
+              w.path === path &&
+              w.connections === connections &&
+              w.phase === phase &&
+              w.insideTrain !== false,
+          );
+        const figures = (ws) => ({
+          windows: ws.length,
+          requestsPerSecond: median(ws.map((w) => w.requestsPerSecond)),
+          p50ms: median(ws.map((w) => w.p50ms)),
+          p99ms: median(ws.map((w) => w.p99ms)),
+          worstP99ms: Math.max(...ws.map((w) => w.p99ms)),
+          errors: ws.reduce((sum, w) => sum + w.errors, 0),
+          // CPU of processes other than the server and autocannon during the windows (foreign load).
+          otherCores: median(ws.map((w) => w.cpuCores?.other ?? 0)),
+        });
+        const idle = figures(of('idle'));
+        const training = figures(of('training'));
+        summary.push({
+          path,
+          connections,
+          idle,
+          training,
+          p99Ratio: Number((training.p99ms / idle.p99ms).toFixed(2)),
+          within2x: training.p99ms <= 2 * idle.p99ms,
+        });
+      }
+    }
+    return {
+      model: { ratings: firstTrain.rows, trainSeconds: firstTrain.seconds, setupRunSeconds: first.seconds },
+      seconds,
+      summary,
+      windows,
+    };
+  } catch (error) {
+    if (serverErr) error.message += `\n(server stderr, last lines)\n${serverErr}`;
+    throw error;
+  } finally {
+    app.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000)]);
+    await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
 const server = await adminUrl();
 const results = {
   machine: `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 };
 let loadedDbUrl;
 try {
-  // 1. Ingest: a fresh database per run, `ingest --all` into it.
+  // 1. Ingest: a fresh database per run, `ingest --all` into it. The http section needs one loaded
+  // database, so with --only http a single run loads it.
   const ingest = [];
-  for (let run = 0; run < runs; run++) {
+  const ingestRuns = only.has('ingest') ? runs : only.has('http') ? 1 : 0;
+  for (let run = 0; run < ingestRuns; run++) {
     const name = `movie_reco_bench_${process.pid}_${run}`;
     await admin(server.url, `CREATE DATABASE ${name}`);
     const url = Object.assign(new URL(server.url), { pathname: `/${name}` }).toString();
@@ -67,20 +357,21 @@ try {
     const result = JSON.parse(cli(['ingest', '--all', '--json'], { DATABASE_URL: url }));
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     ingest.push({ ...result, wall });
-    if (run === runs - 1) loadedDbUrl = url;
+    if (run === ingestRuns - 1) loadedDbUrl = url;
     else await admin(server.url, `DROP DATABASE ${name} WITH (FORCE)`);
   }
-  results.ingest = {
-    dataset: movielensDir,
-    ratings: ratingsApplied(ingest[0]),
-    // The pipeline run: ingest, validate, drift and transform, committed.
-    loadSeconds: ingest.map((r) => r.seconds),
-    cliWallSeconds: ingest.map((r) => Number(r.wall.toFixed(2))),
-    ratingsPerSecond: Math.round(ratingsApplied(ingest[0]) / median(ingest.map((r) => r.seconds))),
-  };
+  if (only.has('ingest'))
+    results.ingest = {
+      dataset: movielensDir,
+      ratings: ratingsApplied(ingest[0]),
+      // The pipeline run: ingest, validate, drift and transform, committed.
+      loadSeconds: ingest.map((r) => r.seconds),
+      cliWallSeconds: ingest.map((r) => Number(r.wall.toFixed(2))),
+      ratingsPerSecond: Math.round(ratingsApplied(ingest[0]) / median(ingest.map((r) => r.seconds))),
+    };
 
   // 2. Replay: a fresh database, `ingest --next` until the source is exhausted.
-  {
+  if (only.has('replay')) {
     const name = `movie_reco_bench_${process.pid}_replay`;
     await admin(server.url, `CREATE DATABASE ${name}`);
     const url = Object.assign(new URL(server.url), { pathname: `/${name}` }).toString();
@@ -101,42 +392,47 @@ try {
   }
 
   // 3. HTTP: the server on the loaded database, autocannon on loopback.
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  const app = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: loadedDbUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      AUTO_INGEST: 'false',
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/status`).catch(() => ({ ok: false }))).ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  results.http = [];
-  for (const path of [
-    '/movies/1',
-    '/movies?search=toy',
-    '/movies?genre=comedy&sort=popularity&page=3',
-    '/status',
-  ]) {
-    const r = await autocannon({
-      url: `http://127.0.0.1:${port}${path}`,
-      connections: 32,
-      duration: seconds,
+  if (only.has('http')) {
+    const port = 18000 + Math.floor(Math.random() * 1000);
+    const app = spawn(process.execPath, ['dist/src/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: loadedDbUrl,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        AUTO_INGEST: 'false',
+      },
+      stdio: 'ignore',
     });
-    results.http.push({
-      path,
-      requestsPerSecond: Math.round(r.requests.average),
-      p50ms: r.latency.p50,
-      p99ms: r.latency.p99,
-      errors: r.errors + r.non2xx,
-    });
+    for (let i = 0; i < 100; i++) {
+      if ((await fetch(`http://127.0.0.1:${port}/status`).catch(() => ({ ok: false }))).ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    results.http = [];
+    for (const path of [
+      '/movies/1',
+      '/movies?search=toy',
+      '/movies?genre=comedy&sort=popularity&page=3',
+      '/status',
+    ]) {
+      const r = await autocannon({
+        url: `http://127.0.0.1:${port}${path}`,
+        connections: 32,
+        duration: seconds,
+      });
+      results.http.push({
+        path,
+        requestsPerSecond: Math.round(r.requests.average),
+        p50ms: r.latency.p50,
+        p99ms: r.latency.p99,
+        errors: r.errors + r.non2xx,
+      });
+    }
+    app.kill('SIGTERM');
   }
-  app.kill('SIGTERM');
+
+  // 4. Serving: recommendations from memory, idle and while a model trains in the server's worker.
+  if (only.has('serving')) results.serving = await serving(server.url);
 } finally {
   await server.stop();
 }
