@@ -118,6 +118,26 @@ describe('command line', () => {
       status: 2,
       stderr: 'error: say what to ingest: --next or --all\n',
     });
+    expect(runCli(['ingest', '--next', '--all'], env)).toMatchObject({
+      status: 2,
+      stderr: 'error: --next and --all exclude each other: give one\n',
+    });
+    // Bad arguments are refused before any database is opened: none is reachable here.
+    const nowhere = { ...env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere' };
+    for (const args of [
+      ['models', 'show', 'abc'],
+      ['models', 'promote', '1.5'],
+      ['pipeline', 'show', '1x'],
+    ]) {
+      expect(runCli(args, nowhere)).toMatchObject({
+        status: 2,
+        stderr: 'error: the id must be a positive integer\n',
+      });
+    }
+    expect(runCli(['pipeline', 'list', '--limit', 'abc'], nowhere)).toMatchObject({
+      status: 2,
+      stderr: 'error: --limit must be an integer from 1 to 100\n',
+    });
     expect(runCli(['frobnicate'], env)).toMatchObject({
       status: 2,
       stderr: expect.stringContaining("unknown command 'frobnicate'"),

@@ -137,9 +137,9 @@ export function buildProgram(context: CliContext): Command {
     .option('--all', 'load the whole dataset as one batch')
     .option('--json', 'print the run as JSON')
     .action((options: { next?: boolean; all?: boolean; json?: boolean }) => {
-      if (Boolean(options.next) === Boolean(options.all)) {
-        throw new CliUsageError('say what to ingest: --next or --all');
-      }
+      if (options.next && options.all)
+        throw new CliUsageError('--next and --all exclude each other: give one');
+      if (!options.next && !options.all) throw new CliUsageError('say what to ingest: --next or --all');
       const source = options.all ? ({ kind: 'full' } as const) : ({ kind: 'replay' } as const);
       return runPipeline(context, { trigger: 'cli', source, until: 'transform' }, options.json);
     });
@@ -155,31 +155,33 @@ export function buildProgram(context: CliContext): Command {
     .description('The most recent runs')
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print as JSON')
-    .action((options: { limit: string; json?: boolean }) =>
-      withApp(context, 'read', async (app) => {
-        const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-          throw new CliUsageError('--limit must be an integer from 1 to 100');
-        }
+    .action((options: { limit: string; json?: boolean }) => {
+      // Arguments are checked before the database is opened (or an embedded one created).
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        throw new CliUsageError('--limit must be an integer from 1 to 100');
+      }
+      return withApp(context, 'read', async (app) => {
         const page = await app.get(PipelineRunsService).list(1, limit);
         if (options.json) context.out(JSON.stringify(page));
         else
           context.out(
             page.items.length === 0 ? 'No pipeline run yet.' : page.items.map(formatRunLine).join('\n'),
           );
-      }),
-    );
+      });
+    });
   pipeline
     .command('show')
     .description('One run with its stages')
     .argument('<id>', 'run id')
     .option('--json', 'print as JSON')
-    .action((id: string, options: { json?: boolean }) =>
-      withApp(context, 'read', async (app) => {
-        const run = await app.get(PipelineRunsService).get(positiveId(id));
+    .action((id: string, options: { json?: boolean }) => {
+      const runId = positiveId(id);
+      return withApp(context, 'read', async (app) => {
+        const run = await app.get(PipelineRunsService).get(runId);
         context.out(options.json ? JSON.stringify(run) : formatRun(run));
-      }),
-    );
+      });
+    });
 
   const models = program.command('models').description('Model registry');
   models
@@ -199,9 +201,10 @@ export function buildProgram(context: CliContext): Command {
     .description('One version with its metrics and stage history')
     .argument('<id>', 'model version id')
     .option('--json', 'print as JSON')
-    .action((id: string, options: { json?: boolean }) =>
-      withApp(context, 'read', async (app) => {
-        const version = await app.get(RegistryService).get(positiveId(id));
+    .action((id: string, options: { json?: boolean }) => {
+      const versionId = positiveId(id);
+      return withApp(context, 'read', async (app) => {
+        const version = await app.get(RegistryService).get(versionId);
         if (options.json) {
           context.out(JSON.stringify(version));
           return;
@@ -210,21 +213,21 @@ export function buildProgram(context: CliContext): Command {
         lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
         for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);
         context.out(lines.join('\n'));
-      }),
-    );
+      });
+    });
   models
     .command('promote')
     .description('Make a version production (an earlier one: roll back)')
     .argument('<id>', 'model version id')
     .option('--reason <text>', 'why, recorded in its history')
-    .action((id: string, options: { reason?: string }) =>
-      withApp(context, 'write', async (app) => {
-        const versionId = positiveId(id);
+    .action((id: string, options: { reason?: string }) => {
+      const versionId = positiveId(id);
+      return withApp(context, 'write', async (app) => {
         const reason = `promoted from the command line${options.reason ? `: ${options.reason}` : ''}`;
         await app.get(RegistryService).promote(versionId, reason);
         context.out(`Version ${versionId} is in production.`);
-      }),
-    );
+      });
+    });
 
   const data = program.command('data').description('Loaded data');
   data

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type AuthClient, parseAuthClients } from '../auth/auth-clients.js';
 import type { PeriodKind } from '../ingestion/periods.js';
 import { ConfigError, type Environment, type LogLevel, parseEnvironment } from './environment.js';
-import { EASE_SEQ_DEFAULTS } from '../training/algorithms/ease-seq.js';
+import { easeSeqParamProblems } from '../training/algorithms/ease-seq.js';
 
 function parseModelParams(text: string): Record<string, number> {
   let parsed: unknown;
@@ -15,12 +15,8 @@ function parseModelParams(text: string): Record<string, number> {
   if (entries.some(([, value]) => typeof value !== 'number' || !Number.isFinite(value))) {
     throw new ConfigError([`MODEL_PARAMS=${JSON.stringify(text)}: every value must be a number`]);
   }
-  const unknown = entries.map(([key]) => key).filter((key) => !(key in EASE_SEQ_DEFAULTS));
-  if (unknown.length > 0) {
-    throw new ConfigError([
-      `MODEL_PARAMS: unknown parameter(s) ${unknown.join(', ')}; known: ${Object.keys(EASE_SEQ_DEFAULTS).join(', ')}`,
-    ]);
-  }
+  const problems = easeSeqParamProblems(Object.fromEntries(entries) as Record<string, number>);
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return Object.fromEntries(entries) as Record<string, number>;
 }
 

@@ -53,7 +53,12 @@ describe('AppConfig', () => {
       lambda: 500,
     });
     expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lamda": 500}' })).toThrow(
-      /MODEL_PARAMS: unknown parameter\(s\) lamda; known: lambda, /,
+      /MODEL_PARAMS: unknown parameter lamda \(known: lambda, /,
+    );
+    expect(() =>
+      AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": -5, "weight": 1.5, "window": 2.5}' }),
+    ).toThrow(
+      /MODEL_PARAMS: lambda must be > 0, got -5[\s\S]*weight must be >= 0 and <= 1, got 1.5[\s\S]*window must be an integer >= 1, got 2.5/,
     );
     expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": "x"}' })).toThrow(
       /every value must be a number/,

@@ -37,6 +37,41 @@ export const EASE_SEQ_DEFAULTS: EaseSeqParams = {
   cacheSize: 100,
 };
 
+/** The range of each parameter; a value outside it would break or silently degrade a fit. */
+const EASE_SEQ_RANGES: Record<
+  keyof EaseSeqParams,
+  { min: number; max?: number; integer?: boolean; minExclusive?: boolean }
+> = {
+  lambda: { min: 0, minExclusive: true },
+  minItemCount: { min: 1, integer: true },
+  window: { min: 1, integer: true },
+  decay: { min: 0, max: 1, minExclusive: true },
+  neighbours: { min: 1, integer: true },
+  recentItems: { min: 1, integer: true },
+  recentHalfLife: { min: 0, minExclusive: true },
+  weight: { min: 0, max: 1 },
+  cacheSize: { min: 0, integer: true },
+};
+
+/** What is wrong with `params` (unknown names, values out of range); empty when they can be fitted. */
+export function easeSeqParamProblems(params: Readonly<Record<string, number>>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    const range = EASE_SEQ_RANGES[name as keyof EaseSeqParams];
+    if (!range) {
+      problems.push(`unknown parameter ${name} (known: ${Object.keys(EASE_SEQ_RANGES).join(', ')})`);
+      continue;
+    }
+    const low = range.minExclusive ? value <= range.min : value < range.min;
+    const high = range.max !== undefined && value > range.max;
+    if (low || high || (range.integer && !Number.isInteger(value))) {
+      const bound = `${range.minExclusive ? '>' : '>='} ${range.min}${range.max === undefined ? '' : ` and <= ${range.max}`}`;
+      problems.push(`${name} must be ${range.integer ? 'an integer ' : ''}${bound}, got ${value}`);
+    }
+  }
+  return problems;
+}
+
 /**
  * EASE blended with what users rate next.
  *
