@@ -34,7 +34,7 @@ SELECT
   (SELECT stages FROM pipeline_runs WHERE status <> 'running' ORDER BY id DESC LIMIT 1) AS last_stages,
   (SELECT training_seconds FROM model_versions ORDER BY id DESC LIMIT 1) AS training_seconds,
   (SELECT metrics->>'ndcg@10' FROM model_versions WHERE stage = 'production') AS production_ndcg,
-  (SELECT drift FROM pipeline_runs WHERE drift IS NOT NULL ORDER BY id DESC LIMIT 1) AS drift`;
+  (SELECT drift FROM pipeline_runs WHERE drift IS NOT NULL AND status = 'succeeded' ORDER BY id DESC LIMIT 1) AS drift`;
 
 /** drift report measure → (feature, measure) labels */
 const DRIFT_LABELS: Record<string, { feature: string; measure: string }> = {

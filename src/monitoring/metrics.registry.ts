@@ -113,7 +113,7 @@ export function createDatabaseMetrics(registry: Registry) {
     }),
     drift: new Gauge({
       name: `${METRIC_PREFIX}data_drift`,
-      help: 'Drift of the newest batch against the data before it, by feature and measure (psi, ks)',
+      help: 'Drift of the newest applied batch against the data before it, by feature and measure (psi, ks)',
       labelNames: ['feature', 'measure'] as const,
       registers,
     }),
