@@ -1,7 +1,13 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { fillFromOrder, itemStats, popularityOrder, selectTopK, takeFromOrder } from './common.js';
+import { itemStats, popularityOrder, selectTopK, takeFromOrder } from './common.js';
 import { easeWeights } from './ease.js';
 import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import {
+  buildTopListCache,
+  recommendFromCache,
+  type TopListCache,
+  trainingItemMarks,
+} from './top-list-cache.js';
 import { fitTransitions, timeOrderedEntries } from './transitions.js';
 
 export interface EaseSeqParams {
@@ -120,9 +126,12 @@ export class EaseSeqRecommender implements Recommender {
   private trItems: Int32Array = new Int32Array(0);
   private trWeights: Float32Array = new Float32Array(0);
   private order: Int32Array = new Int32Array(0);
-  private cachePtr: Int32Array = new Int32Array(1);
-  private cacheItems: Int32Array = new Int32Array(0);
-  private cacheScores: Float32Array = new Float32Array(0);
+  private cache: TopListCache = {
+    size: 0,
+    ptr: new Int32Array(1),
+    items: new Int32Array(0),
+    scores: new Float32Array(0),
+  };
 
   // Scratch reused by every call (single-threaded).
   private easeAcc: Float64Array = new Float64Array(0);
@@ -186,7 +195,8 @@ export class EaseSeqRecommender implements Recommender {
     this.recentWeights = recentWeights;
 
     this.prepare();
-    this.buildCache();
+    const none = new Set<number>();
+    this.cache = buildTopListCache(this.userPtr, this.p.cacheSize, (u, k) => this.rankUser(u, k, none));
   }
 
   private prepare(): void {
@@ -259,58 +269,19 @@ export class EaseSeqRecommender implements Recommender {
     return top;
   }
 
-  private buildCache(): void {
-    const size = this.p.cacheSize;
-    const ptr = new Int32Array(this.numUsers + 1);
-    const items: Int32Array[] = [];
-    const scores: Float32Array[] = [];
-    const none = new Set<number>();
-    for (let u = 0; u < this.numUsers; u++) {
-      const top = this.userPtr[u] === this.userPtr[u + 1] || size <= 0 ? null : this.rankUser(u, size, none);
-      if (top !== null) {
-        items.push(top.items);
-        scores.push(top.scores);
-      }
-      ptr[u + 1] = ptr[u]! + (top === null ? 0 : top.count);
-    }
-    this.cachePtr = ptr;
-    this.cacheItems = new Int32Array(ptr[this.numUsers]!);
-    this.cacheScores = new Float32Array(ptr[this.numUsers]!);
-    let at = 0;
-    for (let x = 0; x < items.length; x++) {
-      this.cacheItems.set(items[x]!, at);
-      this.cacheScores.set(scores[x]!, at);
-      at += items[x]!.length;
-    }
-  }
-
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
     if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
       return takeFromOrder(this.order, k, exclude, () => 0);
     }
-    if (k <= 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
-    const a = this.cachePtr[user]!;
-    const z = this.cachePtr[user + 1]!;
-    // A list shorter than cacheSize holds every candidate: nothing more to score.
-    const truncated = z - a >= this.p.cacheSize;
-    const items = new Int32Array(k);
-    const scores = new Float32Array(k);
-    let n = 0;
-    for (let c = a; c < z && n < k; c++) {
-      const item = this.cacheItems[c]!;
-      if (exclude.has(item)) continue;
-      items[n] = item;
-      scores[n++] = this.cacheScores[c]!;
-    }
-    if (n === k) return { items, scores };
-    const top = truncated
-      ? this.rankUser(user, k, exclude) // rare: exclude ate the cached list
-      : { items: items.subarray(0, n), scores: scores.subarray(0, n), count: n };
-    const { seen, userItems } = this;
-    for (let e = this.userPtr[user]!; e < this.userPtr[user + 1]!; e++) seen[userItems[e]!] = 1;
-    const result = fillFromOrder(top, k, this.order, exclude, seen);
-    for (let e = this.userPtr[user]!; e < this.userPtr[user + 1]!; e++) seen[userItems[e]!] = 0;
-    return result;
+    return recommendFromCache(
+      this.cache,
+      user,
+      k,
+      exclude,
+      this.order,
+      trainingItemMarks(this.seen, this.userPtr, this.userItems, user),
+      (n) => this.rankUser(user, n, exclude),
+    );
   }
 
   serialize(): Uint8Array {
@@ -332,9 +303,9 @@ export class EaseSeqRecommender implements Recommender {
         trItems: this.trItems,
         trWeights: this.trWeights,
         order: this.order,
-        cachePtr: this.cachePtr,
-        cacheItems: this.cacheItems,
-        cacheScores: this.cacheScores,
+        cachePtr: this.cache.ptr,
+        cacheItems: this.cache.items,
+        cacheScores: this.cache.scores,
       },
     );
   }
@@ -357,9 +328,12 @@ export class EaseSeqRecommender implements Recommender {
     model.trItems = takeArray(d, 'trItems', Int32Array);
     model.trWeights = takeArray(d, 'trWeights', Float32Array);
     model.order = takeArray(d, 'order', Int32Array);
-    model.cachePtr = takeArray(d, 'cachePtr', Int32Array);
-    model.cacheItems = takeArray(d, 'cacheItems', Int32Array);
-    model.cacheScores = takeArray(d, 'cacheScores', Float32Array);
+    model.cache = {
+      size: model.p.cacheSize,
+      ptr: takeArray(d, 'cachePtr', Int32Array),
+      items: takeArray(d, 'cacheItems', Int32Array),
+      scores: takeArray(d, 'cacheScores', Float32Array),
+    };
     model.prepare();
     return model;
   }
