@@ -1,10 +1,12 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, selectTopK, takeFromOrder } from './common.js';
-import { easeWeights } from './ease.js';
+import { easeWeights, itemColumns } from './ease.js';
 import { decodeModel, encodeModel, takeArray } from './serialization.js';
 import {
   buildTopListCache,
+  cacheArrays,
   recommendFromCache,
+  takeCache,
   type TopListCache,
   trainingItemMarks,
 } from './top-list-cache.js';
@@ -303,9 +305,7 @@ export class EaseSeqRecommender implements Recommender {
         trItems: this.trItems,
         trWeights: this.trWeights,
         order: this.order,
-        cachePtr: this.cache.ptr,
-        cacheItems: this.cache.items,
-        cacheScores: this.cache.scores,
+        ...cacheArrays(this.cache),
       },
     );
   }
@@ -316,8 +316,7 @@ export class EaseSeqRecommender implements Recommender {
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
     model.colItem = takeArray(d, 'colItem', Int32Array);
-    model.itemCol = new Int32Array(model.numItems).fill(-1);
-    model.colItem.forEach((item, c) => (model.itemCol[item] = c));
+    model.itemCol = itemColumns(model.colItem, model.numItems);
     model.b = takeArray(d, 'b', Float32Array);
     model.userPtr = takeArray(d, 'userPtr', Int32Array);
     model.userItems = takeArray(d, 'userItems', Int32Array);
@@ -328,12 +327,7 @@ export class EaseSeqRecommender implements Recommender {
     model.trItems = takeArray(d, 'trItems', Int32Array);
     model.trWeights = takeArray(d, 'trWeights', Float32Array);
     model.order = takeArray(d, 'order', Int32Array);
-    model.cache = {
-      size: model.p.cacheSize,
-      ptr: takeArray(d, 'cachePtr', Int32Array),
-      items: takeArray(d, 'cacheItems', Int32Array),
-      scores: takeArray(d, 'cacheScores', Float32Array),
-    };
+    model.cache = takeCache(d, model.p.cacheSize);
     model.prepare();
     return model;
   }

@@ -4,7 +4,9 @@ import { inverseSpd } from './linalg.js';
 import { decodeModel, encodeModel, takeArray } from './serialization.js';
 import {
   buildTopListCache,
+  cacheArrays,
   recommendFromCache,
+  takeCache,
   type TopListCache,
   trainingItemMarks,
 } from './top-list-cache.js';
@@ -188,9 +190,7 @@ export class EaseRecommender implements Recommender {
         userItems: this.userItems,
         userWeights: this.userWeights,
         order: this.order,
-        cachePtr: this.cache.ptr,
-        cacheItems: this.cache.items,
-        cacheScores: this.cache.scores,
+        ...cacheArrays(this.cache),
       },
     );
   }
@@ -201,22 +201,23 @@ export class EaseRecommender implements Recommender {
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
     model.colItem = takeArray(d, 'colItem', Int32Array);
-    model.itemCol = new Int32Array(model.numItems).fill(-1);
-    model.colItem.forEach((item, c) => (model.itemCol[item] = c));
+    model.itemCol = itemColumns(model.colItem, model.numItems);
     model.b = takeArray(d, 'b', Float32Array);
     model.userPtr = takeArray(d, 'userPtr', Int32Array);
     model.userItems = takeArray(d, 'userItems', Int32Array);
     model.userWeights = takeArray(d, 'userWeights', Float32Array);
     model.order = takeArray(d, 'order', Int32Array);
-    model.cache = {
-      size: model.p.cacheSize,
-      ptr: takeArray(d, 'cachePtr', Int32Array),
-      items: takeArray(d, 'cacheItems', Int32Array),
-      scores: takeArray(d, 'cacheScores', Float32Array),
-    };
+    model.cache = takeCache(d, model.p.cacheSize);
     model.prepare();
     return model;
   }
+}
+
+/** item index → its column among `colItem` (the kept items), or -1. */
+export function itemColumns(colItem: Int32Array, numItems: number): Int32Array {
+  const itemCol = new Int32Array(numItems).fill(-1);
+  colItem.forEach((item, c) => (itemCol[item] = c));
+  return itemCol;
 }
 
 /** Per entry of userItems: 0.5^(r / halfLife), r = recency rank within the user (0 = newest); 1 when off. */

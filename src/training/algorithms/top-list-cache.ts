@@ -1,5 +1,6 @@
 import type { Recommendations } from '../model.js';
 import { fillFromOrder } from './common.js';
+import { type DecodedModel, takeArray } from './serialization.js';
 
 /**
  * Each known user's best `size` items, ranked once at fit time (CSR by user), so serving a user
@@ -99,5 +100,20 @@ export function trainingItemMarks(
     unmark: () => {
       for (let e = a; e < z; e++) seen[userItems[e]!] = 0;
     },
+  };
+}
+
+/** The cache's arrays under the names a serialized model stores them. */
+export function cacheArrays(cache: TopListCache) {
+  return { cachePtr: cache.ptr, cacheItems: cache.items, cacheScores: cache.scores };
+}
+
+/** The cache a serialized model stored (see cacheArrays), for lists of at most `size`. */
+export function takeCache(d: DecodedModel, size: number): TopListCache {
+  return {
+    size,
+    ptr: takeArray(d, 'cachePtr', Int32Array),
+    items: takeArray(d, 'cacheItems', Int32Array),
+    scores: takeArray(d, 'cacheScores', Float32Array),
   };
 }
