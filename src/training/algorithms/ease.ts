@@ -1,5 +1,5 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { itemStats, popularityOrder, selectTopK, takeFromOrder } from './common.js';
+import { itemStats, popularityOrder, selectTopK } from './common.js';
 import { inverseSpd } from './linalg.js';
 import { decodeModel, encodeModel, takeArray } from './serialization.js';
 import {
@@ -8,7 +8,6 @@ import {
   recommendFromCache,
   takeCache,
   type TopListCache,
-  trainingItemMarks,
 } from './top-list-cache.js';
 
 export interface EaseParams {
@@ -162,18 +161,9 @@ export class EaseRecommender implements Recommender {
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
-      return takeFromOrder(this.order, k, exclude, () => 0);
-    }
-    return recommendFromCache(
-      this.cache,
-      user,
-      k,
-      exclude,
-      this.order,
-      trainingItemMarks(this.seen, this.userPtr, this.userItems, user),
-      (n) => this.rankUser(user, n, exclude),
-    );
+    const { cache, userPtr, userItems, order, seen } = this;
+    const model = { cache, userPtr, userItems, order, seen };
+    return recommendFromCache(model, user, k, exclude, (n) => this.rankUser(user, n, exclude));
   }
 
   serialize(): Uint8Array {

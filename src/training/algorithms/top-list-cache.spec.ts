@@ -1,4 +1,4 @@
-import { buildTopListCache, recommendFromCache, trainingItemMarks } from './top-list-cache.js';
+import { buildTopListCache, recommendFromCache } from './top-list-cache.js';
 
 describe('top-list cache', () => {
   // Two users with history (u0: item 0, u1: item 1) and one without (u2); 5 items.
@@ -18,8 +18,8 @@ describe('top-list cache', () => {
       const items = Int32Array.from(ranking[user]!.filter((item) => !exclude.includes(item)).slice(0, n));
       return { items, scores: Float32Array.from(items, () => 1), count: items.length };
     };
-    const marks = trainingItemMarks(seen, userPtr, userItems, user);
-    return Array.from(recommendFromCache(cache, user, k, new Set(exclude), order, marks, rerank).items);
+    const model = { cache, userPtr, userItems, order, seen };
+    return Array.from(recommendFromCache(model, user, k, new Set(exclude), rerank).items);
   };
 
   it('keeps the best `size` items of each user with history, none for the others', () => {
@@ -38,5 +38,10 @@ describe('top-list cache', () => {
     // Asking for more than the ranking holds fills from the order, skipping item 0 (u0's own).
     expect(serve(0, 4, [])).toEqual([4, 3, 2, 1]);
     expect(Array.from(seen)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('gives a user without history the popularity order', () => {
+    expect(serve(2, 3, [0])).toEqual([1, 2, 3]);
+    expect(serve(99, 2, [])).toEqual([0, 1]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Recommendations } from '../model.js';
-import { fillFromOrder } from './common.js';
+import { fillFromOrder, takeFromOrder } from './common.js';
 import { type DecodedModel, takeArray } from './serialization.js';
 
 /**
@@ -45,20 +45,35 @@ export function buildTopListCache(
   return { size, ptr, items, scores };
 }
 
+/** What serving from the cache needs of a model: the cache, the training items, the fill order. */
+export interface CachedModel {
+  cache: TopListCache;
+  /** CSR of the training items by user. */
+  userPtr: Int32Array;
+  userItems: Int32Array;
+  /** Popularity order, for users without history and to top up short lists. */
+  order: Int32Array;
+  /** A zeroed flag per item, borrowed during a call. */
+  seen: Uint8Array;
+}
+
 /**
- * The user's top `k` from the cache, skipping `exclude`. When the cached list runs out: a full list
- * (shorter than the cache size: it held every candidate) is topped up from `order`, else — rare,
- * `exclude` ate it — `rerank(k)` scores the user again. Items `userSeen` marks are never filled in.
+ * The user's top `k`, never a training item of theirs nor one of `exclude`: the popularity order
+ * for a user without history; else the cached list. When it runs out, a full list (shorter than
+ * the cache size: it held every candidate) is topped up from the order, else — rare, `exclude` ate
+ * it — `rerank(k)` scores the user again.
  */
 export function recommendFromCache(
-  cache: TopListCache,
+  model: CachedModel,
   user: number,
   k: number,
   exclude: ReadonlySet<number>,
-  order: Int32Array,
-  userSeen: { mark(): Uint8Array; unmark(): void },
   rerank: (k: number) => Ranked,
 ): Recommendations {
+  const { cache, userPtr, order } = model;
+  if (!(user >= 0 && user < userPtr.length - 1) || userPtr[user] === userPtr[user + 1]) {
+    return takeFromOrder(order, k, exclude, () => 0);
+  }
   if (k <= 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
   const a = cache.ptr[user]!;
   const z = cache.ptr[user + 1]!;
@@ -76,20 +91,16 @@ export function recommendFromCache(
     z - a >= cache.size
       ? rerank(k)
       : { items: items.subarray(0, n), scores: scores.subarray(0, n), count: n };
+  const marks = trainingItemMarks(model.seen, userPtr, model.userItems, user);
   try {
-    return fillFromOrder(top, k, order, exclude, userSeen.mark());
+    return fillFromOrder(top, k, order, exclude, marks.mark());
   } finally {
-    userSeen.unmark();
+    marks.unmark();
   }
 }
 
 /** Marks (and then clears) a user's training items in a reusable per-item flag array. */
-export function trainingItemMarks(
-  seen: Uint8Array,
-  userPtr: Int32Array,
-  userItems: Int32Array,
-  user: number,
-) {
+function trainingItemMarks(seen: Uint8Array, userPtr: Int32Array, userItems: Int32Array, user: number) {
   const a = userPtr[user]!;
   const z = userPtr[user + 1]!;
   return {
