@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { ALL_STAGES_SUCCEEDED, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { adminToken, AUTH_ENV } from './support/auth.js';
 
@@ -38,17 +39,7 @@ describe('admin: pipeline runs', () => {
       dataVersion: 1,
       runner: expect.stringMatching(/^\d+@/),
     });
-    expect(run.stages.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
-      'ingest:succeeded',
-      'validate:succeeded',
-      'drift:succeeded',
-      'transform:succeeded',
-      'train:succeeded',
-      'evaluate:succeeded',
-      'register:succeeded',
-      'promote:succeeded',
-      'deploy:succeeded',
-    ]);
+    expect(stageOutcomes(run.stages)).toEqual(ALL_STAGES_SUCCEEDED);
     expect(run.stages[0]).toMatchObject({ rows: 80, seconds: expect.any(Number) });
     const { body: page } = await get('/admin/pipeline/runs').expect(200);
     expect(page).toMatchObject({ total: 1, page: 1, limit: 20 });

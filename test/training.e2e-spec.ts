@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
+import { ALL_STAGES_SUCCEEDED, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -23,17 +24,7 @@ describe('the model stages of a pipeline run', () => {
     const result = await run();
     expect(result).toMatchObject({ status: 'succeeded', summary: 'completed' });
     const [stored] = await query('SELECT stages FROM pipeline_runs WHERE id = 1');
-    expect(stored.stages.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
-      'ingest:succeeded',
-      'validate:succeeded',
-      'drift:succeeded',
-      'transform:succeeded',
-      'train:succeeded',
-      'evaluate:succeeded',
-      'register:succeeded',
-      'promote:succeeded',
-      'deploy:succeeded',
-    ]);
+    expect(stageOutcomes(stored.stages)).toEqual(ALL_STAGES_SUCCEEDED);
     const [version] = await query('SELECT * FROM model_versions');
     expect(version).toMatchObject({
       id: 1,

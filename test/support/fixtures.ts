@@ -63,3 +63,21 @@ export function cleanFixtureRatings(): { userId: number; movieId: number; rating
       rating: Number(rating),
     }));
 }
+
+/** Every stage of a full pipeline run, in order, as `name:status` of a run that succeeded. */
+export const ALL_STAGES_SUCCEEDED = [
+  'ingest',
+  'validate',
+  'drift',
+  'transform',
+  'train',
+  'evaluate',
+  'register',
+  'promote',
+  'deploy',
+].map((stage) => `${stage}:succeeded`);
+
+/** A run's stages as `name:status`, to compare with ALL_STAGES_SUCCEEDED. */
+export function stageOutcomes(stages: { name: string; status: string }[]): string[] {
+  return stages.map((s) => `${s.name}:${s.status}`);
+}
