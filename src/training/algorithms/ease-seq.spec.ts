@@ -1,5 +1,10 @@
 import { EaseRecommender } from './ease.js';
-import { EaseSeqRecommender } from './ease-seq.js';
+import {
+  EASE_SEQ_DEFAULTS,
+  easeSeqParamProblems,
+  type EaseSeqParams,
+  EaseSeqRecommender,
+} from './ease-seq.js';
 import { seenOf, tinyData } from './fixtures.js';
 import { fitTransitions } from './transitions.js';
 
@@ -94,5 +99,52 @@ describe('EaseSeqRecommender', () => {
     }
     expect(copy.params).toEqual(model.params);
     expect(() => EaseRecommender.deserialize(model.serialize())).toThrow(/ease-seq/);
+  });
+});
+
+describe('easeSeqParamProblems', () => {
+  it('accepts the defaults, a good set and no parameters', () => {
+    expect(easeSeqParamProblems(EASE_SEQ_DEFAULTS)).toEqual([]);
+    const good = { lambda: 1, minItemCount: 1, window: 1, decay: 1, neighbours: 1, recentItems: 1 };
+    expect(easeSeqParamProblems({ ...good, recentHalfLife: 0.1, weight: 0, cacheSize: 0 })).toEqual([]);
+    expect(easeSeqParamProblems({ weight: 1 })).toEqual([]);
+    expect(easeSeqParamProblems({})).toEqual([]);
+  });
+
+  it('names an unknown parameter', () => {
+    expect(easeSeqParamProblems({ lamda: 500 })).toEqual([
+      'unknown parameter lamda (known: lambda, minItemCount, window, decay, neighbours, recentItems, ' +
+        'recentHalfLife, weight, cacheSize)',
+    ]);
+  });
+
+  it('rejects negative, zero, fractional, NaN and non-numeric values where they are invalid', () => {
+    expect(
+      easeSeqParamProblems({ lambda: -5, weight: 1.5, window: 2.5, decay: 0, recentHalfLife: 0 }),
+    ).toEqual([
+      'lambda must be > 0, got -5',
+      'weight must be >= 0 and <= 1, got 1.5',
+      'window must be an integer >= 1, got 2.5',
+      'decay must be > 0 and <= 1, got 0',
+      'recentHalfLife must be > 0, got 0',
+    ]);
+    expect(easeSeqParamProblems({ minItemCount: 0, neighbours: 0, recentItems: -1, cacheSize: -1 })).toEqual([
+      'minItemCount must be an integer >= 1, got 0',
+      'neighbours must be an integer >= 1, got 0',
+      'recentItems must be an integer >= 1, got -1',
+      'cacheSize must be an integer >= 0, got -1',
+    ]);
+    expect(easeSeqParamProblems({ weight: NaN, decay: '0.9' })).toEqual([
+      'weight must be a finite number, got NaN',
+      'decay must be a number, got "0.9"',
+    ]);
+  });
+
+  it('makes the constructor throw, listing every problem', () => {
+    expect(() => new EaseSeqRecommender({ weight: 2, window: 0 })).toThrow(
+      'invalid ease-seq parameters: weight must be >= 0 and <= 1, got 2; window must be an integer >= 1, got 0',
+    );
+    expect(() => new EaseSeqRecommender({ k: 2 } as Partial<EaseSeqParams>)).toThrow(/unknown parameter k/);
+    expect(new EaseSeqRecommender({ weight: 0.3 }).params).toEqual({ ...EASE_SEQ_DEFAULTS, weight: 0.3 });
   });
 });

@@ -1,15 +1,16 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, selectTopK } from './common.js';
 import { easeWeights, itemColumns } from './ease.js';
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import {
   buildTopListCache,
   cacheArrays,
+  emptyCache,
   recommendFromCache,
   takeCache,
-  type TopListCache,
 } from './top-list-cache.js';
-import { fitTransitions, timeOrderedEntries } from './transitions.js';
+import { fitTransitions, timeOrderedEntries, TRANSITION_RULES } from './transitions.js';
 
 export interface EaseSeqParams {
   /** EASE: L2 regularisation λ on the diagonal of XᵀX. */
@@ -45,39 +46,39 @@ export const EASE_SEQ_DEFAULTS: EaseSeqParams = {
 };
 
 /** The range of each parameter; a value outside it would break or silently degrade a fit. */
-const EASE_SEQ_RANGES: Record<
-  keyof EaseSeqParams,
-  { min: number; max?: number; integer?: boolean; minExclusive?: boolean }
-> = {
+const EASE_SEQ_RULES: ParamRules<EaseSeqParams> = {
   lambda: { min: 0, minExclusive: true },
   minItemCount: { min: 1, integer: true },
-  window: { min: 1, integer: true },
-  decay: { min: 0, max: 1, minExclusive: true },
-  neighbours: { min: 1, integer: true },
+  ...TRANSITION_RULES,
   recentItems: { min: 1, integer: true },
   recentHalfLife: { min: 0, minExclusive: true },
   weight: { min: 0, max: 1 },
   cacheSize: { min: 0, integer: true },
 };
 
-/** What is wrong with `params` (unknown names, values out of range); empty when they can be fitted. */
-export function easeSeqParamProblems(params: Readonly<Record<string, number>>): string[] {
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(params)) {
-    const range = EASE_SEQ_RANGES[name as keyof EaseSeqParams];
-    if (!range) {
-      problems.push(`unknown parameter ${name} (known: ${Object.keys(EASE_SEQ_RANGES).join(', ')})`);
-      continue;
-    }
-    const low = range.minExclusive ? value <= range.min : value < range.min;
-    const high = range.max !== undefined && value > range.max;
-    if (low || high || (range.integer && !Number.isInteger(value))) {
-      const bound = `${range.minExclusive ? '>' : '>='} ${range.min}${range.max === undefined ? '' : ` and <= ${range.max}`}`;
-      problems.push(`${name} must be ${range.integer ? 'an integer ' : ''}${bound}, got ${value}`);
-    }
-  }
-  return problems;
+/** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
+export function easeSeqParamProblems(params: object): string[] {
+  return paramProblems(EASE_SEQ_RULES, params);
 }
+
+/** The arrays a fitted model stores, in their serialized order (then its top-list cache). */
+const EASE_SEQ_ARRAYS = {
+  /** kept column → item index */
+  colItem: 'i32',
+  /** m×m row-major EASE weights. */
+  b: 'f32',
+  userPtr: 'i32',
+  userItems: 'i32',
+  /** CSR by user: the user's newest items (newest first) and their weights. */
+  recentPtr: 'i32',
+  recentItems: 'i32',
+  recentWeights: 'f32',
+  /** Transitions, CSR by source item. */
+  trPtr: 'i32',
+  trItems: 'i32',
+  trWeights: 'f32',
+  order: 'i32',
+} as const;
 
 /**
  * EASE blended with what users rate next.
@@ -110,29 +111,10 @@ export class EaseSeqRecommender implements Recommender {
 
   private numItems = 0;
   private numUsers = 0;
-  /** kept column → item index */
-  private colItem: Int32Array = new Int32Array(0);
+  private stored = emptyArrays(EASE_SEQ_ARRAYS, { userPtr: 1, recentPtr: 1, trPtr: 1 });
   /** item index → kept column, or -1 */
   private itemCol: Int32Array = new Int32Array(0);
-  /** m×m row-major EASE weights. */
-  private b: Float32Array = new Float32Array(0);
-  private userPtr: Int32Array = new Int32Array(1);
-  private userItems: Int32Array = new Int32Array(0);
-  /** CSR by user: the user's newest items (newest first) and their weights. */
-  private recentPtr: Int32Array = new Int32Array(1);
-  private recentItems: Int32Array = new Int32Array(0);
-  private recentWeights: Float32Array = new Float32Array(0);
-  /** Transitions, CSR by source item. */
-  private trPtr: Int32Array = new Int32Array(1);
-  private trItems: Int32Array = new Int32Array(0);
-  private trWeights: Float32Array = new Float32Array(0);
-  private order: Int32Array = new Int32Array(0);
-  private cache: TopListCache = {
-    size: 0,
-    ptr: new Int32Array(1),
-    items: new Int32Array(0),
-    scores: new Float32Array(0),
-  };
+  private cache = emptyCache();
 
   // Scratch reused by every call (single-threaded).
   private easeAcc: Float64Array = new Float64Array(0);
@@ -142,8 +124,9 @@ export class EaseSeqRecommender implements Recommender {
   private touched: Int32Array = new Int32Array(0);
   private seen: Uint8Array = new Uint8Array(0);
 
-  constructor(params: Partial<EaseSeqParams> = {}) {
-    this.p = { ...EASE_SEQ_DEFAULTS, ...params };
+  /** Throws when `params` has problems (see easeSeqParamProblems), unless they come from an artifact. */
+  constructor(params: Partial<EaseSeqParams> = {}, source?: typeof FROM_ARTIFACT) {
+    this.p = modelParams('ease-seq', EASE_SEQ_RULES, EASE_SEQ_DEFAULTS, params, source);
     this.params = { ...this.p };
   }
 
@@ -162,20 +145,13 @@ export class EaseSeqRecommender implements Recommender {
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
-    this.colItem = Int32Array.from(cols);
-    this.userPtr = userPtr.slice();
-    this.userItems = userItems.slice(0, nnz);
-    this.order = popularityOrder(counts, means);
-    this.b = easeWeights(data, itemCol, cols.length, this.p.lambda);
+    const b = easeWeights(data, itemCol, cols.length, this.p.lambda);
 
     const t = fitTransitions(data, {
       window: this.p.window,
       decay: this.p.decay,
       neighbours: this.p.neighbours,
     });
-    this.trPtr = t.ptr;
-    this.trItems = t.items;
-    this.trWeights = t.weights;
 
     const ordered = timeOrderedEntries(data);
     const take = Math.max(0, Math.floor(this.p.recentItems));
@@ -191,17 +167,29 @@ export class EaseSeqRecommender implements Recommender {
         recentWeights[recentPtr[u]! + r] = Math.pow(0.5, r / this.p.recentHalfLife);
       }
     }
-    this.recentPtr = recentPtr;
-    this.recentItems = recentItems;
-    this.recentWeights = recentWeights;
+    this.stored = {
+      colItem: Int32Array.from(cols),
+      b,
+      userPtr: userPtr.slice(),
+      userItems: userItems.slice(0, nnz),
+      recentPtr,
+      recentItems,
+      recentWeights,
+      trPtr: t.ptr,
+      trItems: t.items,
+      trWeights: t.weights,
+      order: popularityOrder(counts, means),
+    };
 
     this.prepare();
     const none = new Set<number>();
-    this.cache = buildTopListCache(this.userPtr, this.p.cacheSize, (u, k) => this.rankUser(u, k, none));
+    this.cache = buildTopListCache(this.stored.userPtr, this.p.cacheSize, (u, k) =>
+      this.rankUser(u, k, none),
+    );
   }
 
   private prepare(): void {
-    const m = this.colItem.length;
+    const m = this.stored.colItem.length;
     const n = this.numItems;
     this.easeAcc = new Float64Array(m);
     this.seqAcc = new Float64Array(n);
@@ -217,23 +205,35 @@ export class EaseSeqRecommender implements Recommender {
    * for the caller to clear over the candidates.
    */
   private scoreUser(u: number): number {
-    const { b, easeAcc, seqAcc, score, candidates, touched, seen, itemCol, colItem, userItems } = this;
+    const { easeAcc, seqAcc, score, candidates, touched, seen, itemCol } = this;
+    const {
+      b,
+      colItem,
+      userPtr,
+      userItems,
+      recentPtr,
+      recentItems,
+      recentWeights,
+      trPtr,
+      trItems,
+      trWeights,
+    } = this.stored;
     const m = colItem.length;
     easeAcc.fill(0);
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) {
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
       if (c < 0) continue;
       const rc = c * m;
       for (let j = 0; j < m; j++) easeAcc[j]! += b[rc + j]!;
     }
     let nt = 0;
-    for (let r = this.recentPtr[u]!; r < this.recentPtr[u + 1]!; r++) {
-      const i = this.recentItems[r]!;
-      const w = this.recentWeights[r]!;
-      for (let x = this.trPtr[i]!; x < this.trPtr[i + 1]!; x++) {
-        const j = this.trItems[x]!;
+    for (let r = recentPtr[u]!; r < recentPtr[u + 1]!; r++) {
+      const i = recentItems[r]!;
+      const w = recentWeights[r]!;
+      for (let x = trPtr[i]!; x < trPtr[i + 1]!; x++) {
+        const j = trItems[x]!;
         if (seqAcc[j] === 0) touched[nt++] = j; // kept weights are > 0
-        seqAcc[j]! += w * this.trWeights[x]!;
+        seqAcc[j]! += w * trWeights[x]!;
       }
     }
     let easeMax = 0;
@@ -261,18 +261,19 @@ export class EaseSeqRecommender implements Recommender {
 
   /** Top k of user u among the candidates, seen and excluded items skipped (item indices). */
   private rankUser(u: number, k: number, exclude: ReadonlySet<number>) {
-    const { seen, userItems } = this;
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
+    const { seen } = this;
+    const { userPtr, userItems } = this.stored;
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
     const count = this.scoreUser(u);
     const top = selectTopK(this.score, this.candidates, count, k, exclude, seen);
     for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
     return top;
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    const { cache, userPtr, userItems, order, seen } = this;
-    const model = { cache, userPtr, userItems, order, seen };
+    const { userPtr, userItems, order } = this.stored;
+    const model = { cache: this.cache, userPtr, userItems, order, seen: this.seen };
     return recommendFromCache(model, user, k, exclude, (n) => this.rankUser(user, n, exclude));
   }
 
@@ -283,40 +284,17 @@ export class EaseSeqRecommender implements Recommender {
         params: { ...this.params },
         meta: { numItems: this.numItems, numUsers: this.numUsers },
       },
-      {
-        colItem: this.colItem,
-        b: this.b,
-        userPtr: this.userPtr,
-        userItems: this.userItems,
-        recentPtr: this.recentPtr,
-        recentItems: this.recentItems,
-        recentWeights: this.recentWeights,
-        trPtr: this.trPtr,
-        trItems: this.trItems,
-        trWeights: this.trWeights,
-        order: this.order,
-        ...cacheArrays(this.cache),
-      },
+      { ...pickArrays(this.stored, EASE_SEQ_ARRAYS), ...cacheArrays(this.cache) },
     );
   }
 
   static deserialize(bytes: Uint8Array): EaseSeqRecommender {
     const d = decodeModel(bytes, 'ease-seq');
-    const model = new EaseSeqRecommender(d.params as unknown as Partial<EaseSeqParams>);
+    const model = new EaseSeqRecommender(d.params as unknown as Partial<EaseSeqParams>, FROM_ARTIFACT);
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
-    model.colItem = takeArray(d, 'colItem', Int32Array);
-    model.itemCol = itemColumns(model.colItem, model.numItems);
-    model.b = takeArray(d, 'b', Float32Array);
-    model.userPtr = takeArray(d, 'userPtr', Int32Array);
-    model.userItems = takeArray(d, 'userItems', Int32Array);
-    model.recentPtr = takeArray(d, 'recentPtr', Int32Array);
-    model.recentItems = takeArray(d, 'recentItems', Int32Array);
-    model.recentWeights = takeArray(d, 'recentWeights', Float32Array);
-    model.trPtr = takeArray(d, 'trPtr', Int32Array);
-    model.trItems = takeArray(d, 'trItems', Int32Array);
-    model.trWeights = takeArray(d, 'trWeights', Float32Array);
-    model.order = takeArray(d, 'order', Int32Array);
+    model.stored = takeArrays(d, EASE_SEQ_ARRAYS);
+    model.itemCol = itemColumns(model.stored.colItem, model.numItems);
     model.cache = takeCache(d, model.p.cacheSize);
     model.prepare();
     return model;

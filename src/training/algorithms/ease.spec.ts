@@ -1,4 +1,4 @@
-import { EaseRecommender } from './ease.js';
+import { EASE_DEFAULTS, easeParamProblems, type EaseParams, EaseRecommender } from './ease.js';
 import { seenOf, tinyData } from './fixtures.js';
 import { inverseSpd } from './linalg.js';
 import { buildInteractionData, type Row } from './test-data.js';
@@ -141,5 +141,42 @@ describe('EaseRecommender', () => {
     const expected = naiveEase(rows, 13, 2);
     for (let i = 0; i < 13; i++)
       for (let j = 0; j < 13; j++) expect(ease.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+  });
+});
+
+describe('easeParamProblems', () => {
+  it('accepts the defaults, a good set and no parameters', () => {
+    expect(easeParamProblems(EASE_DEFAULTS)).toEqual([]);
+    expect(easeParamProblems({ lambda: 0.5, minItemCount: 0, cacheSize: 0, recencyHalfLife: 10 })).toEqual(
+      [],
+    );
+    expect(easeParamProblems({})).toEqual([]);
+  });
+
+  it('names an unknown parameter', () => {
+    expect(easeParamProblems({ lamda: 500 })).toEqual([
+      'unknown parameter lamda (known: lambda, minItemCount, cacheSize, recencyHalfLife)',
+    ]);
+  });
+
+  it('rejects negative, zero, fractional, NaN and non-numeric values where they are invalid', () => {
+    expect(easeParamProblems({ lambda: 0, minItemCount: -1, cacheSize: 2.5, recencyHalfLife: -1 })).toEqual([
+      'lambda must be > 0, got 0',
+      'minItemCount must be an integer >= 0, got -1',
+      'cacheSize must be an integer >= 0, got 2.5',
+      'recencyHalfLife must be >= 0, got -1',
+    ]);
+    expect(easeParamProblems({ lambda: NaN })).toEqual(['lambda must be a finite number, got NaN']);
+    expect(easeParamProblems({ lambda: '250' })).toEqual(['lambda must be a number, got "250"']);
+  });
+
+  it('makes the constructor throw, listing every problem', () => {
+    expect(() => new EaseRecommender({ lambda: -1, cacheSize: -2 })).toThrow(
+      'invalid ease parameters: lambda must be > 0, got -1; cacheSize must be an integer >= 0, got -2',
+    );
+    expect(() => new EaseRecommender({ lambda: 1, k: 2 } as Partial<EaseParams>)).toThrow(
+      /unknown parameter k/,
+    );
+    expect(new EaseRecommender({ lambda: 1 }).params).toEqual({ ...EASE_DEFAULTS, lambda: 1 });
   });
 });

@@ -1,13 +1,14 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, selectTopK } from './common.js';
 import { inverseSpd } from './linalg.js';
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import {
   buildTopListCache,
   cacheArrays,
+  emptyCache,
   recommendFromCache,
   takeCache,
-  type TopListCache,
 } from './top-list-cache.js';
 
 export interface EaseParams {
@@ -25,6 +26,32 @@ export interface EaseParams {
 }
 
 export const EASE_DEFAULTS: EaseParams = { lambda: 250, minItemCount: 5, cacheSize: 100, recencyHalfLife: 0 };
+
+const EASE_RULES: ParamRules<EaseParams> = {
+  lambda: { min: 0, minExclusive: true },
+  // 0 gives every item a column, even one nobody rated (its row and column of B are then 0).
+  minItemCount: { min: 0, integer: true },
+  cacheSize: { min: 0, integer: true },
+  recencyHalfLife: { min: 0 },
+};
+
+/** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
+export function easeParamProblems(params: object): string[] {
+  return paramProblems(EASE_RULES, params);
+}
+
+/** The arrays a fitted model stores, in their serialized order (then its top-list cache). */
+const EASE_ARRAYS = {
+  /** kept column → item index */
+  colItem: 'i32',
+  /** m×m row-major: B[c1 * m + c2] = weight from column c1 to column c2. */
+  b: 'f32',
+  userPtr: 'i32',
+  userItems: 'i32',
+  /** Scoring weight of each entry of userItems (1, or the recency weight). */
+  userWeights: 'f32',
+  order: 'i32',
+} as const;
 
 /**
  * EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data").
@@ -53,30 +80,18 @@ export class EaseRecommender implements Recommender {
 
   private numItems = 0;
   private numUsers = 0;
-  /** kept column → item index */
-  private colItem: Int32Array = new Int32Array(0);
+  private stored = emptyArrays(EASE_ARRAYS, { userPtr: 1 });
   /** item index → kept column, or -1 */
   private itemCol: Int32Array = new Int32Array(0);
-  /** m×m row-major: B[c1 * m + c2] = weight from column c1 to column c2. */
-  private b: Float32Array = new Float32Array(0);
-  private userPtr: Int32Array = new Int32Array(1);
-  private userItems: Int32Array = new Int32Array(0);
-  /** Scoring weight of each entry of userItems (1, or the recency weight). */
-  private userWeights: Float32Array = new Float32Array(0);
-  private order: Int32Array = new Int32Array(0);
-  private cache: TopListCache = {
-    size: 0,
-    ptr: new Int32Array(1),
-    items: new Int32Array(0),
-    scores: new Float32Array(0),
-  };
+  private cache = emptyCache();
 
   private scratch: Float64Array = new Float64Array(0);
   private seen: Uint8Array = new Uint8Array(0);
   private colSkip: Uint8Array = new Uint8Array(0);
 
-  constructor(params: Partial<EaseParams> = {}) {
-    this.p = { ...EASE_DEFAULTS, ...params };
+  /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
+  constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
+    this.p = modelParams('ease', EASE_RULES, EASE_DEFAULTS, params, source);
     this.params = { ...this.p };
   }
 
@@ -84,12 +99,12 @@ export class EaseRecommender implements Recommender {
   weight(fromItem: number, toItem: number): number {
     const a = this.itemCol[fromItem] ?? -1;
     const b = this.itemCol[toItem] ?? -1;
-    return a < 0 || b < 0 ? 0 : this.b[a * this.colItem.length + b]!;
+    return a < 0 || b < 0 ? 0 : this.stored.b[a * this.stored.colItem.length + b]!;
   }
 
   /** Number of items that got a column in B (known after fit). */
   get keptItems(): number {
-    return this.colItem.length;
+    return this.stored.colItem.length;
   }
 
   fit(data: InteractionData): void {
@@ -108,30 +123,35 @@ export class EaseRecommender implements Recommender {
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
-    this.colItem = Int32Array.from(cols);
-    this.userPtr = userPtr.slice();
-    this.userItems = userItems.slice(0, nnz);
-    this.userWeights = recencyWeights(data, this.p.recencyHalfLife);
-    this.order = popularityOrder(counts, means);
-
-    this.b = easeWeights(data, itemCol, m, this.p.lambda);
+    this.stored = {
+      colItem: Int32Array.from(cols),
+      b: easeWeights(data, itemCol, m, this.p.lambda),
+      userPtr: userPtr.slice(),
+      userItems: userItems.slice(0, nnz),
+      userWeights: recencyWeights(data, this.p.recencyHalfLife),
+      order: popularityOrder(counts, means),
+    };
     this.prepare();
     const none = new Set<number>();
-    this.cache = buildTopListCache(this.userPtr, this.p.cacheSize, (u, k) => this.rankUser(u, k, none));
+    this.cache = buildTopListCache(this.stored.userPtr, this.p.cacheSize, (u, k) =>
+      this.rankUser(u, k, none),
+    );
   }
 
   private prepare(): void {
-    this.scratch = new Float64Array(this.colItem.length);
+    const m = this.stored.colItem.length;
+    this.scratch = new Float64Array(m);
     this.seen = new Uint8Array(this.numItems);
-    this.colSkip = new Uint8Array(this.colItem.length);
+    this.colSkip = new Uint8Array(m);
   }
 
   /** Scores of every kept column for user u into `scratch` (indexed by column). */
   private scoreUser(u: number): void {
-    const { b, scratch, itemCol, userItems, userWeights } = this;
-    const m = this.colItem.length;
+    const { scratch, itemCol } = this;
+    const { b, colItem, userPtr, userItems, userWeights } = this.stored;
+    const m = colItem.length;
     scratch.fill(0);
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) {
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
       if (c < 0) continue;
       const rc = c * m;
@@ -143,16 +163,17 @@ export class EaseRecommender implements Recommender {
   /** Top of the user's ranking over kept items, as item indices, seen items skipped. */
   private rankUser(u: number, k: number, exclude: ReadonlySet<number>): Recommendations & { count: number } {
     this.scoreUser(u);
-    const m = this.colItem.length;
-    const { colSkip, userItems, colItem, itemCol } = this;
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) {
+    const { colSkip, itemCol } = this;
+    const { colItem, userPtr, userItems } = this.stored;
+    const m = colItem.length;
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
       if (c >= 0) colSkip[c] = 1;
     }
     const colExclude =
       exclude.size === 0 ? exclude : new Set([...exclude].map((i) => itemCol[i] ?? -1).filter((c) => c >= 0));
     const top = selectTopK(this.scratch, null, m, k, colExclude, colSkip);
-    for (let e = this.userPtr[u]!; e < this.userPtr[u + 1]!; e++) {
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
       if (c >= 0) colSkip[c] = 0;
     }
@@ -161,8 +182,8 @@ export class EaseRecommender implements Recommender {
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    const { cache, userPtr, userItems, order, seen } = this;
-    const model = { cache, userPtr, userItems, order, seen };
+    const { userPtr, userItems, order } = this.stored;
+    const model = { cache: this.cache, userPtr, userItems, order, seen: this.seen };
     return recommendFromCache(model, user, k, exclude, (n) => this.rankUser(user, n, exclude));
   }
 
@@ -173,30 +194,17 @@ export class EaseRecommender implements Recommender {
         params: { ...this.params },
         meta: { numItems: this.numItems, numUsers: this.numUsers },
       },
-      {
-        colItem: this.colItem,
-        b: this.b,
-        userPtr: this.userPtr,
-        userItems: this.userItems,
-        userWeights: this.userWeights,
-        order: this.order,
-        ...cacheArrays(this.cache),
-      },
+      { ...pickArrays(this.stored, EASE_ARRAYS), ...cacheArrays(this.cache) },
     );
   }
 
   static deserialize(bytes: Uint8Array): EaseRecommender {
     const d = decodeModel(bytes, 'ease');
-    const model = new EaseRecommender(d.params as unknown as Partial<EaseParams>);
+    const model = new EaseRecommender(d.params as unknown as Partial<EaseParams>, FROM_ARTIFACT);
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
-    model.colItem = takeArray(d, 'colItem', Int32Array);
-    model.itemCol = itemColumns(model.colItem, model.numItems);
-    model.b = takeArray(d, 'b', Float32Array);
-    model.userPtr = takeArray(d, 'userPtr', Int32Array);
-    model.userItems = takeArray(d, 'userItems', Int32Array);
-    model.userWeights = takeArray(d, 'userWeights', Float32Array);
-    model.order = takeArray(d, 'order', Int32Array);
+    model.stored = takeArrays(d, EASE_ARRAYS);
+    model.itemCol = itemColumns(model.stored.colItem, model.numItems);
     model.cache = takeCache(d, model.p.cacheSize);
     model.prepare();
     return model;

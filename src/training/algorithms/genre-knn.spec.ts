@@ -1,6 +1,11 @@
 import { GENRE_COUNT } from './common.js';
 import { ACTION, COMEDY, DRAMA, seenOf, tinyData } from './fixtures.js';
-import { GenreKnnRecommender } from './genre-knn.js';
+import {
+  GENRE_KNN_DEFAULTS,
+  genreKnnParamProblems,
+  type GenreKnnParams,
+  GenreKnnRecommender,
+} from './genre-knn.js';
 
 function taste(weights: Record<number, number>): Float32Array {
   const t = new Float32Array(GENRE_COUNT);
@@ -94,5 +99,38 @@ describe('GenreKnnRecommender', () => {
     expect(copy.recommendForTaste(t, 4, new Set([3]))).toEqual(model.recommendForTaste(t, 4, new Set([3])));
     for (let u = -1; u <= 4; u++)
       expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
+  });
+});
+
+describe('genreKnnParamProblems', () => {
+  it('accepts the defaults, every allowed value and no parameters', () => {
+    expect(genreKnnParamProblems(GENRE_KNN_DEFAULTS)).toEqual([]);
+    expect(genreKnnParamProblems({ search: 'exact', geometry: 'cosine' })).toEqual([]);
+    expect(genreKnnParamProblems({})).toEqual([]);
+  });
+
+  it('names an unknown parameter', () => {
+    expect(genreKnnParamProblems({ k: 5 })).toEqual(['unknown parameter k (known: search, geometry)']);
+  });
+
+  it('rejects a value that is not one of the allowed ones', () => {
+    expect(genreKnnParamProblems({ search: 'kd-tree', geometry: 'euclidean' })).toEqual([
+      'search must be one of "ml-knn", "exact", got "kd-tree"',
+      'geometry must be one of "cosine", "profile", got "euclidean"',
+    ]);
+    expect(genreKnnParamProblems({ search: NaN })).toEqual([
+      'search must be one of "ml-knn", "exact", got NaN',
+    ]);
+  });
+
+  it('makes the constructor throw', () => {
+    const bad = { geometry: 'euclidean' } as unknown as Partial<GenreKnnParams>;
+    expect(() => new GenreKnnRecommender(bad)).toThrow(
+      'invalid genre-knn parameters: geometry must be one of "cosine", "profile", got "euclidean"',
+    );
+    expect(new GenreKnnRecommender({ search: 'exact' }).params).toEqual({
+      ...GENRE_KNN_DEFAULTS,
+      search: 'exact',
+    });
   });
 });

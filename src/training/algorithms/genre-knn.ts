@@ -3,7 +3,8 @@ import KNN from 'ml-knn';
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { GENRE_COUNT, inverseOrder, itemStats, popularityOrder, takeFromOrder } from './common.js';
 import { genreMasks } from './item-knn.js';
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
 /**
  * Genre-profile KNN: items are points in the 20-dimensional genre space (their 0/1 genre flags); a
@@ -41,27 +42,43 @@ export interface GenreKnnParams {
 
 export const GENRE_KNN_DEFAULTS: GenreKnnParams = { search: 'ml-knn', geometry: 'profile' };
 
+const GENRE_KNN_RULES: ParamRules<GenreKnnParams> = {
+  search: { oneOf: ['ml-knn', 'exact'] },
+  geometry: { oneOf: ['cosine', 'profile'] },
+};
+
+/** What is wrong with `params` (unknown names, values not among the allowed ones); empty when they can be fitted. */
+export function genreKnnParamProblems(params: object): string[] {
+  return paramProblems(GENRE_KNN_RULES, params);
+}
+
+/** The arrays a fitted model stores, in their serialized order. */
+const GENRE_KNN_ARRAYS = {
+  userPtr: 'i32',
+  userItems: 'i32',
+  userRatings: 'f32',
+  itemMask: 'u32',
+  order: 'i32',
+  /** Combination c: genre mask comboMask[c]; films comboItems[comboPtr[c] .. comboPtr[c+1]), by popularity. */
+  comboMask: 'u32',
+  comboPtr: 'i32',
+  comboItems: 'i32',
+} as const;
+
 export class GenreKnnRecommender implements Recommender {
   readonly algorithm = 'genre-knn';
   readonly params: Readonly<Record<string, number | string | boolean>>;
   private readonly p: GenreKnnParams;
 
-  constructor(params: Partial<GenreKnnParams> = {}) {
-    this.p = { ...GENRE_KNN_DEFAULTS, ...params };
+  /** Throws when `params` has problems (see genreKnnParamProblems), unless they come from an artifact. */
+  constructor(params: Partial<GenreKnnParams> = {}, source?: typeof FROM_ARTIFACT) {
+    this.p = modelParams('genre-knn', GENRE_KNN_RULES, GENRE_KNN_DEFAULTS, params, source);
     this.params = { ...this.p };
   }
 
   private numItems = 0;
   private numUsers = 0;
-  private userPtr: Int32Array = new Int32Array(1);
-  private userItems: Int32Array = new Int32Array(0);
-  private userRatings: Float32Array = new Float32Array(0);
-  private itemMask: Uint32Array = new Uint32Array(0);
-  private order: Int32Array = new Int32Array(0);
-  /** Combination c: genre mask comboMask[c]; films comboItems[comboPtr[c] .. comboPtr[c+1]), by popularity. */
-  private comboMask: Uint32Array = new Uint32Array(0);
-  private comboPtr: Int32Array = new Int32Array(1);
-  private comboItems: Int32Array = new Int32Array(0);
+  private stored = emptyArrays(GENRE_KNN_ARRAYS, { userPtr: 1, comboPtr: 1 });
 
   private rank: Int32Array = new Int32Array(0);
   private comboVectors: Float64Array[] = [];
@@ -75,16 +92,13 @@ export class GenreKnnRecommender implements Recommender {
     const nnz = data.userPtr[data.numUsers]!;
     this.numItems = data.numItems;
     this.numUsers = data.numUsers;
-    this.userPtr = data.userPtr.slice();
-    this.userItems = data.userItems.slice(0, nnz);
-    this.userRatings = data.userRatings.slice(0, nnz);
-    this.itemMask = genreMasks(data.itemGenres, data.numItems);
-    this.order = popularityOrder(counts, means);
+    const itemMask = genreMasks(data.itemGenres, data.numItems);
+    const order = popularityOrder(counts, means);
 
     const comboOf = new Map<number, number>();
     const members: number[][] = [];
-    for (const item of this.order) {
-      const mask = this.itemMask[item]!;
+    for (const item of order) {
+      const mask = itemMask[item]!;
       let c = comboOf.get(mask);
       if (c === undefined) {
         c = members.length;
@@ -93,19 +107,28 @@ export class GenreKnnRecommender implements Recommender {
       }
       members[c]!.push(item);
     }
-    this.comboMask = Uint32Array.from(comboOf.keys());
-    this.comboPtr = new Int32Array(members.length + 1);
-    members.forEach((list, c) => (this.comboPtr[c + 1] = this.comboPtr[c]! + list.length));
-    this.comboItems = Int32Array.from(members.flat());
+    const comboPtr = new Int32Array(members.length + 1);
+    members.forEach((list, c) => (comboPtr[c + 1] = comboPtr[c]! + list.length));
+    this.stored = {
+      userPtr: data.userPtr.slice(),
+      userItems: data.userItems.slice(0, nnz),
+      userRatings: data.userRatings.slice(0, nnz),
+      itemMask,
+      order,
+      comboMask: Uint32Array.from(comboOf.keys()),
+      comboPtr,
+      comboItems: Int32Array.from(members.flat()),
+    };
     this.prepare();
   }
 
   private prepare(): void {
-    this.rank = inverseOrder(this.order);
+    const { order, comboMask } = this.stored;
+    this.rank = inverseOrder(order);
     this.seen = new Uint8Array(this.numItems);
-    this.dist = new Float64Array(this.comboMask.length);
-    this.done = new Uint8Array(this.comboMask.length);
-    this.comboVectors = Array.from(this.comboMask, (mask) => {
+    this.dist = new Float64Array(comboMask.length);
+    this.done = new Uint8Array(comboMask.length);
+    this.comboVectors = Array.from(comboMask, (mask) => {
       const v = new Float64Array(GENRE_COUNT);
       let n = 0;
       for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) n++;
@@ -124,22 +147,23 @@ export class GenreKnnRecommender implements Recommender {
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
-      return takeFromOrder(this.order, k, exclude, () => 0);
+    const { userPtr, userItems, userRatings, itemMask, order } = this.stored;
+    if (!(user >= 0 && user < this.numUsers) || userPtr[user] === userPtr[user + 1]) {
+      return takeFromOrder(order, k, exclude, () => 0);
     }
     const taste = new Float32Array(GENRE_COUNT);
-    const a = this.userPtr[user]!;
-    const z = this.userPtr[user + 1]!;
+    const a = userPtr[user]!;
+    const z = userPtr[user + 1]!;
     for (let e = a; e < z; e++) {
-      const mask = this.itemMask[this.userItems[e]!]!;
-      const r = this.userRatings[e]!;
+      const mask = itemMask[userItems[e]!]!;
+      const r = userRatings[e]!;
       for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) taste[g]! += r;
     }
-    for (let e = a; e < z; e++) this.seen[this.userItems[e]!] = 1;
+    for (let e = a; e < z; e++) this.seen[userItems[e]!] = 1;
     try {
       return this.rankForTaste(taste, k, exclude, this.seen);
     } finally {
-      for (let e = a; e < z; e++) this.seen[this.userItems[e]!] = 0;
+      for (let e = a; e < z; e++) this.seen[userItems[e]!] = 0;
     }
   }
 
@@ -164,14 +188,15 @@ export class GenreKnnRecommender implements Recommender {
     exclude: ReadonlySet<number>,
     skip: Uint8Array | null,
   ): Recommendations {
+    const { order, comboMask, comboPtr, comboItems } = this.stored;
     let norm = 0;
     for (let g = 0; g < GENRE_COUNT; g++) {
       norm += this.p.geometry === 'cosine' ? taste[g]! * taste[g]! : taste[g]!;
     }
     if (norm === 0 || this.knn === null) {
-      if (skip === null) return takeFromOrder(this.order, k, exclude, () => 0);
+      if (skip === null) return takeFromOrder(order, k, exclude, () => 0);
       const both = { has: (i: number) => skip[i] === 1 || exclude.has(i) };
-      return takeFromOrder(this.order, k, both, () => 0);
+      return takeFromOrder(order, k, both, () => 0);
     }
     if (this.p.geometry === 'cosine') norm = Math.sqrt(norm);
     const query = new Array<number>(GENRE_COUNT);
@@ -180,7 +205,7 @@ export class GenreKnnRecommender implements Recommender {
     // Distance from the taste to every genre combination: from the ml-knn k-d tree, or by a plain scan
     // (same function, so the same numbers). In 20 dimensions the tree prunes next to nothing, so one
     // query for all combinations costs what a query for a few does.
-    const combos = this.comboMask.length;
+    const combos = comboMask.length;
     const dist = this.dist;
     if (this.p.search === 'ml-knn') {
       for (const [point, d] of this.knn.kdTree.nearest(query, combos)) dist[point[GENRE_COUNT]!] = d;
@@ -207,8 +232,8 @@ export class GenreKnnRecommender implements Recommender {
         processed++;
         if (first < 0) first = c;
         let taken = 0;
-        for (let p = this.comboPtr[c]!; p < this.comboPtr[c + 1]! && taken < need; p++) {
-          const item = this.comboItems[p]!;
+        for (let p = comboPtr[c]!; p < comboPtr[c + 1]! && taken < need; p++) {
+          const item = comboItems[p]!;
           if ((skip !== null && skip[item] === 1) || exclude.has(item)) continue;
           pool.push(item);
           taken++;
@@ -233,32 +258,16 @@ export class GenreKnnRecommender implements Recommender {
         params: { ...this.params },
         meta: { numItems: this.numItems, numUsers: this.numUsers },
       },
-      {
-        userPtr: this.userPtr,
-        userItems: this.userItems,
-        userRatings: this.userRatings,
-        itemMask: this.itemMask,
-        order: this.order,
-        comboMask: this.comboMask,
-        comboPtr: this.comboPtr,
-        comboItems: this.comboItems,
-      },
+      pickArrays(this.stored, GENRE_KNN_ARRAYS),
     );
   }
 
   static deserialize(bytes: Uint8Array): GenreKnnRecommender {
     const d = decodeModel(bytes, 'genre-knn');
-    const model = new GenreKnnRecommender(d.params as unknown as Partial<GenreKnnParams>);
+    const model = new GenreKnnRecommender(d.params as unknown as Partial<GenreKnnParams>, FROM_ARTIFACT);
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
-    model.userPtr = takeArray(d, 'userPtr', Int32Array);
-    model.userItems = takeArray(d, 'userItems', Int32Array);
-    model.userRatings = takeArray(d, 'userRatings', Float32Array);
-    model.itemMask = takeArray(d, 'itemMask', Uint32Array);
-    model.order = takeArray(d, 'order', Int32Array);
-    model.comboMask = takeArray(d, 'comboMask', Uint32Array);
-    model.comboPtr = takeArray(d, 'comboPtr', Int32Array);
-    model.comboItems = takeArray(d, 'comboItems', Int32Array);
+    model.stored = takeArrays(d, GENRE_KNN_ARRAYS);
     model.prepare();
     return model;
   }

@@ -1,5 +1,10 @@
 import { seenOf, tinyData } from './fixtures.js';
-import { ItemKnnRecommender } from './item-knn.js';
+import {
+  ITEM_KNN_DEFAULTS,
+  itemKnnParamProblems,
+  type ItemKnnParams,
+  ItemKnnRecommender,
+} from './item-knn.js';
 
 // Binary columns (users who rated each item): i0 {0,1,2}, i1 {0,1,3}, i2 {0,2}, i3 {1}, i4 {3}.
 const S01 = 2 / 3; // |{0,1}| / √(3·3)
@@ -92,5 +97,51 @@ describe('ItemKnnRecommender', () => {
     const n0 = rated.neighboursOf(0);
     expect(n0.items[0]).toBe(2);
     expect(n0.sims[0]).toBeCloseTo(27 / (Math.sqrt(50) * 5), 6);
+  });
+});
+
+describe('itemKnnParamProblems', () => {
+  it('accepts the defaults, a good set and no parameters', () => {
+    expect(itemKnnParamProblems(ITEM_KNN_DEFAULTS)).toEqual([]);
+    expect(itemKnnParamProblems({ neighbours: 1, minRatings: 0, weighting: 'binary' })).toEqual([]);
+    expect(itemKnnParamProblems({})).toEqual([]);
+  });
+
+  it('names an unknown parameter', () => {
+    expect(itemKnnParamProblems({ k: 20 })).toEqual([
+      'unknown parameter k (known: neighbours, minRatings, weighting)',
+    ]);
+  });
+
+  it('rejects negative, zero, fractional and NaN counts', () => {
+    expect(itemKnnParamProblems({ neighbours: 0, minRatings: -1 })).toEqual([
+      'neighbours must be an integer >= 1, got 0',
+      'minRatings must be an integer >= 0, got -1',
+    ]);
+    expect(itemKnnParamProblems({ neighbours: 2.5, minRatings: NaN })).toEqual([
+      'neighbours must be an integer >= 1, got 2.5',
+      'minRatings must be a finite number, got NaN',
+    ]);
+  });
+
+  it('rejects a weighting that is not one of its values', () => {
+    expect(itemKnnParamProblems({ weighting: 'cosine' })).toEqual([
+      'weighting must be one of "binary", "rating", got "cosine"',
+    ]);
+    expect(itemKnnParamProblems({ weighting: 1 })).toEqual([
+      'weighting must be one of "binary", "rating", got 1',
+    ]);
+  });
+
+  it('makes the constructor throw, listing every problem', () => {
+    const bad = { neighbours: -3, weighting: 'cosine' } as unknown as Partial<ItemKnnParams>;
+    expect(() => new ItemKnnRecommender(bad)).toThrow(
+      'invalid item-knn parameters: neighbours must be an integer >= 1, got -3; ' +
+        'weighting must be one of "binary", "rating", got "cosine"',
+    );
+    expect(new ItemKnnRecommender({ neighbours: 20 }).params).toEqual({
+      ...ITEM_KNN_DEFAULTS,
+      neighbours: 20,
+    });
   });
 });

@@ -8,7 +8,8 @@ import {
   selectTopK,
   takeFromOrder,
 } from './common.js';
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
 export interface ItemKnnParams {
   /** Neighbours kept per item (sparse top-k of the similarity row). */
@@ -20,6 +21,30 @@ export interface ItemKnnParams {
 }
 
 export const ITEM_KNN_DEFAULTS: ItemKnnParams = { neighbours: 100, minRatings: 5, weighting: 'rating' };
+
+const ITEM_KNN_RULES: ParamRules<ItemKnnParams> = {
+  neighbours: { min: 1, integer: true },
+  minRatings: { min: 0, integer: true },
+  weighting: { oneOf: ['binary', 'rating'] },
+};
+
+/** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
+export function itemKnnParamProblems(params: object): string[] {
+  return paramProblems(ITEM_KNN_RULES, params);
+}
+
+/** The arrays a fitted model stores, in their serialized order. */
+const ITEM_KNN_ARRAYS = {
+  /** CSR by item: its kept neighbours, best first, and their similarities. */
+  nbrPtr: 'i32',
+  nbrItems: 'i32',
+  nbrSims: 'f32',
+  userPtr: 'i32',
+  userItems: 'i32',
+  counts: 'i32',
+  order: 'i32',
+  genreMask: 'u32',
+} as const;
 
 export interface SimilarItems extends Recommendations {
   /** 'collaborative' when from co-ratings (possibly padded by genres), 'content' for the genre fallback. */
@@ -49,24 +74,18 @@ export class ItemKnnRecommender implements Recommender {
 
   private numItems = 0;
   private numUsers = 0;
-  private nbrPtr: Int32Array = new Int32Array(1);
-  private nbrItems: Int32Array = new Int32Array(0);
-  private nbrSims: Float32Array = new Float32Array(0);
-  private userPtr: Int32Array = new Int32Array(1);
-  private userItems: Int32Array = new Int32Array(0);
-  private counts: Int32Array = new Int32Array(0);
-  private order: Int32Array = new Int32Array(0);
+  private stored = emptyArrays(ITEM_KNN_ARRAYS, { nbrPtr: 1, userPtr: 1 });
   /** 1 - rank / numItems: a popularity tie-break in (0, 1]. */
   private popKey: Float64Array = new Float64Array(0);
-  private genreMask: Uint32Array = new Uint32Array(0);
 
   // Scratch buffers reused by every call (single-threaded).
   private acc: Float64Array = new Float64Array(0);
   private touched: Int32Array = new Int32Array(0);
   private mark: Uint8Array = new Uint8Array(0);
 
-  constructor(params: Partial<ItemKnnParams> = {}) {
-    this.p = { ...ITEM_KNN_DEFAULTS, ...params };
+  /** Throws when `params` has problems (see itemKnnParamProblems), unless they come from an artifact. */
+  constructor(params: Partial<ItemKnnParams> = {}, source?: typeof FROM_ARTIFACT) {
+    this.p = modelParams('item-knn', ITEM_KNN_RULES, ITEM_KNN_DEFAULTS, params, source);
     this.params = { ...this.p };
   }
 
@@ -127,24 +146,25 @@ export class ItemKnnRecommender implements Recommender {
       nbrPtr[i + 1] = nbrPtr[i]! + kept;
       for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
     }
-    this.nbrPtr = nbrPtr;
-    this.nbrItems = concatInt(nbrItems, nbrPtr[numItems]!);
-    this.nbrSims = concatFloat(nbrSims, nbrPtr[numItems]!);
-
     const { counts, means } = itemStats(data);
     this.numItems = numItems;
     this.numUsers = numUsers;
-    this.userPtr = userPtr.slice();
-    this.userItems = userItems.slice(0, nnz);
-    this.counts = counts;
-    this.order = popularityOrder(counts, means);
-    this.genreMask = genreMasks(data.itemGenres, numItems);
+    this.stored = {
+      nbrPtr,
+      nbrItems: concatInt(nbrItems, nbrPtr[numItems]!),
+      nbrSims: concatFloat(nbrSims, nbrPtr[numItems]!),
+      userPtr: userPtr.slice(),
+      userItems: userItems.slice(0, nnz),
+      counts,
+      order: popularityOrder(counts, means),
+      genreMask: genreMasks(data.itemGenres, numItems),
+    };
     this.prepare();
   }
 
   private prepare(): void {
     const n = this.numItems;
-    const rank = inverseOrder(this.order);
+    const rank = inverseOrder(this.stored.order);
     this.popKey = new Float64Array(n);
     for (let i = 0; i < n; i++) this.popKey[i] = 1 - rank[i]! / Math.max(1, n);
     this.acc = new Float64Array(n);
@@ -153,14 +173,11 @@ export class ItemKnnRecommender implements Recommender {
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    if (!(user >= 0 && user < this.numUsers) || this.userPtr[user] === this.userPtr[user + 1]) {
-      return takeFromOrder(this.order, k, exclude, () => 0);
+    const { userPtr, userItems, order } = this.stored;
+    if (!(user >= 0 && user < this.numUsers) || userPtr[user] === userPtr[user + 1]) {
+      return takeFromOrder(order, k, exclude, () => 0);
     }
-    return this.recommendForItems(
-      this.userItems.subarray(this.userPtr[user]!, this.userPtr[user + 1]!),
-      k,
-      exclude,
-    );
+    return this.recommendForItems(userItems.subarray(userPtr[user]!, userPtr[user + 1]!), k, exclude);
   }
 
   /**
@@ -168,7 +185,8 @@ export class ItemKnnRecommender implements Recommender {
    * how a user the model has not seen, but who has rated since, gets a personal list.
    */
   recommendForItems(rated: ArrayLike<number>, k: number, exclude: ReadonlySet<number>): Recommendations {
-    const { acc, touched, mark, nbrPtr, nbrItems, nbrSims } = this;
+    const { acc, touched, mark } = this;
+    const { nbrPtr, nbrItems, nbrSims, order } = this.stored;
     const items = Array.from(rated).filter((i) => i >= 0 && i < this.numItems);
     let nt = 0;
     for (const i of items) {
@@ -180,7 +198,7 @@ export class ItemKnnRecommender implements Recommender {
     }
     for (const i of items) mark[i] = 1; // seen: never recommended back
     const top = selectTopK(acc, touched, nt, k, exclude, mark);
-    const result = fillFromOrder(top, k, this.order, exclude, mark);
+    const result = fillFromOrder(top, k, order, exclude, mark);
     for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
     for (const i of items) mark[i] = 0;
     return result;
@@ -191,16 +209,17 @@ export class ItemKnnRecommender implements Recommender {
     if (!(item >= 0 && item < this.numItems) || k <= 0) {
       return { items: new Int32Array(0), scores: new Float32Array(0), source: 'content' };
     }
-    if (this.counts[item]! < this.p.minRatings) {
+    const { counts, nbrPtr, nbrItems, nbrSims } = this.stored;
+    if (counts[item]! < this.p.minRatings) {
       return { ...this.contentSimilar(item, k, exclude, null), source: 'content' };
     }
     const items: number[] = [];
     const scores: number[] = [];
-    for (let c = this.nbrPtr[item]!; c < this.nbrPtr[item + 1]! && items.length < k; c++) {
-      const j = this.nbrItems[c]!;
+    for (let c = nbrPtr[item]!; c < nbrPtr[item + 1]! && items.length < k; c++) {
+      const j = nbrItems[c]!;
       if (exclude.has(j)) continue;
       items.push(j);
-      scores.push(this.nbrSims[c]!);
+      scores.push(nbrSims[c]!);
     }
     if (items.length < k) {
       // Pad with genre neighbours, scored below every collaborative one.
@@ -222,7 +241,8 @@ export class ItemKnnRecommender implements Recommender {
     exclude: ReadonlySet<number>,
     taken: ReadonlySet<number> | null,
   ): Recommendations {
-    const { acc, genreMask, popKey } = this;
+    const { acc, popKey } = this;
+    const { genreMask } = this.stored;
     const n = this.numItems;
     const mine = genreMask[item]!;
     for (let j = 0; j < n; j++) {
@@ -255,10 +275,11 @@ export class ItemKnnRecommender implements Recommender {
    * "because you rated X" of a recommendation, whichever model ranked it. O(n_u + Σ neighbours).
    */
   becauseOf(user: number, items: Int32Array, alsoRated: Iterable<number> = []): Int32Array {
-    const { mark, nbrPtr, nbrItems, userItems } = this;
+    const { mark } = this;
+    const { nbrPtr, nbrItems, userPtr, userItems } = this.stored;
     const known = user >= 0 && user < this.numUsers;
-    const start = known ? this.userPtr[user]! : 0;
-    const end = known ? this.userPtr[user + 1]! : 0;
+    const start = known ? userPtr[user]! : 0;
+    const end = known ? userPtr[user + 1]! : 0;
     const extra = Array.from(alsoRated).filter((i) => i >= 0 && i < this.numItems);
     for (let e = start; e < end; e++) mark[userItems[e]!] = 1;
     for (const i of extra) mark[i] = 1;
@@ -279,9 +300,10 @@ export class ItemKnnRecommender implements Recommender {
 
   /** The kept neighbours of an item (best first), for inspection and tests. */
   neighboursOf(item: number): { items: Int32Array; sims: Float32Array } {
-    const a = this.nbrPtr[item]!;
-    const b = this.nbrPtr[item + 1]!;
-    return { items: this.nbrItems.slice(a, b), sims: this.nbrSims.slice(a, b) };
+    const { nbrPtr, nbrItems, nbrSims } = this.stored;
+    const a = nbrPtr[item]!;
+    const b = nbrPtr[item + 1]!;
+    return { items: nbrItems.slice(a, b), sims: nbrSims.slice(a, b) };
   }
 
   serialize(): Uint8Array {
@@ -291,32 +313,16 @@ export class ItemKnnRecommender implements Recommender {
         params: { ...this.params },
         meta: { numItems: this.numItems, numUsers: this.numUsers },
       },
-      {
-        nbrPtr: this.nbrPtr,
-        nbrItems: this.nbrItems,
-        nbrSims: this.nbrSims,
-        userPtr: this.userPtr,
-        userItems: this.userItems,
-        counts: this.counts,
-        order: this.order,
-        genreMask: this.genreMask,
-      },
+      pickArrays(this.stored, ITEM_KNN_ARRAYS),
     );
   }
 
   static deserialize(bytes: Uint8Array): ItemKnnRecommender {
     const d = decodeModel(bytes, 'item-knn');
-    const model = new ItemKnnRecommender(d.params as unknown as Partial<ItemKnnParams>);
+    const model = new ItemKnnRecommender(d.params as unknown as Partial<ItemKnnParams>, FROM_ARTIFACT);
     model.numItems = Number(d.meta['numItems']);
     model.numUsers = Number(d.meta['numUsers']);
-    model.nbrPtr = takeArray(d, 'nbrPtr', Int32Array);
-    model.nbrItems = takeArray(d, 'nbrItems', Int32Array);
-    model.nbrSims = takeArray(d, 'nbrSims', Float32Array);
-    model.userPtr = takeArray(d, 'userPtr', Int32Array);
-    model.userItems = takeArray(d, 'userItems', Int32Array);
-    model.counts = takeArray(d, 'counts', Int32Array);
-    model.order = takeArray(d, 'order', Int32Array);
-    model.genreMask = takeArray(d, 'genreMask', Uint32Array);
+    model.stored = takeArrays(d, ITEM_KNN_ARRAYS);
     model.prepare();
     return model;
   }

@@ -1,5 +1,5 @@
 import { tinyData } from './fixtures.js';
-import { PopularityRecommender } from './popularity.js';
+import { popularityParamProblems, type PopularityParams, PopularityRecommender } from './popularity.js';
 
 describe('PopularityRecommender', () => {
   const model = new PopularityRecommender();
@@ -30,5 +30,22 @@ describe('PopularityRecommender', () => {
     const copy = PopularityRecommender.deserialize(model.serialize());
     expect(copy.recommend(2, 4, new Set([0]))).toEqual(model.recommend(2, 4, new Set([0])));
     expect(Array.from(copy.ranking())).toEqual([1, 0, 2, 3, 4]);
+  });
+});
+
+describe('popularityParamProblems', () => {
+  it('accepts no parameters', () => {
+    expect(popularityParamProblems({})).toEqual([]);
+    expect(new PopularityRecommender().params).toEqual({});
+  });
+
+  it('names every parameter given as unknown, and the constructor throws', () => {
+    expect(popularityParamProblems({ k: 10, weighting: 'binary' })).toEqual([
+      'unknown parameter k (it takes none)',
+      'unknown parameter weighting (it takes none)',
+    ]);
+    expect(() => new PopularityRecommender({ k: 10 } as unknown as PopularityParams)).toThrow(
+      'invalid popularity parameters: unknown parameter k (it takes none)',
+    );
   });
 });

@@ -1,6 +1,25 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, takeFromOrder } from './common.js';
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { checkParams, paramProblems, type ParamRules } from './params.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
+
+/** Popularity has no parameters. */
+export type PopularityParams = Record<string, never>;
+
+const POPULARITY_RULES: ParamRules<PopularityParams> = {};
+
+/** What is wrong with `params`: every name is unknown, popularity takes none. */
+export function popularityParamProblems(params: object): string[] {
+  return paramProblems(POPULARITY_RULES, params);
+}
+
+/** The arrays a fitted model stores, in their serialized order. */
+const POPULARITY_ARRAYS = {
+  /** Item indices, most popular first. */
+  order: 'i32',
+  counts: 'i32',
+  means: 'f32',
+} as const;
 
 /**
  * The floor and the cold-start fallback: items by number of interactions, ties by mean rating
@@ -9,45 +28,46 @@ import { decodeModel, encodeModel, takeArray } from './serialization.js';
  */
 export class PopularityRecommender implements Recommender {
   readonly algorithm = 'popularity';
-  readonly params: Readonly<Record<string, number | string | boolean>> = {};
+  readonly params: Readonly<Record<string, number | string | boolean>>;
 
-  private order: Int32Array = new Int32Array(0);
-  private counts: Int32Array = new Int32Array(0);
-  private means: Float32Array = new Float32Array(0);
+  private stored = emptyArrays(POPULARITY_ARRAYS);
+
+  /** Takes no parameters; throws when given any. */
+  constructor(params: PopularityParams = {}) {
+    checkParams('popularity', POPULARITY_RULES, params);
+    this.params = {};
+  }
 
   fit(data: InteractionData): void {
     const { counts, means } = itemStats(data);
-    this.counts = counts;
-    this.means = means;
-    this.order = popularityOrder(counts, means);
+    this.stored = { order: popularityOrder(counts, means), counts, means };
   }
 
   recommend(_user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    return takeFromOrder(this.order, k, exclude, (item) => this.counts[item]!);
+    const { order, counts } = this.stored;
+    return takeFromOrder(order, k, exclude, (item) => counts[item]!);
   }
 
   /** Item indices, most popular first. */
   ranking(): Int32Array {
-    return this.order;
+    return this.stored.order;
   }
 
   interactionCount(item: number): number {
-    return this.counts[item] ?? 0;
+    return this.stored.counts[item] ?? 0;
   }
 
   serialize(): Uint8Array {
     return encodeModel(
       { algorithm: this.algorithm, params: { ...this.params }, meta: {} },
-      { order: this.order, counts: this.counts, means: this.means },
+      pickArrays(this.stored, POPULARITY_ARRAYS),
     );
   }
 
   static deserialize(bytes: Uint8Array): PopularityRecommender {
     const decoded = decodeModel(bytes, 'popularity');
     const model = new PopularityRecommender();
-    model.order = takeArray(decoded, 'order', Int32Array);
-    model.counts = takeArray(decoded, 'counts', Int32Array);
-    model.means = takeArray(decoded, 'means', Float32Array);
+    model.stored = takeArrays(decoded, POPULARITY_ARRAYS);
     return model;
   }
 }

@@ -1,4 +1,4 @@
-import { decodeModel, encodeModel, takeArray } from './serialization.js';
+import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArray, takeArrays } from './serialization.js';
 
 describe('model serialization', () => {
   it('round-trips the header and every kind of typed array', () => {
@@ -37,5 +37,49 @@ describe('model serialization', () => {
         encodeModel({ algorithm: 'x', params: {}, meta: {} }, { a: new Int32Array(4) }).subarray(0, 40),
       ),
     ).toThrow(/truncated/);
+  });
+});
+
+describe('declared model arrays', () => {
+  const FIELDS = { ptr: 'i32', weights: 'f32', mask: 'u32', flags: 'u8' } as const;
+
+  it('makes empty arrays of each kind, or of the given length', () => {
+    const empty = emptyArrays(FIELDS, { ptr: 1 });
+    expect(empty.ptr).toEqual(new Int32Array(1));
+    expect(empty.weights).toEqual(new Float32Array(0));
+    expect(empty.mask).toEqual(new Uint32Array(0));
+    expect(empty.flags).toEqual(new Uint8Array(0));
+  });
+
+  it('writes the arrays in the declared order, under a prefix when given, and reads them back', () => {
+    const source = {
+      flags: Uint8Array.from([1]),
+      mask: Uint32Array.from([7]),
+      weights: Float32Array.from([0.5, 0.25]),
+      ptr: Int32Array.from([0, 2]),
+    };
+    expect(Object.keys(pickArrays(source, FIELDS))).toEqual(['ptr', 'weights', 'mask', 'flags']);
+    const arrays = pickArrays(source, FIELDS, 'part');
+    expect(Object.keys(arrays)).toEqual(['partPtr', 'partWeights', 'partMask', 'partFlags']);
+    expect(arrays['partWeights']).toBe(source.weights);
+    const decoded = decodeModel(encodeModel({ algorithm: 'x', params: {}, meta: {} }, arrays));
+    expect(decoded.arrays['partPtr']).toEqual(source.ptr);
+    const back = takeArrays(decoded, FIELDS, 'part');
+    expect(back).toEqual(source);
+    expect(back.mask).toBeInstanceOf(Uint32Array);
+  });
+
+  it('refuses a missing array or one of another kind', () => {
+    const bytes = encodeModel(
+      { algorithm: 'x', params: {}, meta: {} },
+      {
+        ptr: new Int32Array(1),
+        weights: new Float64Array(1),
+        mask: new Uint32Array(0),
+        flags: new Uint8Array(0),
+      },
+    );
+    expect(() => takeArrays(decodeModel(bytes), FIELDS)).toThrow(/lacks array "weights"/);
+    expect(() => takeArrays(decodeModel(bytes), FIELDS, 'part')).toThrow(/lacks array "partPtr"/);
   });
 });

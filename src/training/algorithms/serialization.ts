@@ -10,9 +10,28 @@
  * Everything is little endian (the platform order of every machine Node runs on here).
  */
 
-export type NumericArray = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
+/** Each array kind a model can store, by its name in the header. */
+export interface ArrayKinds {
+  i32: Int32Array;
+  u32: Uint32Array;
+  u16: Uint16Array;
+  u8: Uint8Array;
+  f32: Float32Array;
+  f64: Float64Array;
+}
 
-type ArrayType = 'i32' | 'u32' | 'u16' | 'u8' | 'f32' | 'f64';
+export type NumericArray = ArrayKinds[keyof ArrayKinds];
+
+type ArrayType = keyof ArrayKinds;
+
+const CONSTRUCTORS: { [K in ArrayType]: new (length: number) => ArrayKinds[K] } = {
+  i32: Int32Array,
+  u32: Uint32Array,
+  u16: Uint16Array,
+  u8: Uint8Array,
+  f32: Float32Array,
+  f64: Float64Array,
+};
 
 interface ArrayEntry {
   name: string;
@@ -44,20 +63,7 @@ function typeOf(array: NumericArray): ArrayType {
 }
 
 function allocate(type: ArrayType, length: number): NumericArray {
-  switch (type) {
-    case 'i32':
-      return new Int32Array(length);
-    case 'u32':
-      return new Uint32Array(length);
-    case 'u16':
-      return new Uint16Array(length);
-    case 'u8':
-      return new Uint8Array(length);
-    case 'f32':
-      return new Float32Array(length);
-    case 'f64':
-      return new Float64Array(length);
-  }
+  return new CONSTRUCTORS[type](length);
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
@@ -137,4 +143,53 @@ export function takeArray<T extends NumericArray>(
   const array = decoded.arrays[name];
   if (!(array instanceof ctor)) throw new Error(`serialized model lacks array "${name}"`);
   return array;
+}
+
+/**
+ * The arrays a model stores, each name with its kind, in the order they are written (the bytes of
+ * an artifact depend on that order: only ever append).
+ */
+export type ArrayFields = Readonly<Record<string, ArrayType>>;
+
+/** The arrays `fields` declares, typed by their kinds. */
+export type ArraysOf<F extends ArrayFields> = { -readonly [K in keyof F]: ArrayKinds[F[K]] };
+
+/** The name an array is stored under: its field name, or prefix + FieldName for a part of a model. */
+function storedName(field: string, prefix: string): string {
+  return prefix === '' ? field : prefix + field.charAt(0).toUpperCase() + field.slice(1);
+}
+
+/** Fresh arrays for `fields`: empty, or of the length `lengths` gives (e.g. 1 for a CSR pointer). */
+export function emptyArrays<F extends ArrayFields>(
+  fields: F,
+  lengths: Partial<Record<keyof F, number>> = {},
+): ArraysOf<F> {
+  const out: Record<string, NumericArray> = {};
+  for (const [name, kind] of Object.entries(fields)) out[name] = allocate(kind, lengths[name] ?? 0);
+  return out as ArraysOf<F>;
+}
+
+/** `source`'s arrays in the order of `fields`, under their stored names: the arrays argument of encodeModel. */
+export function pickArrays<F extends ArrayFields>(
+  source: ArraysOf<F>,
+  fields: F,
+  prefix = '',
+): Record<string, NumericArray> {
+  const out: Record<string, NumericArray> = {};
+  for (const name of Object.keys(fields)) out[storedName(name, prefix)] = source[name as keyof F];
+  return out;
+}
+
+/** The arrays `fields` declares, read back from a decoded model and checked to be of their kinds. */
+export function takeArrays<F extends ArrayFields>(
+  decoded: DecodedModel,
+  fields: F,
+  prefix = '',
+): ArraysOf<F> {
+  const out: Record<string, NumericArray> = {};
+  for (const [name, kind] of Object.entries(fields)) {
+    const ctor: new (length: number) => NumericArray = CONSTRUCTORS[kind];
+    out[name] = takeArray(decoded, storedName(name, prefix), ctor);
+  }
+  return out as ArraysOf<F>;
 }

@@ -1,4 +1,11 @@
-import { buildTopListCache, recommendFromCache } from './top-list-cache.js';
+import { decodeModel, encodeModel } from './serialization.js';
+import {
+  buildTopListCache,
+  cacheArrays,
+  emptyCache,
+  recommendFromCache,
+  takeCache,
+} from './top-list-cache.js';
 
 describe('top-list cache', () => {
   // Two users with history (u0: item 0, u1: item 1) and one without (u2); 5 items.
@@ -38,6 +45,23 @@ describe('top-list cache', () => {
     // Asking for more than the ranking holds fills from the order, skipping item 0 (u0's own).
     expect(serve(0, 4, [])).toEqual([4, 3, 2, 1]);
     expect(Array.from(seen)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('is stored as cachePtr, cacheItems, cacheScores and read back whole', () => {
+    const arrays = cacheArrays(cache);
+    expect(Object.keys(arrays)).toEqual(['cachePtr', 'cacheItems', 'cacheScores']);
+    const decoded = decodeModel(encodeModel({ algorithm: 'x', params: {}, meta: {} }, arrays));
+    expect(takeCache(decoded, 2)).toEqual(cache);
+  });
+
+  it('starts empty, with no lists', () => {
+    const empty = emptyCache();
+    expect(empty).toEqual({
+      size: 0,
+      ptr: new Int32Array(1),
+      items: new Int32Array(0),
+      scores: new Float32Array(0),
+    });
   });
 
   it('gives a user without history the popularity order', () => {

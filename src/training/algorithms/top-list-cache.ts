@@ -1,6 +1,6 @@
 import type { Recommendations } from '../model.js';
 import { fillFromOrder, takeFromOrder } from './common.js';
-import { type DecodedModel, takeArray } from './serialization.js';
+import { type DecodedModel, pickArrays, takeArrays } from './serialization.js';
 
 /**
  * Each known user's best `size` items, ranked once at fit time (CSR by user), so serving a user
@@ -114,17 +114,20 @@ function trainingItemMarks(seen: Uint8Array, userPtr: Int32Array, userItems: Int
   };
 }
 
+/** The cache's arrays, stored as cachePtr, cacheItems, cacheScores (in that order). */
+const CACHE_ARRAYS = { ptr: 'i32', items: 'i32', scores: 'f32' } as const;
+
 /** The cache's arrays under the names a serialized model stores them. */
 export function cacheArrays(cache: TopListCache) {
-  return { cachePtr: cache.ptr, cacheItems: cache.items, cacheScores: cache.scores };
+  return pickArrays(cache, CACHE_ARRAYS, 'cache');
 }
 
 /** The cache a serialized model stored (see cacheArrays), for lists of at most `size`. */
 export function takeCache(d: DecodedModel, size: number): TopListCache {
-  return {
-    size,
-    ptr: takeArray(d, 'cachePtr', Int32Array),
-    items: takeArray(d, 'cacheItems', Int32Array),
-    scores: takeArray(d, 'cacheScores', Float32Array),
-  };
+  return { size, ...takeArrays(d, CACHE_ARRAYS, 'cache') };
+}
+
+/** An empty cache (no lists), the state of a model before fit. */
+export function emptyCache(): TopListCache {
+  return { size: 0, ptr: new Int32Array(1), items: new Int32Array(0), scores: new Float32Array(0) };
 }

@@ -1,6 +1,11 @@
 import { tinyData } from './fixtures.js';
 import { buildInteractionData } from './test-data.js';
-import { fitTransitions, timeOrderedEntries } from './transitions.js';
+import {
+  fitTransitions,
+  timeOrderedEntries,
+  transitionParamProblems,
+  type TransitionParams,
+} from './transitions.js';
 
 function rowOf(t: ReturnType<typeof fitTransitions>, i: number): [number, number][] {
   const out: [number, number][] = [];
@@ -47,5 +52,38 @@ describe('fitTransitions', () => {
     const t = fitTransitions(data, { window: 2, decay: 0.5, neighbours: 2 });
     expect(rowOf(t, 0).map(([j]) => j)).toEqual([1, 2]);
     rowOf(t, 0).forEach(([, w], x) => expect(w).toBeCloseTo([0.5, 0.375][x]!, 6));
+  });
+});
+
+describe('transitionParamProblems', () => {
+  it('accepts a good set and no parameters', () => {
+    expect(transitionParamProblems({ window: 1, decay: 1, neighbours: 1 })).toEqual([]);
+    expect(transitionParamProblems({ window: 200, decay: 0.97, neighbours: 200 })).toEqual([]);
+    expect(transitionParamProblems({})).toEqual([]);
+  });
+
+  it('names an unknown parameter', () => {
+    expect(transitionParamProblems({ windows: 2 })).toEqual([
+      'unknown parameter windows (known: window, decay, neighbours)',
+    ]);
+  });
+
+  it('rejects negative, zero, fractional, NaN and non-numeric values', () => {
+    expect(transitionParamProblems({ window: 0, decay: -0.5, neighbours: 1.5 })).toEqual([
+      'window must be an integer >= 1, got 0',
+      'decay must be > 0 and <= 1, got -0.5',
+      'neighbours must be an integer >= 1, got 1.5',
+    ]);
+    expect(transitionParamProblems({ decay: NaN, window: '2' })).toEqual([
+      'decay must be a finite number, got NaN',
+      'window must be a number, got "2"',
+    ]);
+  });
+
+  it('makes fitTransitions throw before fitting', () => {
+    const bad: TransitionParams = { window: 2, decay: 1.5, neighbours: 10 };
+    expect(() => fitTransitions(tinyData(), bad)).toThrow(
+      'invalid transition parameters: decay must be > 0 and <= 1, got 1.5',
+    );
   });
 });

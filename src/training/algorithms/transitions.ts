@@ -1,5 +1,6 @@
 import type { InteractionData } from '../model.js';
 import { selectTopK } from './common.js';
+import { checkParams, paramProblems, type ParamRules } from './params.js';
 
 export interface TransitionParams {
   /** How many later interactions of the same user each interaction links to. */
@@ -8,6 +9,17 @@ export interface TransitionParams {
   decay: number;
   /** Successors kept per item (the strongest). */
   neighbours: number;
+}
+
+export const TRANSITION_RULES: ParamRules<TransitionParams> = {
+  window: { min: 1, integer: true },
+  decay: { min: 0, max: 1, minExclusive: true },
+  neighbours: { min: 1, integer: true },
+};
+
+/** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
+export function transitionParamProblems(params: object): string[] {
+  return paramProblems(TRANSITION_RULES, params);
 }
 
 /** Sparse item → item transition weights, CSR by source item, strongest first. */
@@ -41,8 +53,10 @@ export function timeOrderedEntries(data: InteractionData): Int32Array {
  * ratings better than what merely co-occurs with it (the symmetric version added about half as much to
  * EASE on the inner split of ml-latest-small).
  * Cost: O(nnz · window) additions plus a bounded top-k per item; one dense accumulator row.
+ * Throws when `params` are out of range (see transitionParamProblems).
  */
 export function fitTransitions(data: InteractionData, params: TransitionParams): Transitions {
+  checkParams('transition', TRANSITION_RULES, params);
   const { numUsers, numItems, userPtr, userItems } = data;
   const nnz = userPtr[numUsers]!;
   const ordered = timeOrderedEntries(data);
