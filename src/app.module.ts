@@ -11,6 +11,7 @@ import { FeedbackModule } from './feedback/feedback.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
+import { PipelineModule } from './pipeline/pipeline.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { TrainingModule } from './training/training.module.js';
 import { RecommendationsModule } from './recommendations/recommendations.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         RegistryModule,
         TrainingModule,
+        PipelineModule,
         RecommendationsModule,
         AuthModule,
         BatchesModule,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { SCOPES } from './scopes.js';
+import { SCOPES } from '../config/scopes.js';
 
 // Documentation only: the token endpoint reads its body itself, so that every problem is
 // answered with an RFC 6749 error rather than the common validation error.

@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetada
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
-import type { Scope } from './scopes.js';
+import type { Scope } from '../config/scopes.js';
 import type { TokenClaims } from './token.service.js';
 
 export const REQUIRED_SCOPES = 'auth:required-scopes';

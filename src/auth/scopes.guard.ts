@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, REQUIRED_SCOPES } from './require-scopes.decorator.js';
-import type { Scope } from './scopes.js';
+import type { Scope } from '../config/scopes.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
 
 // RFC 6750 §2.1 b64token.

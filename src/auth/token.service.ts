@@ -2,9 +2,9 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
-import type { AuthClient } from './auth-clients.js';
+import type { AuthClient } from '../config/auth-clients.js';
 import { OAuthException } from './oauth-error.js';
-import { isScope, type Scope } from './scopes.js';
+import { isScope, type Scope } from '../config/scopes.js';
 import type { TokenRequest } from './token-request.js';
 
 /** RFC 6749 §5.1 successful token response. */

@@ -32,7 +32,7 @@ import { AppConfig } from '../config/app-config.js';
 import { IdParam } from '../common/paging.js';
 import { StartedRunDto } from '../pipeline/dto.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
-import { startOr409 } from '../pipeline/pipeline.controller.js';
+import { startOr409 } from '../pipeline/start-or-409.js';
 import { BatchesService } from './batches.service.js';
 import {
   BatchDetailDto,

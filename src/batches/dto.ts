@@ -3,7 +3,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQuery } from '../common/paging.js';
 import { BATCH_CHECKS } from '../validation/validation-report.js';
 
-export const BATCH_STATUSES = ['applied', 'rejected'] as const;
+const BATCH_STATUSES = ['applied', 'rejected'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export class ListBatchesQuery extends PageQuery {
@@ -21,7 +21,7 @@ export class QuarantineQuery extends PageQuery {
 }
 
 /** File names the uploaded CSV may be recorded under: no paths, no spaces, no control characters. */
-export const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const UPLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export class UploadQuery {
   @ApiPropertyOptional({

@@ -6,6 +6,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { MonitoringModule } from '../monitoring/monitoring.module.js';
+import { PipelineModule } from '../pipeline/pipeline.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { TrainingModule } from '../training/training.module.js';
 
@@ -23,6 +24,7 @@ export class CliModule {
         IngestionModule,
         RegistryModule,
         TrainingModule,
+        PipelineModule,
       ],
     };
   }

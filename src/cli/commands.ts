@@ -4,9 +4,9 @@ import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
-import type { ProgressReporter } from '../ingestion/progress.js';
+import type { ProgressReporter } from '../common/progress.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
-import { type PipelineRunView, PipelineRunsService } from '../pipeline/pipeline-runs.service.js';
+import { type PipelineRunView, PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
 import type { RunOptions } from '../pipeline/pipeline.types.js';
 import { type ModelVersionView, RegistryService } from '../registry/registry.service.js';
 
@@ -46,7 +46,7 @@ function dataSourceOf(app: INestApplicationContext): DataSource {
 export class CliUsageError extends Error {}
 
 /** A run that did not succeed makes the command fail, with the run's error as the message. */
-export class RunFailedError extends Error {}
+class RunFailedError extends Error {}
 
 function positiveId(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 2_147_483_647) {
@@ -84,7 +84,7 @@ async function runPipeline(context: CliContext, options: RunOptions, json?: bool
   await withApp(context, 'write', async (app) => {
     const result = await app.get(PipelineRunner).run({ ...options, progress: context.progress() });
     if (!result) throw new RunFailedError('the run did not start');
-    const run = await app.get(PipelineRunsService).get(result.runId);
+    const run = await app.get(PipelineRunsRepository).get(result.runId);
     context.out(json ? JSON.stringify(run) : formatRun(run));
     if (result.status === 'failed') throw new RunFailedError(result.error ?? `run ${result.runId} failed`);
   });
@@ -162,7 +162,7 @@ export function buildProgram(context: CliContext): Command {
         throw new CliUsageError('--limit must be an integer from 1 to 100');
       }
       return withApp(context, 'read', async (app) => {
-        const page = await app.get(PipelineRunsService).list(1, limit);
+        const page = await app.get(PipelineRunsRepository).list(1, limit);
         if (options.json) context.out(JSON.stringify(page));
         else
           context.out(
@@ -178,7 +178,7 @@ export function buildProgram(context: CliContext): Command {
     .action((id: string, options: { json?: boolean }) => {
       const runId = positiveId(id);
       return withApp(context, 'read', async (app) => {
-        const run = await app.get(PipelineRunsService).get(runId);
+        const run = await app.get(PipelineRunsRepository).get(runId);
         context.out(options.json ? JSON.stringify(run) : formatRun(run));
       });
     });

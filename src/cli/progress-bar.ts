@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { ProgressReporter } from '../ingestion/progress.js';
+import type { ProgressReporter } from '../common/progress.js';
 
 function formatBytes(bytes: number): string {
   return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;

@@ -1,9 +1,14 @@
 import { resolve } from 'node:path';
-import { type AuthClient, parseAuthClients } from '../auth/auth-clients.js';
-import type { PeriodKind } from '../ingestion/periods.js';
-import { ConfigError, type Environment, type LogLevel, parseEnvironment } from './environment.js';
-import { easeSeqParamProblems } from '../training/algorithms/ease-seq.js';
+import { type AuthClient, parseAuthClients } from './auth-clients.js';
+import {
+  ConfigError,
+  type Environment,
+  type LogLevel,
+  parseEnvironment,
+  type PeriodKind,
+} from './environment.js';
 
+/** MODEL_PARAMS as numbers by name; training checks the names and ranges (src/training/model-settings.ts). */
 function parseModelParams(text: string): Record<string, number> {
   let parsed: unknown;
   try {
@@ -15,8 +20,6 @@ function parseModelParams(text: string): Record<string, number> {
   if (entries.some(([, value]) => typeof value !== 'number' || !Number.isFinite(value))) {
     throw new ConfigError([`MODEL_PARAMS=${JSON.stringify(text)}: every value must be a number`]);
   }
-  const problems = easeSeqParamProblems(Object.fromEntries(entries) as Record<string, number>);
-  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return Object.fromEntries(entries) as Record<string, number>;
 }
 

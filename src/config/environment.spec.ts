@@ -48,18 +48,10 @@ describe('AppConfig', () => {
     expect(config.movielens.dir?.endsWith('/ml')).toBe(true);
   });
 
-  it('takes model parameters as JSON numbers and names unknown ones', () => {
+  it('takes model parameters as JSON numbers', () => {
     expect(AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": 500}' }).models.params).toEqual({
       lambda: 500,
     });
-    expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lamda": 500}' })).toThrow(
-      /MODEL_PARAMS: unknown parameter lamda \(known: lambda, /,
-    );
-    expect(() =>
-      AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": -5, "weight": 1.5, "window": 2.5}' }),
-    ).toThrow(
-      /MODEL_PARAMS: lambda must be > 0, got -5[\s\S]*weight must be >= 0 and <= 1, got 1.5[\s\S]*window must be an integer >= 1, got 2.5/,
-    );
     expect(() => AppConfig.fromEnvironment({}, { MODEL_PARAMS: '{"lambda": "x"}' })).toThrow(
       /every value must be a number/,
     );

@@ -19,8 +19,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
-import { PERIOD_KINDS, type PeriodKind } from '../ingestion/periods.js';
-import { IsAuthClients } from '../auth/auth-clients.js';
+import { IsAuthClients } from './auth-clients.js';
 
 @ValidatorConstraint({ name: 'isCronOrOff' })
 class IsCronOrOff implements ValidatorConstraintInterface {
@@ -33,8 +32,12 @@ class IsCronOrOff implements ValidatorConstraintInterface {
   }
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How the replay cuts the ratings history into batches (see src/ingestion/periods.ts). */
+const PERIOD_KINDS = ['year', 'quarter', 'month'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -148,7 +151,7 @@ export class Environment {
   @Min(1024)
   UPLOAD_MAX_BYTES: number = 50 * 1024 * 1024;
 
-  /** OAuth2 clients of the admin API, a JSON array (format in src/auth/auth-clients.ts); unset = none. */
+  /** OAuth2 clients of the admin API, a JSON array (format in src/config/auth-clients.ts); unset = none. */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsAuthClients()

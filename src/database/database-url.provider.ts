@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 
-export const EMBEDDED_DATABASE_NAME = 'movie_reco';
+const EMBEDDED_DATABASE_NAME = 'movie_reco';
 
 /** Decides where the database is: DATABASE_URL when set, else an embedded server it starts. */
 @Injectable()

@@ -6,12 +6,11 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type AlgorithmEntry, ALGORITHMS, findAlgorithm } from './algorithms.js';
+import { type AlgorithmEntry, ALGORITHMS, findAlgorithm, type Params } from '../training/algorithm-list.js';
 import {
   DEFAULT_K,
   evaluate,
   type EvaluationResult,
-  type Params,
   RELEVANCE_THRESHOLD,
   splitDataset,
   tune,
@@ -36,7 +35,7 @@ export interface EvaluateIo {
 export class EvaluationUsageError extends Error {}
 
 /** Some algorithms failed; the others were reported. */
-export class EvaluationFailedError extends Error {}
+class EvaluationFailedError extends Error {}
 
 export interface AlgorithmResult extends EvaluationResult {
   kind: AlgorithmEntry['kind'];
@@ -65,7 +64,7 @@ export function chooseModel(results: readonly AlgorithmResult[]): string | null 
   return personalised.reduce((best, result) => (result.ndcg > best.ndcg ? result : best)).algorithm;
 }
 
-export const PROTOCOL_DESCRIPTION = {
+const PROTOCOL_DESCRIPTION = {
   split: 'per-user temporal holdout',
   min_ratings: HOLDOUT.minRatings,
   test_fraction: HOLDOUT.testFraction,

@@ -1,6 +1,7 @@
 import { buildInteractions, itemsOfUser, type RatingInput } from '../training/interactions.js';
 import type { InteractionData, Recommendations, Recommender } from '../training/model.js';
-import { evaluate, expandGrid, type Params, relevantByUser, splitDataset, tune } from './evaluate.js';
+import type { Params } from '../training/algorithm-list.js';
+import { evaluate, expandGrid, relevantByUser, splitDataset, tune } from './evaluate.js';
 
 const r = (userId: number, movieId: number, rating: number, timestamp: number): RatingInput => ({
   userId,

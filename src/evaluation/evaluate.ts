@@ -14,15 +14,10 @@ import {
   type MovieInput,
   type RatingInput,
 } from '../training/interactions.js';
+import type { ParamGrid, Params, RecommenderFactory } from '../training/algorithm-list.js';
 import type { InteractionData, Recommender } from '../training/model.js';
 import { type MetricsSummary, summarize, type UserMetrics, userMetrics } from './metrics.js';
 import { HOLDOUT, type HoldoutOptions, temporalSplit } from './split.js';
-
-export type ParamValue = number | string | boolean;
-export type Params = Readonly<Record<string, ParamValue>>;
-/** Every combination of the listed values is a candidate setting. */
-export type ParamGrid = Readonly<Record<string, readonly ParamValue[]>>;
-export type RecommenderFactory = (params: Params) => Recommender;
 
 /** Held-out ratings at or above this are the relevant items. */
 export const RELEVANCE_THRESHOLD = 4.0;

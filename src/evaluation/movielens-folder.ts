@@ -16,7 +16,7 @@ import {
   RATINGS_HEADER,
   type RatingRow,
   type RowResult,
-} from '../ingestion/movielens-rows.js';
+} from '../validation/movielens-rows.js';
 
 export interface MovieLensFolder {
   /** The folder's name, e.g. "ml-latest-small". */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
-import { FirstStartLoader } from '../ingestion/first-start-loader.js';
+import { FirstStartLoader } from '../pipeline/first-start-loader.js';
 
 /**
  * Reports the data version and whether a load is under way. An empty or loading catalog is "up":

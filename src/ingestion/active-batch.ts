@@ -1,25 +1,69 @@
-import type { PoolClient } from 'pg';
-import type { Quarantined } from './batch-staging.js';
+import type { MoviesRepository } from '../catalog/movies.repository.js';
+import { inTransaction } from '../database/pool-client.js';
+import type { Quarantined } from '../validation/quarantined-row.js';
+import type { StagedBatch } from '../validation/validate.stage.js';
+import type { ValidationReport } from '../validation/validation-report.js';
+import type { ValidationRepository } from '../validation/validation.repository.js';
+import type { DataSource } from 'typeorm';
+import { quarantineStagedRatings } from './batch-staging.js';
+import type { BatchTransaction } from './batch-transaction.js';
+import type { BatchesRepository, BatchRecord } from './batches.repository.js';
 
-export type BatchKind = 'full' | 'initial' | 'period' | 'upload' | 'feedback';
-
-/**
- * A batch being applied by a pipeline run: the open transaction and what the data stages learnt
- * about it. Nothing is visible to others until transform commits.
- */
-export interface ActiveBatch {
-  client: PoolClient;
-  id: number;
-  kind: BatchKind;
-  source: string;
-  checksum: string;
-  period?: { label: string; start?: Date; end: Date };
+/** What the ingest stage learnt about a batch before it is recorded. */
+export interface PendingBatch extends BatchRecord {
   fileLabel: string;
   /** Rows of this batch read from the source, good and bad. */
   rowsRead: number;
   quarantine: Quarantined[];
   moviesRows: number;
-  startedAt: number;
 }
 
-export const ACTIVE_BATCH = 'batch';
+interface Owners {
+  dataSource: DataSource;
+  catalog: MoviesRepository;
+  batches: BatchesRepository;
+  validation: ValidationRepository;
+}
+
+/**
+ * A batch being applied by a pipeline run: its open transaction and what the data stages learnt
+ * about it. Nothing is visible to others until transform commits.
+ */
+export class ActiveBatch implements StagedBatch {
+  constructor(
+    readonly transaction: BatchTransaction,
+    readonly id: number,
+    readonly runId: number,
+    readonly pending: PendingBatch,
+    private readonly owners: Owners,
+  ) {}
+
+  get rowsRead(): number {
+    return this.pending.rowsRead;
+  }
+
+  get quarantine(): Quarantined[] {
+    return this.pending.quarantine;
+  }
+
+  async checkStagedRows(): Promise<void> {
+    await quarantineStagedRatings(
+      this.transaction.client,
+      this.owners.catalog,
+      this.pending.fileLabel,
+      this.pending.quarantine,
+    );
+  }
+
+  /** Undoes the batch, then records it as rejected with its report, in a transaction of its own. */
+  async reject(report: ValidationReport): Promise<number> {
+    await this.transaction.rollback();
+    return inTransaction(this.owners.dataSource, async (client) => {
+      const id = await this.owners.batches.insert(client, this.pending, this.runId, {
+        quarantinedRows: report.rowsQuarantined,
+      });
+      await this.owners.validation.record(client, id, report, this.pending.quarantine);
+      return id;
+    });
+  }
+}

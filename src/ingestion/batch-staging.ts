@@ -9,32 +9,23 @@ import {
   parseRatingRow,
   RATINGS_HEADER,
   ratingMoment,
-} from './movielens-rows.js';
-import type { ProgressReporter } from './progress.js';
+} from '../validation/movielens-rows.js';
+import type { ProgressReporter } from '../common/progress.js';
+import type { MoviesRepository } from '../catalog/movies.repository.js';
+import type { Quarantined } from '../validation/quarantined-row.js';
 
 /**
  * The steps of applying one batch inside the caller's transaction: stage rows with COPY, move
- * the ones that fail a check into the quarantine list, merge the rest into `ratings`.
+ * the ones that fail a check into the quarantine list, merge the rest into `ratings`. The
+ * catalog's part (movies) is the catalog's repository; this file holds the SQL on `ratings`
+ * and the batch's staging table.
  */
 
-export interface Quarantined {
-  file: string;
-  line: number;
-  raw: string;
-  check: string;
-  reason: string;
-  /** Seconds since the epoch when the row had a plausible timestamp; decides its period. */
-  moment?: number;
-}
-
-export class MissingColumnsError extends Error {
+class MissingColumnsError extends Error {
   override name = 'MissingColumnsError';
 }
 
-export async function createStagingTables(client: PoolClient): Promise<void> {
-  await client.query(`
-    CREATE TEMP TABLE staging_movies (line integer, raw text, id integer, title text, year smallint, genres text)
-    ON COMMIT DROP`);
+export async function createStagingTable(client: PoolClient): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE staging_ratings (line integer, raw text, user_id integer, movie_id integer, rating real, ts bigint)
     ON COMMIT DROP`);
@@ -43,31 +34,24 @@ export async function createStagingTables(client: PoolClient): Promise<void> {
 /** Upserts the catalog from movies.csv; returns the rows of movies added or changed. */
 export async function upsertMovies(
   client: PoolClient,
+  catalog: MoviesRepository,
   moviesCsv: string,
   quarantine: Quarantined[],
 ): Promise<number> {
   let first = true;
-  async function* lines() {
+  async function* movies() {
     for await (const record of readCsvRecords(moviesCsv)) {
       if (first) {
         first = false;
         if (isHeader(record.fields, MOVIES_HEADER)) continue;
       }
       const result = parseMovieRow(record.fields);
-      if (result.ok) {
-        const movie = result.row;
-        yield copyLine([record.line, record.raw, movie.id, movie.title, movie.year, movie.genres.join('|')]);
-      } else {
-        quarantine.push({ file: 'movies.csv', line: record.line, raw: record.raw, ...result });
-      }
+      if (result.ok) yield { line: record.line, raw: record.raw, ...result.row };
+      else quarantine.push({ file: 'movies.csv', line: record.line, raw: record.raw, ...result });
     }
   }
-  await copyInto(client, 'staging_movies', lines());
-  const duplicates = await client.query<{ line: number; raw: string; id: number }>(`
-    SELECT line, raw, id FROM (
-      SELECT line, raw, id, row_number() OVER (PARTITION BY id ORDER BY line DESC) AS rank FROM staging_movies) s
-    WHERE rank > 1`);
-  for (const row of duplicates.rows) {
+  const { changed, superseded } = await catalog.upsert(client, movies());
+  for (const row of superseded) {
     quarantine.push({
       file: 'movies.csv',
       line: row.line,
@@ -76,12 +60,7 @@ export async function upsertMovies(
       reason: `duplicate movieId ${row.id}; a later line wins`,
     });
   }
-  const upserted = await client.query(`
-    INSERT INTO movies (id, title, year, genres)
-    SELECT DISTINCT ON (id) id, title, year, string_to_array(genres, '|') FROM staging_movies ORDER BY id, line DESC
-    ON CONFLICT (id) DO UPDATE SET title = excluded.title, year = excluded.year, genres = excluded.genres
-    WHERE (movies.title, movies.year, movies.genres) IS DISTINCT FROM (excluded.title, excluded.year, excluded.genres)`);
-  return upserted.rowCount ?? 0;
+  return changed;
 }
 
 export interface StageRatingsOptions {
@@ -180,12 +159,19 @@ export async function cutStagedAt(
 /** Moves ratings of movies not in the catalog, and all but the latest of duplicates, to quarantine. */
 export async function quarantineStagedRatings(
   client: PoolClient,
+  catalog: MoviesRepository,
   fileLabel: string,
   quarantine: Quarantined[],
 ) {
-  const unknown = await client.query<{ line: number; raw: string; movie_id: number }>(`
-    DELETE FROM staging_ratings s WHERE NOT EXISTS (SELECT 1 FROM movies m WHERE m.id = s.movie_id)
-    RETURNING line, raw, movie_id`);
+  const staged = await client.query<{ movie_id: number }>('SELECT DISTINCT movie_id FROM staging_ratings');
+  const unknownIds = await catalog.unknownIds(
+    client,
+    staged.rows.map((row) => row.movie_id),
+  );
+  const unknown = await client.query<{ line: number; raw: string; movie_id: number }>(
+    `DELETE FROM staging_ratings WHERE movie_id = ANY($1::integer[]) RETURNING line, raw, movie_id`,
+    [unknownIds],
+  );
   for (const row of unknown.rows) {
     quarantine.push({
       file: fileLabel,
@@ -219,6 +205,7 @@ export async function quarantineStagedRatings(
  */
 export async function applyStagedRatings(
   client: PoolClient,
+  catalog: MoviesRepository,
   batchId: number,
 ): Promise<{ ratingsRows: number; feedbackRows: number }> {
   const merged = await client.query(
@@ -231,26 +218,16 @@ export async function applyStagedRatings(
     [batchId],
   );
   const feedback = await client.query('UPDATE ratings SET batch_id = $1 WHERE batch_id IS NULL', [batchId]);
-  await client.query(
-    `UPDATE movies m SET rating_count = s.count, rating_mean = s.mean
-     FROM (SELECT movie_id, count(*) AS count, avg(rating) AS mean FROM ratings
-           WHERE movie_id IN (SELECT movie_id FROM ratings WHERE batch_id = $1)
-           GROUP BY movie_id) s
-     WHERE m.id = s.movie_id`,
+  const stats = await client.query<{ movie_id: number; count: number; mean: number }>(
+    `SELECT movie_id, count(*)::integer AS count, avg(rating) AS mean FROM ratings
+     WHERE movie_id IN (SELECT movie_id FROM ratings WHERE batch_id = $1)
+     GROUP BY movie_id`,
     [batchId],
   );
+  await catalog.setRatingStats(client, {
+    movieIds: stats.rows.map((row) => row.movie_id),
+    counts: stats.rows.map((row) => row.count),
+    means: stats.rows.map((row) => row.mean),
+  });
   return { ratingsRows: merged.rowCount ?? 0, feedbackRows: feedback.rowCount ?? 0 };
-}
-
-export async function writeQuarantine(
-  client: PoolClient,
-  batchId: number,
-  quarantine: Quarantined[],
-): Promise<void> {
-  if (quarantine.length === 0) return;
-  await copyInto(
-    client,
-    'quarantined_rows (batch_id, file, line, raw, "check", reason)',
-    quarantine.map((row) => copyLine([batchId, row.file, row.line, row.raw, row.check, row.reason])),
-  );
 }

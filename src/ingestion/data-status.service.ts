@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { MoviesRepository } from '../catalog/movies.repository.js';
+import { ValidationRepository } from '../validation/validation.repository.js';
+import { BatchesRepository } from './batches.repository.js';
+import { RatingsRepository } from './ratings.repository.js';
 
 export interface DataStatus {
   /** The version of the newest applied batch; 0 before any data is loaded. */
@@ -17,34 +19,34 @@ export interface DataStatus {
 
 @Injectable()
 export class DataStatusService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly batches: BatchesRepository,
+    private readonly ratings: RatingsRepository,
+    private readonly catalog: MoviesRepository,
+    private readonly validation: ValidationRepository,
+  ) {}
 
-  async dataVersion(): Promise<number> {
-    const [row] = await this.dataSource.query<{ version: number | null }[]>(
-      `SELECT max(version) AS version FROM data_batches WHERE status = 'applied'`,
-    );
-    return row?.version ?? 0;
+  dataVersion(): Promise<number> {
+    return this.batches.dataVersion();
   }
 
   async status(): Promise<DataStatus> {
-    const [row] = await this.dataSource.query<Record<string, string | number | Date | null>[]>(`
-      SELECT (SELECT max(version) FROM data_batches WHERE status = 'applied') AS version,
-             (SELECT count(*) FROM data_batches WHERE status = 'applied') AS batches,
-             (SELECT count(*) FROM data_batches WHERE status = 'rejected') AS rejected,
-             (SELECT count(*) FROM movies) AS movies,
-             (SELECT count(*) FROM ratings) AS ratings,
-             (SELECT count(*) FROM ratings WHERE batch_id IS NULL) AS pending,
-             (SELECT count(*) FROM quarantined_rows) AS quarantined,
-             (SELECT max(created_at) FROM data_batches WHERE status = 'applied') AS last`);
+    const [summary, movies, ratings, pendingFeedback, quarantined] = await Promise.all([
+      this.batches.summary(),
+      this.catalog.count(),
+      this.ratings.count(),
+      this.ratings.pendingFeedback(),
+      this.validation.quarantinedByCheck(),
+    ]);
     return {
-      dataVersion: Number(row?.version ?? 0),
-      batches: Number(row?.batches ?? 0),
-      rejectedBatches: Number(row?.rejected ?? 0),
-      movies: Number(row?.movies ?? 0),
-      ratings: Number(row?.ratings ?? 0),
-      pendingFeedback: Number(row?.pending ?? 0),
-      quarantinedRows: Number(row?.quarantined ?? 0),
-      lastLoadedAt: row?.last ? new Date(row.last).toISOString() : null,
+      dataVersion: summary.dataVersion,
+      batches: summary.applied,
+      rejectedBatches: summary.rejected,
+      movies,
+      ratings,
+      pendingFeedback,
+      quarantinedRows: Object.values(quarantined).reduce((sum, n) => sum + n, 0),
+      lastLoadedAt: summary.lastAppliedAt?.toISOString() ?? null,
     };
   }
 }

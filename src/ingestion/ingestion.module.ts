@@ -1,28 +1,31 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { ValidationModule } from '../validation/validation.module.js';
+import { BatchesRepository } from './batches.repository.js';
 import { DataStatusService } from './data-status.service.js';
-import {
-  DataStagesRegistrar,
-  DriftStage,
-  IngestStage,
-  TransformStage,
-  ValidateStage,
-} from './data-stages.js';
-import { FirstStartLoader } from './first-start-loader.js';
+import { IngestStage } from './ingest.stage.js';
 import { IngestionService } from './ingestion.service.js';
+import { RatingsRepository } from './ratings.repository.js';
+import { TransformStage } from './transform.stage.js';
 
+/** The data store: sources, batches (data versions) and ratings; the ingest and transform stages. */
 @Module({
-  imports: [PipelineModule],
+  imports: [CatalogModule, ValidationModule],
   providers: [
     IngestionService,
     DataStatusService,
-    FirstStartLoader,
+    BatchesRepository,
+    RatingsRepository,
     IngestStage,
-    ValidateStage,
-    DriftStage,
     TransformStage,
-    DataStagesRegistrar,
   ],
-  exports: [IngestionService, DataStatusService, FirstStartLoader],
+  exports: [
+    IngestionService,
+    DataStatusService,
+    BatchesRepository,
+    RatingsRepository,
+    IngestStage,
+    TransformStage,
+  ],
 })
 export class IngestionModule {}

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 
-export const REQUIRED_FILES = ['movies.csv', 'ratings.csv'] as const;
+const REQUIRED_FILES = ['movies.csv', 'ratings.csv'] as const;
 
 export class SourceError extends Error {
   override name = 'SourceError';

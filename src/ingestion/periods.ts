@@ -1,9 +1,9 @@
+import type { PeriodKind } from '../config/environment.js';
+
 /**
  * Calendar periods that cut the ratings history into replay batches, in UTC.
  * A period is [start, end); its label is "1999", "1999-Q3" or "1999-07".
  */
-export const PERIOD_KINDS = ['year', 'quarter', 'month'] as const;
-export type PeriodKind = (typeof PERIOD_KINDS)[number];
 
 export interface Period {
   label: string;

@@ -5,7 +5,7 @@ import type { Histogram } from 'prom-client';
 import { MetricsService } from './metrics.service.js';
 
 /** Routes not matched by any handler share one label so scanners cannot blow up cardinality. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /** Times every HTTP request in Fastify's onResponse hook, labelled by the route template. */
 @Injectable()

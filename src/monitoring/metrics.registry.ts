@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export const METRIC_PREFIX = 'movie_reco_';
+const METRIC_PREFIX = 'movie_reco_';
 
 /**
  * The registry every movie_reco_ metric lives in. One per app instance rather than prom-client's

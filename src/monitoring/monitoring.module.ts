@@ -1,19 +1,22 @@
 import { Global, Module } from '@nestjs/common';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { ValidationModule } from '../validation/validation.module.js';
 import { DatabaseMetricsCollector } from './database-metrics.js';
-import { DriftService } from './drift.service.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
 /**
- * Prometheus metrics on prom-client. @willsoto/nestjs-prometheus is not used: it is CommonJS and
- * require()s the ESM-only NestJS 12 packages, which Node runs but Jest on Node 20 cannot load,
- * so the app could not be booted in-process by the e2e tests.
+ * Prometheus metrics on prom-client: the HTTP and serving figures of this process, and the
+ * database-wide ones read from each table's owner at scrape time.
  */
 @Global()
 @Module({
+  imports: [IngestionModule, ValidationModule, PipelineModule, RegistryModule],
   controllers: [MetricsController],
-  providers: [MetricsService, HttpMetricsHook, DriftService, DatabaseMetricsCollector],
-  exports: [MetricsService, DriftService],
+  providers: [MetricsService, HttpMetricsHook, DatabaseMetricsCollector],
+  exports: [MetricsService],
 })
 export class MonitoringModule {}

@@ -3,8 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { PipelineRegistry } from './pipeline-registry.js';
-import { PipelineBusyError, type RunContext, type RunOptions, type StageRecord } from './pipeline.types.js';
+import { loggingProgress } from '../common/progress.js';
+import { holdClient } from '../database/pool-client.js';
+import { PipelineRunsRepository, type RunProgress } from './pipeline-runs.repository.js';
+import { PipelineBusyError, type RunOptions, type StageRecord } from './pipeline.types.js';
+import type { RunState } from './run-state.js';
+import { PipelineStages, type Stage } from './stages.js';
 
 /** Which process ran a run, for the history: `pid@host`. */
 const RUNNER_NAME = `${process.pid}@${hostname()}`;
@@ -12,19 +16,105 @@ const RUNNER_NAME = `${process.pid}@${hostname()}`;
 /** One pipeline run at a time across every process sharing the database. */
 const PIPELINE_LOCK_KEY = 'movie-reco:pipeline';
 
+export interface RunOutcome {
+  status: 'succeeded' | 'failed';
+  summary: string | null;
+  error: string | null;
+}
+
 export interface StartedRun {
   runId: number;
   /** Resolves when the run has finished (succeeded or failed); never rejects. */
-  done: Promise<{ status: 'succeeded' | 'failed'; summary: string | null; error: string | null }>;
+  done: Promise<RunOutcome>;
 }
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Where a run records itself; the runs repository on the connection that holds the lock. */
+export interface RunRecorder {
+  save(run: RunProgress): Promise<void>;
+}
+
 /**
- * Runs the registered stages in order and records the run. A failed stage fails the run: the
- * stages' cleanups roll back whatever they left open, so the data stays as it was.
+ * Runs `stages` in order over one run state and reports each: a failed stage fails the run and
+ * skips the rest, a stage's `finish` ends it early as a success, and `finish` (the stages' own
+ * cleanup) runs whatever happened. Free of the database, so it is tested alone.
+ */
+export async function executeStages(
+  stages: readonly Stage[],
+  state: RunState,
+  recorder: RunRecorder,
+  cleanUp: (state: RunState) => Promise<void>,
+  logger: Pick<Logger, 'log' | 'error'>,
+): Promise<RunOutcome> {
+  const records: StageRecord[] = [];
+  const progress = (status: RunProgress['status'], summary: string | null, error: string | null) => ({
+    status,
+    stages: records,
+    summary,
+    error,
+    batchId: state.batchId,
+    dataVersion: state.dataVersion,
+    drift: state.drift,
+  });
+  let summary: string | null = null;
+  let failure: string | null = null;
+  for (const stage of stages) {
+    const record: StageRecord = { name: stage.name, status: 'running', startedAt: new Date().toISOString() };
+    records.push(record);
+    await recorder.save(progress('running', null, null)).catch(() => undefined);
+    const started = performance.now();
+    try {
+      const result = await stage.run(state);
+      record.status = 'succeeded';
+      if (result.rows !== undefined) record.rows = result.rows;
+      if (result.detail !== undefined) record.detail = result.detail;
+      if (result.finish !== undefined) summary = result.finish;
+    } catch (error) {
+      record.status = 'failed';
+      record.error = errorMessage(error);
+      failure = `stage ${stage.name} failed: ${record.error}`;
+    }
+    record.seconds = Math.round(performance.now() - started) / 1000;
+    logger.log(
+      {
+        runId: state.runId,
+        stage: stage.name,
+        status: record.status,
+        seconds: record.seconds,
+        rows: record.rows,
+      },
+      `stage ${stage.name} ${record.status}`,
+    );
+    if (failure !== null || summary !== null) break;
+  }
+  for (const remaining of stages.slice(records.length)) {
+    records.push({ name: remaining.name, status: 'skipped', startedAt: new Date().toISOString() });
+  }
+  await cleanUp(state).catch((error) =>
+    logger.error({ runId: state.runId, err: error }, `cleanup failed: ${errorMessage(error)}`),
+  );
+  const status = failure === null ? 'succeeded' : 'failed';
+  summary ??= failure === null ? 'completed' : null;
+  await recorder
+    .save(progress(status, summary, failure))
+    .catch((error) =>
+      logger.error(
+        { runId: state.runId, err: error },
+        `could not record the end of run ${state.runId}: ${errorMessage(error)}`,
+      ),
+    );
+  if (failure === null)
+    logger.log({ runId: state.runId, summary }, `pipeline run ${state.runId} succeeded: ${summary}`);
+  else logger.error({ runId: state.runId }, `pipeline run ${state.runId} failed: ${failure}`);
+  return { status, summary, error: failure };
+}
+
+/**
+ * Starts runs under the cross-process lock and records them. A failed stage fails the run: the
+ * batch transaction is rolled back, so the data stays as it was.
  */
 @Injectable()
 export class PipelineRunner {
@@ -32,7 +122,8 @@ export class PipelineRunner {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly registry: PipelineRegistry,
+    private readonly stages: PipelineStages,
+    private readonly runs: PipelineRunsRepository,
   ) {}
 
   /**
@@ -41,48 +132,44 @@ export class PipelineRunner {
    * took this cron tick.
    */
   async start(options: RunOptions): Promise<StartedRun | null> {
-    const stages = this.registry.ordered(options.until);
-    const runner = this.dataSource.createQueryRunner();
-    const lockClient = (await runner.connect()) as PoolClient;
+    const stages = this.stages.upTo(options.until);
+    const held = await holdClient(this.dataSource);
+    const lockClient = held.client;
     let locked = false;
     try {
       const { rows } = await lockClient.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
         [PIPELINE_LOCK_KEY],
       );
-      locked = rows[0]!.locked;
-      if (!locked) {
-        const active = await lockClient.query<{ id: number }>(
-          `SELECT id FROM pipeline_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1`,
-        );
-        throw new PipelineBusyError(active.rows[0]?.id ?? null);
-      }
+      locked = rows[0]?.locked === true;
+      if (!locked) throw new PipelineBusyError(await this.runs.activeRunId(lockClient));
       // Holding the lock, any run still marked running belongs to a process that died.
-      await lockClient.query(
-        `UPDATE pipeline_runs SET status = 'failed', finished_at = now(),
-           error = 'interrupted: the process running it stopped before it finished'
-         WHERE status = 'running'`,
-      );
-      const inserted = await lockClient.query<{ id: number }>(
-        `INSERT INTO pipeline_runs (trigger, status, scheduled_for, runner) VALUES ($1, 'running', $2, $3)
-         ON CONFLICT (scheduled_for) WHERE trigger = 'schedule' DO NOTHING RETURNING id`,
-        [options.trigger, options.scheduledFor ?? null, RUNNER_NAME],
-      );
-      const runId = inserted.rows[0]?.id;
+      await this.runs.markInterrupted(lockClient);
+      const runId = await this.runs.insert(lockClient, options.trigger, options.scheduledFor, RUNNER_NAME);
       if (runId === undefined) {
         await this.unlock(lockClient);
-        await runner.release();
+        await held.release();
         return null;
       }
       this.logger.log({ runId, trigger: options.trigger }, 'pipeline run started');
-      const done = this.execute(runId, stages, options, lockClient).finally(async () => {
-        await this.unlock(lockClient);
-        await runner.release();
-      });
+      const state: RunState = {
+        runId,
+        options,
+        progress:
+          options.progress ??
+          loggingProgress((fields, message) => this.logger.log({ runId, ...fields }, message)),
+      };
+      const recorder = { save: (run: RunProgress) => this.runs.save(lockClient, runId, run) };
+      const done = executeStages(stages, state, recorder, (s) => this.stages.finish(s), this.logger).finally(
+        async () => {
+          await this.unlock(lockClient);
+          await held.release();
+        },
+      );
       return { runId, done };
     } catch (error) {
       if (locked) await this.unlock(lockClient);
-      await runner.release();
+      await held.release();
       throw error;
     }
   }
@@ -96,88 +183,5 @@ export class PipelineRunner {
 
   private async unlock(client: PoolClient): Promise<void> {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [PIPELINE_LOCK_KEY]).catch(() => undefined);
-  }
-
-  private async execute(
-    runId: number,
-    stages: ReturnType<PipelineRegistry['ordered']>,
-    options: RunOptions,
-    db: PoolClient,
-  ) {
-    const records: StageRecord[] = [];
-    const cleanups: ((failed: boolean) => Promise<void>)[] = [];
-    const facts: { batchId?: number; dataVersion?: number; drift?: unknown } = {};
-    const context: RunContext = {
-      runId,
-      options,
-      outputs: new Map(),
-      onFinish: (cleanup) => cleanups.push(cleanup),
-      record: (fields) => Object.assign(facts, fields),
-    };
-    const save = (status: string, summary: string | null, error: string | null) =>
-      db.query(
-        `UPDATE pipeline_runs SET status = $2, stages = $3, summary = $4, error = $5, batch_id = $6,
-           data_version = $7, drift = $8, finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END
-         WHERE id = $1`,
-        [
-          runId,
-          status,
-          JSON.stringify(records),
-          summary,
-          error,
-          facts.batchId ?? null,
-          facts.dataVersion ?? null,
-          facts.drift === undefined ? null : JSON.stringify(facts.drift),
-        ],
-      );
-
-    let summary: string | null = null;
-    let failure: string | null = null;
-    for (const stage of stages) {
-      const record: StageRecord = {
-        name: stage.name,
-        status: 'running',
-        startedAt: new Date().toISOString(),
-      };
-      records.push(record);
-      await save('running', null, null).catch(() => undefined);
-      const started = performance.now();
-      try {
-        const result = (await stage.run(context)) ?? {};
-        record.status = 'succeeded';
-        if (result.rows !== undefined) record.rows = result.rows;
-        if (result.detail !== undefined) record.detail = result.detail;
-        if (result.finish !== undefined) summary = result.finish;
-      } catch (error) {
-        record.status = 'failed';
-        record.error = errorMessage(error);
-        failure = `stage ${stage.name} failed: ${record.error}`;
-      }
-      record.seconds = Math.round(performance.now() - started) / 1000;
-      this.logger.log(
-        { runId, stage: stage.name, status: record.status, seconds: record.seconds, rows: record.rows },
-        `stage ${stage.name} ${record.status}`,
-      );
-      if (failure !== null || summary !== null) break;
-    }
-    for (const remaining of stages.slice(records.length)) {
-      records.push({ name: remaining.name, status: 'skipped', startedAt: new Date().toISOString() });
-    }
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup(failure !== null).catch((error) =>
-        this.logger.error({ runId, err: error }, `cleanup failed: ${errorMessage(error)}`),
-      );
-    }
-    const status = failure === null ? 'succeeded' : 'failed';
-    summary ??= failure === null ? 'completed' : null;
-    await save(status, summary, failure).catch((error) =>
-      this.logger.error(
-        { runId, err: error },
-        `could not record the end of run ${runId}: ${errorMessage(error)}`,
-      ),
-    );
-    if (failure === null) this.logger.log({ runId, summary }, `pipeline run ${runId} succeeded: ${summary}`);
-    else this.logger.error({ runId }, `pipeline run ${runId} failed: ${failure}`);
-    return { status, summary, error: failure } as const;
   }
 }

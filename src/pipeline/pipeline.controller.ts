@@ -1,31 +1,19 @@
-import { ConflictException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
-import { PipelineRunsService } from './pipeline-runs.service.js';
-import { PipelineBusyError } from './pipeline.types.js';
-
-/** Maps "a run is active" to 409 with the active run's id, for every route that starts a run. */
-export async function startOr409<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return await start();
-  } catch (error) {
-    if (error instanceof PipelineBusyError) {
-      throw new ConflictException({ message: error.message, activeRunId: error.activeRunId });
-    }
-    throw error;
-  }
-}
+import { PipelineRunsRepository } from './pipeline-runs.repository.js';
+import { startOr409 } from './start-or-409.js';
 
 @ApiTags('admin: pipeline')
 @Controller('admin/pipeline/runs')
 export class PipelineController {
   constructor(
     private readonly runner: PipelineRunner,
-    private readonly runs: PipelineRunsService,
+    private readonly runs: PipelineRunsRepository,
   ) {}
 
   @Post()

@@ -1,16 +1,31 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { PipelineRegistry } from './pipeline-registry.js';
+import { DriftModule } from '../drift/drift.module.js';
+import { EvaluationModule } from '../evaluation/evaluation.module.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { TrainingModule } from '../training/training.module.js';
+import { ValidationModule } from '../validation/validation.module.js';
+import { FirstStartLoader } from './first-start-loader.js';
 import { PipelineRunner } from './pipeline-runner.js';
-import { PipelineRunsService } from './pipeline-runs.service.js';
+import { PipelineRunsRepository } from './pipeline-runs.repository.js';
 import { PipelineScheduler } from './pipeline-scheduler.js';
 import { PipelineController } from './pipeline.controller.js';
+import { PipelineStages } from './stages.js';
 
-/** The orchestrator and its history; stages are registered by the modules that own them. */
+/** The run's stages in order (stages.ts), the runner, its history, the schedule and the first load. */
 @Module({
-  imports: [ScheduleModule.forRoot()],
+  imports: [
+    ScheduleModule.forRoot(),
+    IngestionModule,
+    ValidationModule,
+    DriftModule,
+    TrainingModule,
+    EvaluationModule,
+    RegistryModule,
+  ],
   controllers: [PipelineController],
-  providers: [PipelineRegistry, PipelineRunner, PipelineRunsService, PipelineScheduler],
-  exports: [PipelineRegistry, PipelineRunner, PipelineRunsService],
+  providers: [PipelineStages, PipelineRunner, PipelineRunsRepository, PipelineScheduler, FirstStartLoader],
+  exports: [PipelineRunner, PipelineRunsRepository, FirstStartLoader],
 })
 export class PipelineModule {}

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { RecommendationsController } from './recommendations.controller.js';
 import { RecommendationsService } from './recommendations.service.js';
 
 @Module({
-  imports: [RegistryModule],
+  imports: [CatalogModule, IngestionModule, RegistryModule],
   controllers: [RecommendationsController],
   providers: [RecommendationsService],
 })

@@ -8,6 +8,8 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { MoviesRepository } from '../catalog/movies.repository.js';
+import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { RegistryService } from '../registry/registry.service.js';
@@ -37,6 +39,8 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
 
   constructor(
     private readonly registry: RegistryService,
+    private readonly catalog: MoviesRepository,
+    private readonly ratings: RatingsRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
   ) {}
@@ -120,9 +124,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   async load(id: number): Promise<void> {
     const { bytes, dataVersion } = await this.registry.artifact(id);
     const { algorithm, metrics } = await this.registry.get(id);
-    const rows = await this.db.query<{ id: number; title: string; genres: string[] }[]>(
-      'SELECT id, title, genres FROM movies',
-    );
+    const rows = await this.catalog.summaries();
     const catalog = new Map<number, CatalogEntry>(
       rows.map((row) => [row.id, { title: row.title, genres: row.genres }]),
     );
@@ -173,12 +175,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private async readRatedSince(dataVersion: number): Promise<RatedSince> {
     this.reading++;
     try {
-      const rows = await this.db.query<{ userId: number; movieId: number }[]>(
-        `SELECT r.user_id AS "userId", r.movie_id AS "movieId"
-         FROM ratings r LEFT JOIN data_batches b ON b.id = r.batch_id
-         WHERE r.batch_id IS NULL OR b.version > $1`,
-        [dataVersion],
-      );
+      const rows = await this.ratings.since(dataVersion);
       // A rating committed after the query's snapshot was heard meanwhile: keep it too.
       return new RatedSince([...rows, ...this.heardWhileReading]);
     } finally {

@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TrainingModule } from '../training/training.module.js';
+import { DeployStage } from './deploy.stage.js';
 import { ModelsController } from './models.controller.js';
+import { PromoteStage } from './promote.stage.js';
+import { RegisterStage } from './register.stage.js';
 import { RegistryService } from './registry.service.js';
 
+/** Model versions and their stages; the register, promote and deploy stages. */
 @Module({
+  imports: [TrainingModule],
   controllers: [ModelsController],
-  providers: [RegistryService],
-  exports: [RegistryService],
+  providers: [RegistryService, RegisterStage, PromoteStage, DeployStage],
+  exports: [RegistryService, RegisterStage, PromoteStage, DeployStage],
 })
 export class RegistryModule {}

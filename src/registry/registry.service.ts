@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { PROMOTION_CHANNEL } from '../database/channels.js';
+import { inTransaction } from '../database/pool-client.js';
 
 export const MODEL_STAGES = ['candidate', 'production', 'rejected', 'archived'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
@@ -102,6 +103,17 @@ export class RegistryService {
       : undefined;
   }
 
+  /** The figures the metrics publish: the newest version's training time, production's NDCG@10. */
+  async summary(): Promise<{ latestTrainingSeconds: number | null; productionNdcg: number | null }> {
+    const [row] = await this.db.query<{ training_seconds: number | null; production_ndcg: string | null }[]>(`
+      SELECT (SELECT training_seconds FROM model_versions ORDER BY id DESC LIMIT 1) AS training_seconds,
+             (SELECT metrics->>'ndcg@10' FROM model_versions WHERE stage = 'production') AS production_ndcg`);
+    return {
+      latestTrainingSeconds: row?.training_seconds ?? null,
+      productionNdcg: row?.production_ndcg == null ? null : Number(row.production_ndcg),
+    };
+  }
+
   async artifact(
     id: number,
   ): Promise<{ bytes: Uint8Array; sha256: string; algorithm: string; dataVersion: number }> {
@@ -126,8 +138,8 @@ export class RegistryService {
   /** Records a trained version as a candidate. */
   async register(version: NewModelVersion, reason: string): Promise<number> {
     const sha256 = createHash('sha256').update(version.artifact).digest('hex');
-    return this.db.transaction(async (manager) => {
-      const [row] = await manager.query<{ id: number }[]>(
+    return inTransaction(this.db, async (client) => {
+      const { rows } = await client.query<{ id: number }>(
         `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
                                      artifact, artifact_sha256, stage)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'candidate') RETURNING id`,
@@ -142,11 +154,13 @@ export class RegistryService {
           sha256,
         ],
       );
-      await manager.query(
+      const id = rows[0]?.id;
+      if (id === undefined) throw new Error('registering the version returned no id');
+      await client.query(
         `INSERT INTO model_stage_changes (model_version_id, from_stage, to_stage, reason) VALUES ($1, NULL, 'candidate', $2)`,
-        [row!.id, reason],
+        [id, reason],
       );
-      return row!.id;
+      return id;
     });
   }
 
@@ -156,9 +170,7 @@ export class RegistryService {
    * a rollback is done. The pipeline announces in its deploy stage, once the artifact is checked.
    */
   async promote(id: number, reason: string, { announce = true } = {}): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
-        .databaseConnection;
+    await inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ stage: ModelStage }>(
         'SELECT stage FROM model_versions WHERE id = $1 FOR UPDATE',
         [id],
@@ -184,9 +196,7 @@ export class RegistryService {
   }
 
   async reject(id: number, reason: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient })
-        .databaseConnection;
+    await inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ stage: ModelStage }>(
         `UPDATE model_versions SET stage = 'rejected' WHERE id = $1 AND stage = 'candidate' RETURNING stage`,
         [id],

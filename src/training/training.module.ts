@@ -1,18 +1,13 @@
 import { Module } from '@nestjs/common';
-import { PipelineModule } from '../pipeline/pipeline.module.js';
-import { RegistryModule } from '../registry/registry.module.js';
-import {
-  DeployStage,
-  EvaluateStage,
-  ModelStagesRegistrar,
-  PromoteStage,
-  RegisterStage,
-  TrainStage,
-} from './model-stages.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { ModelSettings } from './model-settings.js';
+import { TrainStage } from './train.stage.js';
 
-/** The model stages of the pipeline: train, evaluate, register, promote, deploy. */
+/** The algorithms, the model bundle, and the train stage that fits it. */
 @Module({
-  imports: [PipelineModule, RegistryModule],
-  providers: [TrainStage, EvaluateStage, RegisterStage, PromoteStage, DeployStage, ModelStagesRegistrar],
+  imports: [CatalogModule, IngestionModule],
+  providers: [ModelSettings, TrainStage],
+  exports: [ModelSettings, TrainStage],
 })
 export class TrainingModule {}

@@ -1,4 +1,4 @@
-import { ROW_CHECKS } from '../ingestion/movielens-rows.js';
+import { ROW_CHECKS } from './movielens-rows.js';
 
 /** What a batch's validation found: counts per check and whether the batch may be applied. */
 export interface ValidationReport {

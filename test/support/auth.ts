@@ -1,7 +1,7 @@
 import type { TestApp } from './app.js';
 
-export const JWT_SECRET = 'x'.repeat(32);
-export const ADMIN = {
+const JWT_SECRET = 'x'.repeat(32);
+const ADMIN = {
   id: 'admin',
   secret: 'admin-secret-0123456789',
   scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write', 'models:read', 'models:write'],

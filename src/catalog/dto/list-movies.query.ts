@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, Validate } f
 import { PageQuery } from '../../common/paging.js';
 import { IsGenre } from './is-genre.validator.js';
 
-export const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
+const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
 export type MovieSort = (typeof MOVIE_SORTS)[number];
 
 export class ListMoviesQuery extends PageQuery {

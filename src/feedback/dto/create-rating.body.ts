@@ -23,7 +23,7 @@ export function isRatingValue(value: unknown): boolean {
 }
 
 @ValidatorConstraint({ name: 'isRatingValue' })
-export class IsRatingValue implements ValidatorConstraintInterface {
+class IsRatingValue implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     return isRatingValue(value);
   }

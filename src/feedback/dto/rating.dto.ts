@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export const RATING_SOURCES = ['dataset', 'feedback'] as const;
+const RATING_SOURCES = ['dataset', 'feedback'] as const;
 export type RatingSource = (typeof RATING_SOURCES)[number];
 
 /** The answer to POST /users/:id/ratings: the rating as stored. */

@@ -38,7 +38,7 @@ export type RowResult<T> = { ok: true; row: T } | { ok: false; check: RowCheck; 
 const fail = (check: RowCheck, reason: string) => ({ ok: false, check, reason }) as const;
 
 /** MovieLens ratings start in 1995; anything earlier is a corrupt timestamp. */
-export const EARLIEST_TIMESTAMP = Date.UTC(1995, 0, 1) / 1000;
+const EARLIEST_TIMESTAMP = Date.UTC(1995, 0, 1) / 1000;
 const MAX_INT32 = 2_147_483_647;
 const INVALID_UTF8 = '\uFFFD';
 

@@ -1,14 +1,20 @@
 /**
- * The algorithms the offline evaluation knows: a factory from hyper-parameters and the grid tuned
+ * The algorithms this service can fit, with their parameter types: a factory from hyper-parameters and the grid tuned
  * on the inner split. Baselines (the floor every model is reported beside) are never the model
  * chosen for known users.
  */
-import { type EaseParams, EaseRecommender } from '../training/algorithms/ease.js';
-import { type EaseSeqParams, EaseSeqRecommender } from '../training/algorithms/ease-seq.js';
-import { type GenreKnnParams, GenreKnnRecommender } from '../training/algorithms/genre-knn.js';
-import { ItemKnnRecommender, type ItemKnnParams } from '../training/algorithms/item-knn.js';
-import { PopularityRecommender } from '../training/algorithms/popularity.js';
-import type { ParamGrid, Params, RecommenderFactory } from './evaluate.js';
+import { type EaseParams, EaseRecommender } from './algorithms/ease.js';
+import { type EaseSeqParams, EaseSeqRecommender } from './algorithms/ease-seq.js';
+import { type GenreKnnParams, GenreKnnRecommender } from './algorithms/genre-knn.js';
+import { ItemKnnRecommender, type ItemKnnParams } from './algorithms/item-knn.js';
+import { PopularityRecommender } from './algorithms/popularity.js';
+import type { Recommender } from './model.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Readonly<Record<string, ParamValue>>;
+/** Every combination of the listed values is a candidate setting. */
+export type ParamGrid = Readonly<Record<string, readonly ParamValue[]>>;
+export type RecommenderFactory = (params: Params) => Recommender;
 
 export interface AlgorithmEntry {
   name: string;
@@ -45,10 +51,6 @@ export const ALGORITHMS: readonly AlgorithmEntry[] = [
     grid: { window: [100, 200], weight: [0.4, 0.5, 0.6] },
   },
 ];
-
-export function algorithmNames(): string[] {
-  return ALGORITHMS.map((entry) => entry.name);
-}
 
 export function findAlgorithm(name: string): AlgorithmEntry | undefined {
   return ALGORITHMS.find((entry) => entry.name === name);

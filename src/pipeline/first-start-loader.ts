@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { PipelineRunner } from '../pipeline/pipeline-runner.js';
-import { PipelineBusyError } from '../pipeline/pipeline.types.js';
-import { DataStatusService } from './data-status.service.js';
+import { PipelineRunner } from './pipeline-runner.js';
+import { PipelineBusyError } from './pipeline.types.js';
+import { DataStatusService } from '../ingestion/data-status.service.js';
 
 export type LoadState = 'idle' | 'loading' | 'failed';
 

@@ -1,8 +1,7 @@
-import type { RunContext } from '../pipeline/pipeline.types.js';
-import type { RegistryService } from '../registry/registry.service.js';
-import { tinyData } from './algorithms/fixtures.js';
-import { checkBundle, fitBundle, serializeBundle } from './model-bundle.js';
-import { DeployStage } from './model-stages.js';
+import { tinyData } from '../training/algorithms/fixtures.js';
+import { checkBundle, fitBundle, serializeBundle } from '../training/model-bundle.js';
+import { DeployStage } from './deploy.stage.js';
+import type { RegistryService } from './registry.service.js';
 
 /** A registry that serves one artifact and records what the stage asks of it. */
 function fakeRegistry(artifact: Uint8Array) {
@@ -15,18 +14,6 @@ function fakeRegistry(artifact: Uint8Array) {
   return { registry: registry as unknown as RegistryService, calls };
 }
 
-function contextFor(candidate: number, replaced?: number): RunContext {
-  const outputs = new Map<string, unknown>([['candidate', candidate]]);
-  if (replaced !== undefined) outputs.set('replaced-production', replaced);
-  return {
-    runId: 1,
-    options: { trigger: 'cli' },
-    outputs,
-    onFinish: () => undefined,
-    record: () => undefined,
-  };
-}
-
 describe('DeployStage', () => {
   const good = serializeBundle(fitBundle(tinyData(), {}));
 
@@ -36,22 +23,20 @@ describe('DeployStage', () => {
 
   it('announces a version whose artifact loads and answers', async () => {
     const { registry, calls } = fakeRegistry(good);
-    const result = await new DeployStage(registry).run(contextFor(2, 1));
+    const result = await new DeployStage(registry).run(2, 1);
     expect(calls).toEqual(['announce 2']);
     expect(result.detail).toEqual({ modelVersion: 2, artifactBytes: good.byteLength, announced: true });
   });
 
   it('rolls back to the version it replaced when the artifact does not load, and fails the run', async () => {
     const { registry, calls } = fakeRegistry(good.slice(0, 100));
-    await expect(new DeployStage(registry).run(contextFor(2, 1))).rejects.toThrow(
-      /^deploy of version 2 failed: /,
-    );
+    await expect(new DeployStage(registry).run(2, 1)).rejects.toThrow(/^deploy of version 2 failed: /);
     expect(calls).toEqual([expect.stringMatching(/^promote 1: rolled back: deploy of version 2 failed: /)]);
   });
 
   it('fails without a rollback when there was no earlier production version', async () => {
     const { registry, calls } = fakeRegistry(new Uint8Array(8));
-    await expect(new DeployStage(registry).run(contextFor(1))).rejects.toThrow(/deploy of version 1 failed/);
+    await expect(new DeployStage(registry).run(1, undefined)).rejects.toThrow(/deploy of version 1 failed/);
     expect(calls).toEqual([]);
   });
 });

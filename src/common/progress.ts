@@ -5,12 +5,6 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-export const silentProgress: ProgressReporter = {
-  start: () => undefined,
-  update: () => undefined,
-  stop: () => undefined,
-};
-
 /** Structured log lines, at most one every `intervalMs`, for terminals nobody watches. */
 export function loggingProgress(
   log: (fields: Record<string, unknown>, message: string) => void,

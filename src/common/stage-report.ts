@@ -1,0 +1,7 @@
+/** What a pipeline stage tells the run history about its work. */
+export interface StageReport {
+  rows?: number;
+  detail?: Record<string, unknown>;
+  /** Ends the run successfully after this stage, e.g. when no new data arrived. */
+  finish?: string;
+}

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { MoviesRepository } from '../catalog/movies.repository.js';
+import type { ProgressReporter } from '../common/progress.js';
+import type { StageReport } from '../common/stage-report.js';
+import { AppConfig } from '../config/app-config.js';
+import type { Quarantined } from '../validation/quarantined-row.js';
+import { ValidationRepository } from '../validation/validation.repository.js';
+import { ActiveBatch, type PendingBatch } from './active-batch.js';
+import {
+  createStagingTable,
+  cutStagedAt,
+  earliestStagedMoment,
+  stageRatings,
+  upsertMovies,
+} from './batch-staging.js';
+import { BatchTransaction } from './batch-transaction.js';
+import { type BatchKind, BatchesRepository } from './batches.repository.js';
+import { IngestionService } from './ingestion.service.js';
+import { checksumFiles } from './movielens-source.js';
+import { initialLoadEnd, periodContaining } from './periods.js';
+import { RatingsRepository } from './ratings.repository.js';
+
+/** Where a run's data comes from: the next replay period, the whole dataset, or an uploaded CSV. */
+export type DataSourceRequest =
+  { kind: 'replay' } | { kind: 'full' } | { kind: 'upload'; file: string; name: string };
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+interface Staging {
+  client: PoolClient;
+  progress: ProgressReporter;
+  nowSeconds: number;
+}
+
+/** The batch ingest opened, or why the run has nothing to apply. */
+export type IngestOutcome =
+  { batch: ActiveBatch; stage: StageReport } | { batch?: undefined; stage: StageReport };
+
+/**
+ * ingest: reads the next slice of data (next replay period, the whole dataset, or an upload)
+ * into a staging table inside the batch's transaction; bad rows go to the quarantine list.
+ */
+@Injectable()
+export class IngestStage {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingestion: IngestionService,
+    private readonly catalog: MoviesRepository,
+    private readonly batches: BatchesRepository,
+    private readonly ratings: RatingsRepository,
+    private readonly validation: ValidationRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async run(runId: number, request: DataSourceRequest, progress: ProgressReporter): Promise<IngestOutcome> {
+    const transaction = await BatchTransaction.begin(this.dataSource);
+    try {
+      const outcome = await this.stage(transaction, runId, request, progress);
+      // Only a batch handed on keeps its transaction open; the next stages end it.
+      if (!outcome.batch) await transaction.rollback();
+      return outcome;
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
+    }
+  }
+
+  private async stage(
+    transaction: BatchTransaction,
+    runId: number,
+    request: DataSourceRequest,
+    progress: ProgressReporter,
+  ): Promise<IngestOutcome> {
+    const { client } = transaction;
+    await createStagingTable(client);
+    const staging = { client, progress, nowSeconds: Math.floor(Date.now() / 1000) };
+    const pending =
+      request.kind === 'upload'
+        ? await this.stageUpload(staging, request.file, request.name)
+        : await this.stageMovieLens(staging, request.kind);
+
+    const pendingFeedback = await this.ratings.pendingFeedback(client);
+    if (pending.rowsRead === 0 && pendingFeedback === 0) {
+      const why = request.kind === 'replay' ? 'the replay source is exhausted' : 'the source is empty';
+      return { stage: { rows: 0, finish: `no new data: ${why}` } };
+    }
+    if (pending.rowsRead === 0) {
+      Object.assign(pending, { kind: 'feedback', source: 'feedback', checksum: `feedback:${runId}` });
+    }
+    const alreadyApplied = await this.batches.appliedAlready(
+      client,
+      pending.source,
+      pending.checksum,
+      pending.period?.label,
+    );
+    if (alreadyApplied !== undefined && pendingFeedback === 0) {
+      return { stage: { rows: 0, finish: `no new data: already applied as batch ${alreadyApplied}` } };
+    }
+    // Data applied before, with feedback waiting: the batch carries only the feedback.
+    if (alreadyApplied !== undefined) {
+      Object.assign(pending, { checksum: `${pending.checksum}:feedback:${runId}`, period: undefined });
+    }
+    const id = await this.batches.insert(client, pending, runId);
+    const batch = new ActiveBatch(transaction, id, runId, pending, {
+      dataSource: this.dataSource,
+      catalog: this.catalog,
+      batches: this.batches,
+      validation: this.validation,
+    });
+    return {
+      batch,
+      stage: {
+        rows: pending.rowsRead,
+        detail: { batchId: id, kind: pending.kind, period: pending.period?.label, pendingFeedback },
+      },
+    };
+  }
+
+  private async stageUpload(staging: Staging, file: string, name: string): Promise<PendingBatch> {
+    const batch = newBatch('upload', `upload:${name}`, await checksumFiles([file]), name);
+    batch.rowsRead = await stageRatings(
+      staging.client,
+      file,
+      name,
+      {
+        includeMomentless: true,
+        requireHeader: true,
+        progress: staging.progress,
+        nowSeconds: staging.nowSeconds,
+      },
+      batch.quarantine,
+    );
+    return batch;
+  }
+
+  /**
+   * The whole dataset, or the next replay period: the first time every period up to the start
+   * year (with the rows no period can hold), then the first period with ratings after the last.
+   */
+  private async stageMovieLens(staging: Staging, request: 'replay' | 'full'): Promise<PendingBatch> {
+    const { client, progress, nowSeconds } = staging;
+    const files = await this.ingestion.resolveSource();
+    const source = `movielens:${files.name}`;
+    const fileChecksum = await checksumFiles([files.moviesCsv, files.ratingsCsv]);
+    const lastEnd = await this.batches.lastReplayedEnd(client, source);
+    const kind: BatchKind = request === 'full' ? 'full' : lastEnd === undefined ? 'initial' : 'period';
+    const batch = newBatch(kind, source, fileChecksum, 'ratings.csv');
+
+    // The catalog comes first: ratings are checked against it. Its bad rows belong to the first batch.
+    const movieQuarantine: Quarantined[] = [];
+    batch.moviesRows = await upsertMovies(client, this.catalog, files.moviesCsv, movieQuarantine);
+    if (kind !== 'period') {
+      batch.quarantine.push(...movieQuarantine);
+      batch.rowsRead += movieQuarantine.length;
+    }
+    batch.rowsRead += await stageRatings(
+      client,
+      files.ratingsCsv,
+      'ratings.csv',
+      {
+        fromSeconds: lastEnd !== undefined && kind === 'period' ? seconds(lastEnd) : undefined,
+        includeMomentless: kind !== 'period',
+        requireHeader: false,
+        progress,
+        nowSeconds,
+      },
+      batch.quarantine,
+    );
+    if (kind === 'initial') {
+      const end = initialLoadEnd(this.config.replay.startYear);
+      batch.rowsRead -= await cutStagedAt(client, seconds(end), batch.quarantine);
+      batch.period = { label: `up to ${this.config.replay.startYear}`, end };
+    } else if (kind === 'period') {
+      const earliest = await earliestStagedMoment(client, batch.quarantine);
+      if (earliest !== undefined) {
+        const period = periodContaining(this.config.replay.period, new Date(earliest * 1000));
+        batch.rowsRead -= await cutStagedAt(client, seconds(period.end), batch.quarantine);
+        batch.period = period;
+      }
+    }
+    if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
+    return batch;
+  }
+}
+
+function newBatch(kind: BatchKind, source: string, checksum: string, fileLabel: string): PendingBatch {
+  return {
+    kind,
+    source,
+    checksum,
+    fileLabel,
+    quarantine: [],
+    moviesRows: 0,
+    rowsRead: 0,
+    startedAt: Date.now(),
+  };
+}

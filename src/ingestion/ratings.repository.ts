@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { RATING_CHANNEL } from '../database/channels.js';
+
+/** A rating as the models read it. */
+export interface StoredRating {
+  userId: number;
+  movieId: number;
+  rating: number;
+  /** Seconds since the Unix epoch. */
+  timestamp: number;
+}
+
+export type RatingSource = 'dataset' | 'feedback';
+
+export interface UserRating {
+  movieId: number;
+  rating: number;
+  ratedAt: Date;
+  source: RatingSource;
+  /** Sent by a client and not yet part of a data batch. */
+  pending: boolean;
+}
+
+/**
+ * Which ratings a distribution is read from: every applied rating, the batch being applied
+ * (its staging table, in the batch's transaction), or the newest applied batch.
+ */
+export type RatingScope = 'applied' | 'staged' | 'newest-batch';
+
+const SCOPES: Record<RatingScope, string> = {
+  applied: 'ratings WHERE batch_id IS NOT NULL',
+  staged: 'staging_ratings',
+  'newest-batch':
+    'ratings WHERE batch_id = (SELECT id FROM data_batches WHERE version IS NOT NULL ORDER BY version DESC LIMIT 1)',
+};
+
+/**
+ * Reads and writes of the `ratings` table for the other modules (the batch merge itself is in
+ * batch-staging.ts): feedback, what models train on, what serving must not recommend back, and
+ * the distributions drift compares.
+ */
+@Injectable()
+export class RatingsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Stores a client's rating as of now, replacing that user's earlier rating of the movie (latest
+   * wins; a replaced rating is pending again). The NOTIFY in the same statement tells every
+   * serving process, on commit, not to recommend this movie to this user again.
+   */
+  async storeFeedback(
+    userId: number,
+    movieId: number,
+    rating: number,
+  ): Promise<{ userId: number; movieId: number; rating: number; ratedAt: Date }> {
+    const [row] = await this.db.query<
+      { user_id: number; movie_id: number; rating: number; rated_at: Date }[]
+    >(
+      `WITH stored AS (
+         INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+         VALUES ($1::integer, $2::integer, $3::real, now(), 'feedback', NULL)
+         ON CONFLICT (user_id, movie_id) DO UPDATE
+           SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL
+         RETURNING user_id, movie_id, rating, rated_at
+       )
+       SELECT stored.*, pg_notify($4, stored.user_id || ':' || stored.movie_id) FROM stored`,
+      [userId, movieId, rating, RATING_CHANNEL],
+    );
+    if (!row) throw new Error('storing the rating returned no row');
+    return { userId: row.user_id, movieId: row.movie_id, rating: row.rating, ratedAt: row.rated_at };
+  }
+
+  /** A user's ratings, newest first (ties by movie id), and how many there are in all. */
+  async ofUser(userId: number, page: number, limit: number): Promise<{ items: UserRating[]; total: number }> {
+    const [rows, [counted]] = await Promise.all([
+      // ratings_user_time_idx (user_id, rated_at DESC) serves the filter and the order.
+      this.db.query<
+        { movie_id: number; rating: number; rated_at: Date; source: RatingSource; pending: boolean }[]
+      >(
+        `SELECT movie_id, rating, rated_at, source, batch_id IS NULL AS pending FROM ratings
+         WHERE user_id = $1 ORDER BY rated_at DESC, movie_id LIMIT $2 OFFSET $3`,
+        [userId, limit, (page - 1) * limit],
+      ),
+      this.db.query<{ total: number }[]>(
+        'SELECT count(*)::integer AS total FROM ratings WHERE user_id = $1',
+        [userId],
+      ),
+    ]);
+    return {
+      items: rows.map((row) => ({
+        movieId: row.movie_id,
+        rating: row.rating,
+        ratedAt: row.rated_at,
+        source: row.source,
+        pending: row.pending,
+      })),
+      total: counted?.total ?? 0,
+    };
+  }
+
+  /** Every rating of an applied batch: what a model is trained on. */
+  async applied(): Promise<StoredRating[]> {
+    return this.db.query<StoredRating[]>(
+      `SELECT user_id AS "userId", movie_id AS "movieId", rating, extract(epoch FROM rated_at)::float8 AS timestamp
+       FROM ratings WHERE batch_id IS NOT NULL`,
+    );
+  }
+
+  /** Ratings a model trained on `dataVersion` did not see: pending feedback and later batches. */
+  async since(dataVersion: number): Promise<{ userId: number; movieId: number }[]> {
+    return this.db.query<{ userId: number; movieId: number }[]>(
+      `SELECT r.user_id AS "userId", r.movie_id AS "movieId"
+       FROM ratings r LEFT JOIN data_batches b ON b.id = r.batch_id
+       WHERE r.batch_id IS NULL OR b.version > $1`,
+      [dataVersion],
+    );
+  }
+
+  /** Feedback ratings waiting for the next batch. */
+  async pendingFeedback(client?: PoolClient): Promise<number> {
+    const sql = 'SELECT count(*) FROM ratings WHERE batch_id IS NULL';
+    const rows = client
+      ? (await client.query<{ count: string }>(sql)).rows
+      : await this.db.query<{ count: string }[]>(sql);
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.query<{ count: string }[]>('SELECT count(*) FROM ratings');
+    return Number(row?.count ?? 0);
+  }
+
+  /** Rows of `scope` by rating value. */
+  async byRating(client: PoolClient, scope: RatingScope): Promise<{ rating: number; count: number }[]> {
+    const { rows } = await client.query<{ rating: number; count: string }>(
+      `SELECT rating, count(*) FROM ${SCOPES[scope]} GROUP BY rating`,
+    );
+    return rows.map((row) => ({ rating: row.rating, count: Number(row.count) }));
+  }
+
+  /** Rows of `scope` by movie. */
+  async byMovie(client: PoolClient, scope: RatingScope): Promise<{ movieId: number; count: number }[]> {
+    const { rows } = await client.query<{ movie_id: number; count: string }>(
+      `SELECT movie_id, count(*) FROM ${SCOPES[scope]} GROUP BY movie_id`,
+    );
+    return rows.map((row) => ({ movieId: row.movie_id, count: Number(row.count) }));
+  }
+
+  /** Rows of `scope` per user, in no order. */
+  async perUser(client: PoolClient, scope: RatingScope): Promise<Float64Array> {
+    const { rows } = await client.query<{ count: string }>(
+      `SELECT count(*) FROM ${SCOPES[scope]} GROUP BY user_id`,
+    );
+    return Float64Array.from(rows, (row) => Number(row.count));
+  }
+
+  /** How many rows `scope` holds. */
+  async size(client: PoolClient, scope: RatingScope): Promise<number> {
+    const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM ${SCOPES[scope]}`);
+    return Number(rows[0]?.count ?? 0);
+  }
+}

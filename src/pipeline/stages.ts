@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import type { StageReport } from '../common/stage-report.js';
+import { DriftStage } from '../drift/drift.stage.js';
+import { EvaluateStage } from '../evaluation/evaluate.stage.js';
+import { IngestStage } from '../ingestion/ingest.stage.js';
+import { TransformStage } from '../ingestion/transform.stage.js';
+import { DeployStage } from '../registry/deploy.stage.js';
+import { PromoteStage } from '../registry/promote.stage.js';
+import { RegisterStage } from '../registry/register.stage.js';
+import { RegistryService } from '../registry/registry.service.js';
+import { ModelSettings } from '../training/model-settings.js';
+import { TrainStage } from '../training/train.stage.js';
+import { BatchRejectedError } from '../validation/validate.stage.js';
+import { ValidateStage } from '../validation/validate.stage.js';
+import { need, type RunState } from './run-state.js';
+
+export interface Stage {
+  readonly name: string;
+  run(state: RunState): Promise<StageReport>;
+}
+
+/**
+ * A pipeline run, in order: each stage's work is in the module that owns it; this file says what
+ * each one takes from the run and leaves for the next.
+ */
+@Injectable()
+export class PipelineStages {
+  readonly all: readonly Stage[];
+
+  constructor(
+    ingest: IngestStage,
+    validate: ValidateStage,
+    drift: DriftStage,
+    transform: TransformStage,
+    train: TrainStage,
+    evaluate: EvaluateStage,
+    register: RegisterStage,
+    promote: PromoteStage,
+    deploy: DeployStage,
+    registry: RegistryService,
+    model: ModelSettings,
+  ) {
+    this.all = [
+      {
+        name: 'ingest',
+        async run(state) {
+          const source = state.options.source ?? { kind: 'replay' };
+          const { batch, stage } = await ingest.run(state.runId, source, state.progress);
+          state.batch = batch;
+          state.batchId = batch?.id;
+          return stage;
+        },
+      },
+      {
+        name: 'validate',
+        async run(state) {
+          try {
+            const { report, stage } = await validate.run(need(state, 'batch'));
+            state.validation = report;
+            return stage;
+          } catch (error) {
+            if (error instanceof BatchRejectedError) state.batchId = error.batchId;
+            throw error;
+          }
+        },
+      },
+      {
+        name: 'drift',
+        async run(state) {
+          const { report, stage } = await drift.run(need(state, 'batch').transaction.client);
+          state.drift = report;
+          return stage;
+        },
+      },
+      {
+        name: 'transform',
+        async run(state) {
+          const { dataVersion, stage } = await transform.run(need(state, 'batch'), need(state, 'validation'));
+          state.dataVersion = dataVersion;
+          // A batch that changed nothing was rolled back: no batch of this run was stored.
+          if (dataVersion === undefined) state.batchId = undefined;
+          return stage;
+        },
+      },
+      {
+        name: 'train',
+        async run(state) {
+          const { data, fitted, stage } = await train.run();
+          state.training = data;
+          state.fitted = fitted;
+          return stage;
+        },
+      },
+      {
+        name: 'evaluate',
+        async run(state) {
+          const production = await registry.production();
+          const { outcome, stage } = await evaluate.run(
+            need(state, 'training'),
+            { algorithm: model.algorithm, params: model.params },
+            production && {
+              algorithm: production.algorithm,
+              params: production.params as Record<string, number>,
+            },
+          );
+          state.evaluation = outcome;
+          return stage;
+        },
+      },
+      {
+        name: 'register',
+        async run(state) {
+          const { candidateId, stage } = await register.run(
+            state.runId,
+            need(state, 'training'),
+            need(state, 'fitted'),
+            need(state, 'evaluation'),
+          );
+          state.candidateId = candidateId;
+          return stage;
+        },
+      },
+      {
+        name: 'promote',
+        async run(state) {
+          const { replacedId, stage } = await promote.run(
+            need(state, 'candidateId'),
+            need(state, 'evaluation'),
+          );
+          state.replacedId = replacedId;
+          return stage;
+        },
+      },
+      {
+        name: 'deploy',
+        run: (state) => deploy.run(need(state, 'candidateId'), state.replacedId),
+      },
+    ];
+  }
+
+  /** The stages up to and including `until` (all of them when it is undefined). */
+  upTo(until?: string): readonly Stage[] {
+    if (until === undefined) return this.all;
+    const last = this.all.findIndex((stage) => stage.name === until);
+    if (last < 0) throw new Error(`no pipeline stage is named "${until}"`);
+    return this.all.slice(0, last + 1);
+  }
+
+  /** Whatever the run's outcome: a batch still open (a failed run) is rolled back. */
+  async finish(state: RunState): Promise<void> {
+    await state.batch?.transaction.rollback();
+  }
+}

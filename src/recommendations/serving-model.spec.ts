@@ -1,0 +1,75 @@
+import { GENRE_KEYS } from '../catalog/genres.js';
+import { tinyData } from '../training/algorithms/fixtures.js';
+import { fitBundle } from '../training/model-bundle.js';
+import { type CatalogEntry, ServingModel } from './serving-model.js';
+
+// tinyData: users 1–4, movies 1–5. User 1 rated movies 1, 2, 3. Popularity: 2, 1, 3, 4, 5.
+const GENRES_OF: string[][] = [['Action', 'Comedy'], ['Action'], ['Drama'], ['Comedy'], ['Action', 'Drama']];
+const CATALOG = new Map<number, CatalogEntry>(
+  GENRES_OF.map((genres, i) => [i + 1, { title: `Movie ${i + 1}`, genres }]),
+);
+
+function model(): ServingModel {
+  return new ServingModel(7, fitBundle(tinyData(), { minItemCount: 1 }), CATALOG);
+}
+
+const ids = (list: { items: { movieId: number }[] }) => list.items.map((item) => item.movieId);
+
+describe('ServingModel', () => {
+  it('never recommends a known user what they rated, and says which film each answer is because of', () => {
+    const list = model().forUser(1, 10);
+    expect(list).toMatchObject({ modelVersion: 7, fallback: null });
+    expect(ids(list).length).toBeGreaterThan(0);
+    expect(ids(list)).not.toEqual(expect.arrayContaining([1]));
+    expect(ids(list).some((id) => [1, 2, 3].includes(id))).toBe(false);
+    for (const item of list.items) {
+      expect(item.reason).toMatch(/^because you rated Movie [123]$|^like the films you rated$/);
+      expect(item.title).toBe(`Movie ${item.movieId}`);
+    }
+  });
+
+  it('leaves out what the user rated since the model was trained', () => {
+    const before = ids(model().forUser(1, 10));
+    const rated = before[0]!;
+    const after = ids(model().forUser(1, 10, undefined, new Set([rated])));
+    expect(after).not.toContain(rated);
+  });
+
+  it('answers an unknown user with the popular films, marked as the fallback', () => {
+    const list = model().forUser(99, 3);
+    expect(list.fallback).toBe('popularity');
+    expect(ids(list)).toEqual([2, 1, 3]);
+    expect(list.items.every((item) => item.reason === 'popular with everyone')).toBe(true);
+  });
+
+  it('filters by genre and says so', () => {
+    const list = model().forUser(99, 10, 'drama');
+    expect(ids(list)).toEqual([3, 5]);
+    expect(list.items.every((item) => item.reason === 'popular in Drama')).toBe(true);
+  });
+
+  it('personalises for a user the model never saw who has rated since', () => {
+    const list = model().forUser(99, 10, undefined, new Set([1]));
+    expect(list.fallback).toBeNull();
+    expect(ids(list)).not.toContain(1);
+  });
+
+  it('finds similar movies for a known movie only, never the movie itself', () => {
+    expect(model().similarTo(42, 5)).toBeUndefined();
+    const similar = model().similarTo(1, 5)!;
+    expect(ids(similar)).not.toContain(1);
+    expect(
+      similar.items.every((item) => /^(rated alike with|same genres as) Movie 1$/.test(item.reason)),
+    ).toBe(true);
+  });
+
+  it('answers an empty taste with popularity and a stated taste with its genre', () => {
+    const none = model().forTaste(new Float32Array(GENRE_KEYS.length), 3);
+    expect(none.fallback).toBe('popularity');
+    const action = new Float32Array(GENRE_KEYS.length);
+    action[GENRE_KEYS.indexOf('action')] = 1;
+    const list = model().forTaste(action, 3);
+    expect(list.fallback).toBeNull();
+    expect(list.items[0]?.reason).toBe('matches your taste for Action');
+  });
+});

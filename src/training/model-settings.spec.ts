@@ -1,0 +1,19 @@
+import { checkedModelParams } from './model-settings.js';
+
+describe('checkedModelParams', () => {
+  it('accepts known parameters in range', () => {
+    expect(checkedModelParams({ lambda: 500, weight: 0.4 })).toEqual({ lambda: 500, weight: 0.4 });
+  });
+
+  it('names unknown parameters and the known ones', () => {
+    expect(() => checkedModelParams({ lamda: 500 })).toThrow(
+      /MODEL_PARAMS: unknown parameter lamda \(known: lambda, /,
+    );
+  });
+
+  it('names every value out of range', () => {
+    expect(() => checkedModelParams({ lambda: -5, weight: 1.5, window: 2.5 })).toThrow(
+      /MODEL_PARAMS: lambda must be > 0, got -5[\s\S]*weight must be >= 0 and <= 1, got 1.5[\s\S]*window must be an integer >= 1, got 2.5/,
+    );
+  });
+});

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { ConfigError } from '../config/environment.js';
+import { EASE_SEQ_DEFAULTS, easeSeqParamProblems } from './algorithms/ease-seq.js';
+import { BUNDLE_ALGORITHM, type BundleParams } from './model-bundle.js';
+
+/** MODEL_PARAMS checked against the served model's parameters; a ConfigError names every problem. */
+export function checkedModelParams(params: Readonly<Record<string, number>>): BundleParams {
+  const problems = easeSeqParamProblems(params);
+  if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
+  return params as BundleParams;
+}
+
+/** The personal model the pipeline trains, as configured; checked once, when the app starts. */
+@Injectable()
+export class ModelSettings {
+  readonly algorithm = BUNDLE_ALGORITHM;
+  /** The configured parameters (the rest take their defaults). */
+  readonly params: BundleParams;
+  /** Every parameter, defaults included, so a registered version says exactly what was trained. */
+  readonly fullParams: Record<string, number>;
+
+  constructor(config: AppConfig) {
+    this.params = checkedModelParams(config.models.params);
+    this.fullParams = { ...EASE_SEQ_DEFAULTS, ...this.params };
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { MoviesRepository } from '../catalog/movies.repository.js';
+import type { StageReport } from '../common/stage-report.js';
+import { BatchesRepository } from '../ingestion/batches.repository.js';
+import { RatingsRepository } from '../ingestion/ratings.repository.js';
+import type { MovieInput, RatingInput } from './interactions.js';
+import { ModelSettings } from './model-settings.js';
+import { fitInWorker, type FitResult } from './training-job.js';
+
+/** What a model was trained on; evaluation scores on the same data. */
+export interface TrainingData {
+  ratings: RatingInput[];
+  movies: MovieInput[];
+  dataVersion: number;
+}
+
+/** train: fits the model bundle on every applied rating, in a worker thread. */
+@Injectable()
+export class TrainStage {
+  constructor(
+    private readonly settings: ModelSettings,
+    private readonly ratings: RatingsRepository,
+    private readonly catalog: MoviesRepository,
+    private readonly batches: BatchesRepository,
+  ) {}
+
+  async run(): Promise<{ data: TrainingData; fitted: FitResult; stage: StageReport }> {
+    const ratings = await this.ratings.applied();
+    const movies = await this.catalog.genres();
+    const dataVersion = await this.batches.dataVersion();
+    const fitted = await fitInWorker({ ratings, movies, params: this.settings.params });
+    return {
+      data: { ratings, movies, dataVersion },
+      fitted,
+      stage: {
+        rows: ratings.length,
+        detail: {
+          users: fitted.users,
+          items: fitted.items,
+          seconds: fitted.trainingSeconds,
+          bytes: fitted.artifact.byteLength,
+        },
+      },
+    };
+  }
+}
