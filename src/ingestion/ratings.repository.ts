@@ -13,7 +13,7 @@ export interface StoredRating {
   timestamp: number;
 }
 
-export type RatingSource = 'dataset' | 'feedback';
+type RatingSource = 'dataset' | 'feedback';
 
 export interface UserRating {
   movieId: number;

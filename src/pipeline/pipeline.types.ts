@@ -1,9 +1,7 @@
 import type { ProgressReporter } from '../common/progress.js';
 import type { DataSourceRequest } from '../ingestion/ingest.stage.js';
 
-export type { DataSourceRequest } from '../ingestion/ingest.stage.js';
-
-export type Trigger = 'schedule' | 'manual' | 'cli' | 'startup' | 'upload';
+type Trigger = 'schedule' | 'manual' | 'cli' | 'startup' | 'upload';
 
 export interface RunOptions {
   trigger: Trigger;

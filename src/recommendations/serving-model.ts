@@ -7,7 +7,7 @@ export interface CatalogEntry {
   genres: string[];
 }
 
-export interface RecommendedItem {
+interface RecommendedItem {
   movieId: number;
   title: string;
   genres: string[];

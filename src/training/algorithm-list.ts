@@ -10,7 +10,7 @@ import { ItemKnnRecommender, type ItemKnnParams } from './algorithms/item-knn.js
 import { PopularityRecommender } from './algorithms/popularity.js';
 import type { Recommender } from './model.js';
 
-export type ParamValue = number | string | boolean;
+type ParamValue = number | string | boolean;
 export type Params = Readonly<Record<string, ParamValue>>;
 /** Every combination of the listed values is a candidate setting. */
 export type ParamGrid = Readonly<Record<string, readonly ParamValue[]>>;

@@ -31,7 +31,7 @@ export const ROW_CHECKS = [
   'timestamp_before_1995',
   'timestamp_future',
 ] as const;
-export type RowCheck = (typeof ROW_CHECKS)[number];
+type RowCheck = (typeof ROW_CHECKS)[number];
 
 export type RowResult<T> = { ok: true; row: T } | { ok: false; check: RowCheck; reason: string };
 

@@ -36,10 +36,6 @@ export function inverseOrder(order: Int32Array): Int32Array {
   return rank;
 }
 
-export function emptyRecommendations(): Recommendations {
-  return { items: new Int32Array(0), scores: new Float32Array(0) };
-}
-
 /** The first `k` items of `order` that are not excluded; `score(item)` gives each one's score. */
 export function takeFromOrder(
   order: Int32Array,

@@ -219,7 +219,7 @@ export function itemColumns(colItem: Int32Array, numItems: number): Int32Array {
 }
 
 /** Per entry of userItems: 0.5^(r / halfLife), r = recency rank within the user (0 = newest); 1 when off. */
-export function recencyWeights(data: InteractionData, halfLife: number): Float32Array {
+function recencyWeights(data: InteractionData, halfLife: number): Float32Array {
   const nnz = data.userPtr[data.numUsers]!;
   const weights = new Float32Array(nnz).fill(1);
   if (!(halfLife > 0)) return weights;

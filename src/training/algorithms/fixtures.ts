@@ -13,7 +13,7 @@ export const ACTION = 0;
 export const COMEDY = 4;
 export const DRAMA = 7;
 
-export const TINY_ROWS: Row[] = [
+const TINY_ROWS: Row[] = [
   [0, 0, 5, 1],
   [0, 1, 4, 2],
   [0, 2, 3, 3],
@@ -26,7 +26,7 @@ export const TINY_ROWS: Row[] = [
   [3, 4, 1, 2],
 ];
 
-export const TINY_GENRES = [[ACTION, COMEDY], [ACTION], [DRAMA], [COMEDY], [ACTION, DRAMA]];
+const TINY_GENRES = [[ACTION, COMEDY], [ACTION], [DRAMA], [COMEDY], [ACTION, DRAMA]];
 
 export function tinyData(): InteractionData {
   return buildInteractionData(TINY_ROWS, { genres: TINY_GENRES });

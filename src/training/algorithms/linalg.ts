@@ -8,7 +8,7 @@
  */
 
 /** In place: the lower triangle of `a` becomes L (a = L·Lᵀ); the upper triangle is zeroed. */
-export function choleskyInPlace(a: Float64Array, n: number): void {
+function choleskyInPlace(a: Float64Array, n: number): void {
   let i0 = 0;
   for (; i0 + 4 <= n; i0 += 4) {
     const r0 = i0 * n;
@@ -57,7 +57,7 @@ function choleskyRowTail(a: Float64Array, n: number, i: number, from: number): v
 }
 
 /** In place: lower-triangular L (upper part zero) becomes W = L⁻¹ (lower triangular). */
-export function invertLowerInPlace(a: Float64Array, n: number): void {
+function invertLowerInPlace(a: Float64Array, n: number): void {
   // Row i of W: (e_i − Σ_{k<i} L[i,k]·W[k,:]) / L[i,i]. Rows are done four at a time; `t` keeps the
   // L entries of the rows being overwritten.
   const t = new Float64Array(4 * n);
@@ -115,7 +115,7 @@ export function invertLowerInPlace(a: Float64Array, n: number): void {
 }
 
 /** out (full symmetric) = Wᵀ·W for lower-triangular W. `out` must be zero-filled, n×n. */
-export function gramOfLower(w: Float64Array, n: number, out: Float64Array): void {
+function gramOfLower(w: Float64Array, n: number, out: Float64Array): void {
   // out[a, 0..a] += Σ_k W[k,a]·W[k, 0..a] over k >= a, four k rows at a time.
   let k0 = 0;
   for (; k0 + 4 <= n; k0 += 4) {

@@ -11,7 +11,7 @@
  */
 
 /** Each array kind a model can store, by its name in the header. */
-export interface ArrayKinds {
+interface ArrayKinds {
   i32: Int32Array;
   u32: Uint32Array;
   u16: Uint16Array;
