@@ -91,18 +91,10 @@ const EASE_SEQ_ARRAYS = {
  * for every user. Candidates are the kept EASE items and the successors met; the rest only come from
  * the popularity fill. Seen items are never returned.
  *
- * Fit: the EASE fit (cubic in kept items, ~14 s at 3,034) + O(nnz · window) for T + one scoring pass to
- * cache every known user's top `cacheSize`. recommend(u) walks that list; only when `exclude` eats it
- * does it rescore (O(n_u·m + recentItems·neighbours + numItems)).
- *
- * Measured under the offline protocol on ml-latest-small (Node 20, a shared 2-core Xeon). Inner split
- * (tuning): EASE alone 0.115 NDCG@10, transitions alone 0.118, the blend at w 0.5 0.145 (w 0.4 / 0.6:
- * 0.140 / 0.139; window 50 / 100 / 200: 0.143 / 0.145 / 0.145); the symmetric co-occurrence variant 0.128,
- * RP3beta in place of EASE 0.134, adding RP3beta to the blend or weighting successors by their rating
- * nothing. decay 0.97, 10 recent items, half-life 3 were the best of their neighbours. Keeping 200
- * successors per item loses nothing against keeping all; 50 loses 0.005. Test split: 0.127 ± 0.007
- * (EASE 0.102 ± 0.006), fit 16–20 s. On the whole dataset (3,650 kept items) fit takes 36 s, the
- * serialized model is 68 MB (B is 53 of them), recommend() ≈ 1 µs from the cache, ≈ 2 ms when rescoring.
+ * Fit: the EASE fit (cubic in kept items) + O(nnz · window) for T + one scoring pass to cache every
+ * known user's top `cacheSize`. recommend(u) walks that list; only when `exclude` eats it does it
+ * rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that chose the defaults, and the
+ * fit times and sizes, are in BENCHMARKS.md.
  */
 export class EaseSeqRecommender implements Recommender {
   readonly algorithm = 'ease-seq';

@@ -66,11 +66,7 @@ const EASE_ARRAYS = {
  * score all m items (O(n_u·m)). Items dropped by minItemCount are only reached through the popularity
  * fill, and the user's own training items are never returned.
  *
- * Measured on the protocol's train split of ml-latest-small (610 users, 8,230 items, 80,419 ratings),
- * Node 20, one core of a shared 2-core Xeon: minItemCount 5 keeps m = 3,034 items, fit 13.8–14.9 s
- * (≈ 1.4·10¹⁰ multiply-adds), B 37 MB; minItemCount 10 keeps 1,855, fit 5.8 s. recommend() ≈ 1–5 µs from
- * the cache. NDCG@10: λ 250 → 0.102, λ 500 → 0.102, λ 1000 → 0.100 (minItemCount 10, λ 500: 0.101).
- * recencyHalfLife 10 / 30 / 100 gave 0.101 / 0.098 / 0.096, so it is off by default.
+ * Fit times, sizes and the λ / recency tuning are in BENCHMARKS.md.
  */
 
 export class EaseRecommender implements Recommender {

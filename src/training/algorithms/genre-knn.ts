@@ -27,9 +27,8 @@ import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from '.
 export interface GenreKnnParams {
   /**
    * 'ml-knn': distances from ml-knn's k-d tree (the project's stack); 'exact': the same distances by a
-   * linear scan over the combinations, several times faster. Both give identical answers. Measured on
-   * ml-latest-small (~950 combinations), one 20-weight taste, k = 10: ~1.9 ms ('ml-knn': in 20 dimensions
-   * the tree prunes next to nothing and allocates per visited node) vs ~0.25 ms ('exact') a call.
+   * linear scan over the combinations, several times faster (in 20 dimensions the tree prunes next to
+   * nothing and allocates per visited node; figures in BENCHMARKS.md). Both give identical answers.
    */
   search: 'ml-knn' | 'exact';
   /**
