@@ -16,7 +16,7 @@ export class HttpMetricsHook implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     metrics: MetricsService,
   ) {
-    this.histogram = metrics.httpDuration;
+    this.histogram = metrics.http.duration;
   }
 
   onModuleInit(): void {

@@ -1,24 +1,23 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 import { DatabaseMetricsCollector } from './database-metrics.js';
-import { MetricsService } from './metrics.service.js';
 
+/** GET /metrics (the path PrometheusModule gives it): the database-wide figures are read first. */
 @ApiTags('operations')
-@Controller('metrics')
-export class MetricsController {
-  constructor(
-    private readonly metrics: MetricsService,
-    private readonly databaseMetrics: DatabaseMetricsCollector,
-  ) {}
+@Controller()
+export class MetricsController extends PrometheusController {
+  constructor(private readonly databaseMetrics: DatabaseMetricsCollector) {
+    super();
+  }
 
   @Get()
   @Header('cache-control', 'no-store')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', type: String })
-  async scrape(@Res() reply: FastifyReply): Promise<void> {
+  override async index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     await this.databaseMetrics.refresh();
-    const body = await this.metrics.render();
-    await reply.header('content-type', this.metrics.contentType).send(body);
+    return super.index(reply);
   }
 }

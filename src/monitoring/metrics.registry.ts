@@ -1,135 +1,155 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Provider } from '@nestjs/common';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 
-const METRIC_PREFIX = 'movie_reco_';
+/** Every metric of this service starts so (Prometheus naming: base units, `_total`, `_seconds`). */
+export const METRIC_PREFIX = 'movie_reco_';
 
-/**
- * The registry every movie_reco_ metric lives in. One per app instance rather than prom-client's
- * global one, so several apps in one process (tests) do not collide.
- */
-export function createMetricsRegistry(): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
-  return registry;
-}
-
-export function createHttpDurationHistogram(
-  registry: Registry,
-): Histogram<'method' | 'route' | 'status_code'> {
-  return new Histogram({
+const http = {
+  duration: {
+    kind: 'histogram',
     name: `${METRIC_PREFIX}http_request_duration_seconds`,
     help: 'Duration of HTTP requests, by method, route template and status code',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-}
+  },
+} as const;
 
 /** What this process serves: counted or set as it happens. */
-export function createServingMetrics(registry: Registry) {
-  const registers = [registry];
-  return {
-    recommendations: new Counter({
-      name: `${METRIC_PREFIX}recommendations_total`,
-      help: 'Recommendation lists served, by endpoint (user, taste, similar) and fallback (none, popularity)',
-      labelNames: ['endpoint', 'fallback'] as const,
-      registers,
-    }),
-    modelInfo: new Gauge({
-      name: `${METRIC_PREFIX}model_info`,
-      help: 'The model version this process serves (value 1), with its algorithm',
-      labelNames: ['version', 'algorithm'] as const,
-      registers,
-    }),
-    modelNdcg: new Gauge({
-      name: `${METRIC_PREFIX}model_ndcg_at_10`,
-      help: 'Offline NDCG@10 of the model version this process serves',
-      registers,
-    }),
-    modelRecall: new Gauge({
-      name: `${METRIC_PREFIX}model_recall_at_10`,
-      help: 'Offline Recall@10 of the model version this process serves',
-      registers,
-    }),
-    modelLoaded: new Gauge({
-      name: `${METRIC_PREFIX}model_loaded_timestamp_seconds`,
-      help: 'When this process loaded the model version it serves (Unix seconds)',
-      registers,
-    }),
-  };
-}
+const serving = {
+  recommendations: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}recommendations_total`,
+    help: 'Recommendation lists served, by endpoint (user, taste, similar) and fallback (none, popularity)',
+    labelNames: ['endpoint', 'fallback'],
+  },
+  modelInfo: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}model_info`,
+    help: 'The model version this process serves (value 1), with its algorithm',
+    labelNames: ['version', 'algorithm'],
+  },
+  modelNdcg: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}model_ndcg_at_10`,
+    help: 'Offline NDCG@10 of the model version this process serves',
+  },
+  modelRecall: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}model_recall_at_10`,
+    help: 'Offline Recall@10 of the model version this process serves',
+  },
+  modelLoaded: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}model_loaded_timestamp_seconds`,
+    help: 'When this process loaded the model version it serves (Unix seconds)',
+  },
+} as const;
 
 /**
  * Facts of the whole database, read at scrape time: the same on every replica, so dashboards and
  * alerts aggregate them with max(), not sum(). Counters are totals kept in tables, so they only
  * ever grow (a reset shows only if the database is replaced).
  */
-export function createDatabaseMetrics(registry: Registry) {
-  const registers = [registry];
-  return {
-    dataVersion: new Gauge({
-      name: `${METRIC_PREFIX}data_version`,
-      help: 'The newest applied data version (0 before any)',
-      registers,
-    }),
-    ratings: new Gauge({ name: `${METRIC_PREFIX}ratings`, help: 'Ratings stored', registers }),
-    ingestedRows: new Counter({
-      name: `${METRIC_PREFIX}ingested_rows_total`,
-      help: 'Rows applied by every data batch, by file (movies, ratings, feedback)',
-      labelNames: ['file'] as const,
-      registers,
-    }),
-    quarantinedRows: new Counter({
-      name: `${METRIC_PREFIX}quarantined_rows_total`,
-      help: 'Rows quarantined by validation, by the check they failed',
-      labelNames: ['check'] as const,
-      registers,
-    }),
-    pipelineRuns: new Counter({
-      name: `${METRIC_PREFIX}pipeline_runs_total`,
-      help: 'Finished pipeline runs, by status (succeeded, failed)',
-      labelNames: ['status'] as const,
-      registers,
-    }),
-    lastSuccess: new Gauge({
-      name: `${METRIC_PREFIX}pipeline_last_success_timestamp_seconds`,
-      help: 'When the last successful pipeline run finished (Unix seconds; 0 before any)',
-      registers,
-    }),
-    stageDuration: new Gauge({
-      name: `${METRIC_PREFIX}pipeline_stage_duration_seconds`,
-      help: 'Duration of each stage in the last finished pipeline run',
-      labelNames: ['stage'] as const,
-      registers,
-    }),
-    trainingDuration: new Gauge({
-      name: `${METRIC_PREFIX}training_duration_seconds`,
-      help: 'Training time of the newest model version',
-      registers,
-    }),
-    productionNdcg: new Gauge({
-      name: `${METRIC_PREFIX}production_model_ndcg_at_10`,
-      help: 'Offline NDCG@10 of the version the registry marks production',
-      registers,
-    }),
-    drift: new Gauge({
-      name: `${METRIC_PREFIX}data_drift`,
-      help: 'Drift of the newest applied batch against the data before it, by feature and measure (psi, ks)',
-      labelNames: ['feature', 'measure'] as const,
-      registers,
-    }),
-    driftThreshold: new Gauge({
-      name: `${METRIC_PREFIX}data_drift_threshold`,
-      help: 'The configured drift threshold of each measure, over which a batch is flagged',
-      labelNames: ['measure'] as const,
-      registers,
-    }),
-    scrapeErrors: new Counter({
-      name: `${METRIC_PREFIX}database_metrics_errors_total`,
-      help: 'Scrapes whose database-wide metrics could not be read (their last values are kept)',
-      registers,
-    }),
-  };
-}
+const database = {
+  dataVersion: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}data_version`,
+    help: 'The newest applied data version (0 before any)',
+  },
+  ratings: { kind: 'gauge', name: `${METRIC_PREFIX}ratings`, help: 'Ratings stored' },
+  ingestedRows: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}ingested_rows_total`,
+    help: 'Rows applied by every data batch, by file (movies, ratings, feedback)',
+    labelNames: ['file'],
+  },
+  quarantinedRows: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}quarantined_rows_total`,
+    help: 'Rows quarantined by validation, by the check they failed',
+    labelNames: ['check'],
+  },
+  pipelineRuns: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}pipeline_runs_total`,
+    help: 'Finished pipeline runs, by status (succeeded, failed)',
+    labelNames: ['status'],
+  },
+  lastSuccess: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}pipeline_last_success_timestamp_seconds`,
+    help: 'When the last successful pipeline run finished (Unix seconds; 0 before any)',
+  },
+  stageDuration: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}pipeline_stage_duration_seconds`,
+    help: 'Duration of each stage in the last finished pipeline run',
+    labelNames: ['stage'],
+  },
+  trainingDuration: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}training_duration_seconds`,
+    help: 'Training time of the newest model version',
+  },
+  productionNdcg: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}production_model_ndcg_at_10`,
+    help: 'Offline NDCG@10 of the version the registry marks production',
+  },
+  drift: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}data_drift`,
+    help: 'Drift of the newest applied batch against the data before it, by feature and measure (psi, ks)',
+    labelNames: ['feature', 'measure'],
+  },
+  driftThreshold: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}data_drift_threshold`,
+    help: 'The configured drift threshold of each measure, over which a batch is flagged',
+    labelNames: ['measure'],
+  },
+  scrapeErrors: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}database_metrics_errors_total`,
+    help: 'Scrapes whose database-wide metrics could not be read (their last values are kept)',
+  },
+} as const;
 
-export type ServingMetrics = ReturnType<typeof createServingMetrics>;
-export type DatabaseMetrics = ReturnType<typeof createDatabaseMetrics>;
+/** The metric families, by group, as their definitions. */
+export const METRICS = { http, serving, database } as const;
+
+type Definition =
+  | { kind: 'counter' | 'gauge'; name: string; help: string; labelNames?: readonly string[] }
+  | {
+      kind: 'histogram';
+      name: string;
+      help: string;
+      labelNames?: readonly string[];
+      buckets: readonly number[];
+    };
+
+type LabelsOf<D> = D extends { labelNames: readonly (infer L extends string)[] } ? L : string;
+type MetricOf<D> = D extends { kind: 'counter' }
+  ? Counter<LabelsOf<D>>
+  : D extends { kind: 'gauge' }
+    ? Gauge<LabelsOf<D>>
+    : Histogram<LabelsOf<D>>;
+
+/** A group of metrics as the code uses them: name in the group → the prom-client metric. */
+export type MetricGroup<G> = { readonly [K in keyof G]: MetricOf<G[K]> };
+
+/** One @willsoto/nestjs-prometheus provider per metric, injectable by name (@InjectMetric). */
+export function metricProviders(): Provider[] {
+  const definitions: Definition[] = Object.values(METRICS).flatMap((group) => Object.values(group));
+  return definitions.map((definition) => {
+    const { kind, name, help } = definition;
+    const labelNames = definition.labelNames ? [...definition.labelNames] : [];
+    if (definition.kind === 'histogram') {
+      return makeHistogramProvider({ name, help, labelNames, buckets: [...definition.buckets] });
+    }
+    return kind === 'counter'
+      ? makeCounterProvider({ name, help, labelNames })
+      : makeGaugeProvider({ name, help, labelNames });
+  });
+}

@@ -1,28 +1,31 @@
-import { Injectable } from '@nestjs/common';
-import type { Histogram, Registry } from 'prom-client';
-import {
-  createDatabaseMetrics,
-  createHttpDurationHistogram,
-  createMetricsRegistry,
-  createServingMetrics,
-  type DatabaseMetrics,
-  type ServingMetrics,
-} from './metrics.registry.js';
+import type { Provider } from '@nestjs/common';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import { METRICS, type MetricGroup } from './metrics.registry.js';
 
-@Injectable()
+type Metrics = typeof METRICS;
+
+/** The service's metrics by group, as registered with @willsoto/nestjs-prometheus. */
 export class MetricsService {
-  readonly registry: Registry = createMetricsRegistry();
-  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'> = createHttpDurationHistogram(
-    this.registry,
-  );
-  readonly serving: ServingMetrics = createServingMetrics(this.registry);
-  readonly database: DatabaseMetrics = createDatabaseMetrics(this.registry);
-
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
-  render(): Promise<string> {
-    return this.registry.metrics();
-  }
+  constructor(
+    readonly http: MetricGroup<Metrics['http']>,
+    readonly serving: MetricGroup<Metrics['serving']>,
+    readonly database: MetricGroup<Metrics['database']>,
+  ) {}
 }
+
+const GROUPS = ['http', 'serving', 'database'] as const;
+const NAMES = GROUPS.flatMap((group) => Object.values(METRICS[group]).map((definition) => definition.name));
+
+/** Builds the MetricsService from the metric providers, so every metric is the one /metrics shows. */
+export const metricsServiceProvider: Provider = {
+  provide: MetricsService,
+  inject: NAMES.map((name) => getToken(name)),
+  useFactory: (...metrics: unknown[]) => {
+    const byName = new Map(NAMES.map((name, i) => [name, metrics[i]]));
+    const group = <G extends Record<string, { name: string }>>(definitions: G) =>
+      Object.fromEntries(
+        Object.entries(definitions).map(([key, definition]) => [key, byName.get(definition.name)]),
+      ) as MetricGroup<G>;
+    return new MetricsService(group(METRICS.http), group(METRICS.serving), group(METRICS.database));
+  },
+};
