@@ -142,7 +142,7 @@ export class Environment {
   @Max(1)
   PROMOTION_TOLERANCE: number = 0.005;
 
-  /** Hyper-parameters of the known-user model (EASE) as JSON, e.g. {"lambda": 500}. */
+  /** Hyper-parameters of the known-user model (ease-seq) as JSON, e.g. {"lambda": 500}; checked by training. */
   @Matches(/^\{.*\}$/s, { message: 'MODEL_PARAMS must be a JSON object, e.g. {"lambda": 500}' })
   MODEL_PARAMS: string = '{}';
 

@@ -20,7 +20,7 @@ export interface ModelBundle {
   itemIds: Int32Array;
 }
 
-/** The model for known users: the one the offline evaluation chooses (see README, "Models"). */
+/** The model for known users: the one the offline evaluation chooses (docs/evaluation.md). */
 export const BUNDLE_ALGORITHM = 'ease-seq';
 export type BundleParams = Partial<EaseSeqParams>;
 
