@@ -20,10 +20,11 @@ function freePort() {
  * The app is compiled first: some suites run it (and the CLI) as separate processes, and the
  * embedded server here is the app's own code.
  *
- * TEST_RUN_ID names this run's fixture folders (test/support/fixtures.ts), which
- * global-teardown.mjs removes: the test files may run in other processes than this one.
+ * This runs in Vitest's main process; the test files run in child processes started after it,
+ * which inherit the environment set here. TEST_RUN_ID names this run's fixture folders
+ * (test/support/fixtures.ts), which global-teardown.mjs removes.
  */
-export default async function globalSetup() {
+export async function setup() {
   process.env.TEST_RUN_ID = String(process.pid);
   execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
   if (process.env.DATABASE_URL) {
