@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import { OAuthException } from './oauth-error.js';
@@ -31,7 +30,7 @@ function errorOf(action: () => unknown): Error {
 }
 
 describe('TokenService', () => {
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => vi.useRealTimers());
 
   it("issues a token for all the client's scopes by default, and verifies it", () => {
     const tokens = tokenService();
@@ -77,10 +76,10 @@ describe('TokenService', () => {
   });
 
   it('refuses an expired token', () => {
-    jest.useFakeTimers({ now: Date.now() });
+    vi.useFakeTimers({ now: Date.now() });
     const tokens = tokenService({ JWT_TTL_SECONDS: '60' });
     const token = tokens.issue(request()).access_token;
-    jest.setSystemTime(Date.now() + 61_000);
+    vi.setSystemTime(Date.now() + 61_000);
     const error = errorOf(() => tokens.verify(token));
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(error.message).toBe('the access token has expired');

@@ -12,7 +12,7 @@ export interface TestDatabase {
 function adminUrl(): string {
   const url = process.env.TEST_ADMIN_DATABASE_URL;
   if (!url)
-    throw new Error('TEST_ADMIN_DATABASE_URL is unset: run the e2e tests through jest (global setup)');
+    throw new Error('TEST_ADMIN_DATABASE_URL is unset: run the e2e tests through vitest (global setup)');
   return url;
 }
 

@@ -10,10 +10,13 @@ const SOURCE = resolve(here, '../fixtures/small');
 /**
  * A hand-made dataset in the MovieLens layout: 31 movie rows (1 malformed), 234 rating rows (10
  * malformed). The repository keeps it under other names (catalog.csv, rating-events.csv), so that
- * nothing in it looks like a MovieLens file; each test process lays it out as movies.csv and
- * ratings.csv in a temporary folder (removed by the e2e global teardown).
+ * nothing in it looks like a MovieLens file; each test file lays it out as movies.csv and
+ * ratings.csv in a temporary folder, named by the run (TEST_RUN_ID, set by the e2e global setup)
+ * and removed by the e2e global teardown.
  */
-export const FIXTURE_DIR = mkdtempSync(join(tmpdir(), `movie-reco-fixture-${process.pid}-`));
+export const FIXTURE_DIR = mkdtempSync(
+  join(tmpdir(), `movie-reco-fixture-${process.env.TEST_RUN_ID ?? process.pid}-`),
+);
 chmodSync(FIXTURE_DIR, 0o755);
 copyFileSync(join(SOURCE, 'catalog.csv'), join(FIXTURE_DIR, 'movies.csv'));
 copyFileSync(join(SOURCE, 'rating-events.csv'), join(FIXTURE_DIR, 'ratings.csv'));

@@ -19,8 +19,13 @@ function freePort() {
  * one embedded PostgreSQL is started for the run and the suites create their databases there.
  * The app is compiled first: some suites run it (and the CLI) as separate processes, and the
  * embedded server here is the app's own code.
+ *
+ * This runs in Vitest's main process; the test files run in child processes started after it,
+ * which inherit the environment set here. TEST_RUN_ID names this run's fixture folders
+ * (test/support/fixtures.ts), which global-teardown.mjs removes.
  */
-export default async function globalSetup() {
+export async function setup() {
+  process.env.TEST_RUN_ID = String(process.pid);
   execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
   if (process.env.DATABASE_URL) {
     process.env.TEST_ADMIN_DATABASE_URL = process.env.DATABASE_URL;

@@ -2,10 +2,10 @@ import { readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export default async function globalTeardown() {
+export async function teardown() {
   // The fixture folders this run's test files laid out (test/support/fixtures.ts).
   for (const entry of readdirSync(tmpdir())) {
-    if (entry.startsWith(`movie-reco-fixture-${process.pid}-`)) {
+    if (entry.startsWith(`movie-reco-fixture-${process.env.TEST_RUN_ID}-`)) {
       rmSync(join(tmpdir(), entry), { recursive: true, force: true });
     }
   }
