@@ -21,17 +21,21 @@ describe('command line: evaluate', () => {
     expect(result.status).toBe(0);
     const [header, ...rows] = result.stdout.trim().split('\n');
     expect(header).toMatch(
-      /^algorithm\s+params\s+P@10\s+R@10\s+NDCG@10 ± se\s+HR@10\s+MAP@10\s+coverage\s+users\s+fit s$/,
+      /^protocol\s+algorithm\s+params\s+P@10\s+R@10\s+NDCG@10 ± se\s+HR@10\s+MAP@10\s+coverage\s+users\s+fit s$/,
     );
-    expect(rows[0]).toMatch(/^popularity\s+-\s+/);
+    expect(rows[0]).toMatch(/^session\s+popularity\s+-\s+/);
+    expect(rows.some((row) => /^next-day\s+popularity\s+-\s+/.test(row))).toBe(true);
 
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
     expect(report.dataset).toMatchObject({ movies: 30, ratings: 225, users: 21 });
-    expect(report.dataset.train_ratings + report.dataset.test_ratings).toBe(225);
-    expect(report.protocol).toMatchObject({ min_ratings: 5, test_fraction: 0.2, k: 10 });
+    expect(report.dataset.train_ratings + report.dataset.test_ratings.session).toBe(225);
+    // The next-day test keeps only ratings a day or more after the user's last train rating.
+    expect(report.dataset.test_ratings['next-day']).toBeLessThanOrEqual(report.dataset.test_ratings.session);
+    expect(report.protocol).toMatchObject({ min_ratings: 5, test_fraction: 0.2, k: 10, gap_seconds: 86400 });
     expect(report.results.length).toBeGreaterThanOrEqual(1);
     for (const entry of report.results) {
       expect(entry).toEqual({
+        protocol: expect.stringMatching(/^(session|next-day)$/),
         algorithm: expect.any(String),
         params: expect.any(Object),
         'precision@10': expect.any(Number),
@@ -64,8 +68,36 @@ describe('command line: evaluate', () => {
     );
     expect(result.status).toBe(0);
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
-    expect(report.results.map((entry: { algorithm: string }) => entry.algorithm)).toEqual(['popularity']);
+    expect(report.results.map((entry: { algorithm: string }) => entry.algorithm)).toEqual([
+      'popularity',
+      'popularity',
+    ]);
     expect(report.chosen).toBeNull();
+  });
+
+  it('evaluates one protocol when asked, with the gap given in days', () => {
+    const jsonFile = join(out, 'next-day.json');
+    const result = runCli(
+      [
+        'evaluate',
+        '--source',
+        FIXTURE_DIR,
+        '--algorithms',
+        'popularity',
+        '--protocol',
+        'next-day',
+        '--gap-days',
+        '2',
+        '--json',
+        jsonFile,
+      ],
+      {},
+    );
+    expect(result.status).toBe(0);
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    expect(report.results.map((entry: { protocol: string }) => entry.protocol)).toEqual(['next-day']);
+    expect(report.protocol.gap_seconds).toBe(172800);
+    expect(runCli(['evaluate', '--source', FIXTURE_DIR, '--protocol', 'weekly'], {}).status).toBe(2);
   });
 
   it('exits with 2 on bad arguments and 1 on a missing folder', () => {

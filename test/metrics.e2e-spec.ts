@@ -55,8 +55,10 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
     expect(sample(text, 'movie_reco_recommendations_total{endpoint="taste",fallback="none"}')).toBe(1);
     expect(sample(text, 'movie_reco_model_info{version="2",algorithm="ease-seq"}')).toBe(1);
     expect(text).not.toContain('movie_reco_model_info{version="1"');
-    const ndcg = sample(text, 'movie_reco_model_ndcg_at_10')!;
+    const ndcg = sample(text, 'movie_reco_model_ndcg_at_10{protocol="next-day"}')!;
     expect(ndcg).toBeGreaterThan(0);
+    expect(sample(text, 'movie_reco_model_ndcg_at_10{protocol="session"}')).toBeGreaterThan(0);
+    // The production figure is the primary protocol's (next-day by default).
     expect(sample(text, 'movie_reco_production_model_ndcg_at_10')).toBe(ndcg);
   });
 

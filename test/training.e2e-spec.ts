@@ -74,7 +74,7 @@ describe('the model stages of a pipeline run', () => {
     await t.http.post('/users/8/ratings').send({ movieId: 4, rating: 5 }).expect(201);
     const result = await run();
     expect(result?.summary).toMatch(
-      /^candidate \d+ rejected: NDCG@10 [\d.]+ is worse than production's [\d.]+ by more than 0.005$/,
+      /^candidate \d+ rejected: next-day NDCG@10 [\d.]+ is worse than production's [\d.]+ by more than 0.005$/,
     );
     const [rejected] = await query(`SELECT stage FROM model_versions ORDER BY id DESC LIMIT 1`);
     expect(rejected.stage).toBe('rejected');

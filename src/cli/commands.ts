@@ -210,6 +210,15 @@ export function buildProgram(context: CliContext): Command {
           return;
         }
         const lines = [formatVersionLine(version), `  params   ${JSON.stringify(version.params)}`];
+        const byProtocol = ['session', 'next-day']
+          .map((protocol) => [
+            protocol,
+            version.metrics[`${protocol}:ndcg@10`],
+            version.metrics[`${protocol}:users`],
+          ])
+          .filter(([, ndcg]) => ndcg !== undefined)
+          .map(([protocol, ndcg, users]) => `${protocol} ${Number(ndcg).toFixed(4)} (${users ?? '?'} users)`);
+        if (byProtocol.length > 0) lines.push(`  NDCG@10  ${byProtocol.join(', ')}`);
         lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
         for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);
         context.out(lines.join('\n'));
@@ -260,13 +269,27 @@ export function buildProgram(context: CliContext): Command {
     .requiredOption('--source <dir>', 'folder with movies.csv and ratings.csv')
     .option('--json <file>', 'also write the results to this file as JSON')
     .option('--algorithms <names>', 'comma-separated algorithm names (default: all)')
-    .action(async (options: { source: string; json?: string; algorithms?: string }) => {
-      // No withApp: the evaluation reads the folder itself and never touches the database.
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
-        throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
-      });
-    });
+    .option('--protocol <name>', 'session, next-day or both (default: both; model choice by next-day)')
+    .option(
+      '--gap-days <days>',
+      "next-day: test ratings at least this long after the user's last train rating",
+      '1',
+    )
+    .action(
+      async (options: {
+        source: string;
+        json?: string;
+        algorithms?: string;
+        protocol?: string;
+        gapDays?: string;
+      }) => {
+        // No withApp: the evaluation reads the folder itself and never touches the database.
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
+          throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
+        });
+      },
+    );
 
   return program;
 }

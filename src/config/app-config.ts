@@ -3,6 +3,7 @@ import { type AuthClient, parseAuthClients } from './auth-clients.js';
 import {
   ConfigError,
   type Environment,
+  type EvaluationProtocol,
   type LogLevel,
   parseEnvironment,
   type PeriodKind,
@@ -36,6 +37,8 @@ export class AppConfig {
   readonly validation: { maxBadRowShare: number };
   readonly drift: { psi: number; ks: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
+  /** The offline protocol the gate decides on, and the next-day protocol's gap. */
+  readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number };
   /** No clients = no token is ever issued or accepted: admin routes answer 401. */
   readonly auth: { clients: AuthClient[]; jwtSecret?: string; tokenTtlSeconds: number };
 
@@ -62,6 +65,7 @@ export class AppConfig {
     this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
     this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
+    this.evaluation = { primaryProtocol: env.EVALUATION_PROTOCOL, gapSeconds: env.EVALUATION_GAP_SECONDS };
     this.auth = {
       clients: parseAuthClients(env.AUTH_CLIENTS),
       jwtSecret: env.JWT_SECRET,

@@ -35,6 +35,10 @@ class IsCronOrOff implements ValidatorConstraintInterface {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The offline protocols (src/evaluation/split.ts): the gate and model choice rest on one. */
+const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
+export type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
+
 /** How the replay cuts the ratings history into batches (see src/ingestion/periods.ts). */
 const PERIOD_KINDS = ['year', 'quarter', 'month'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -141,6 +145,19 @@ export class Environment {
   @Min(0)
   @Max(1)
   PROMOTION_TOLERANCE: number = 0.005;
+
+  /** The protocol the promotion gate decides on; both are measured and registered. */
+  @IsIn(EVALUATION_PROTOCOLS, {
+    message: `EVALUATION_PROTOCOL must be one of ${EVALUATION_PROTOCOLS.join(', ')}`,
+  })
+  EVALUATION_PROTOCOL: EvaluationProtocol = 'next-day';
+
+  /** next-day protocol: test ratings at least this long after the user's last train rating. */
+  @Transform(toInt)
+  @IsInt({ message: 'EVALUATION_GAP_SECONDS must be a whole number of seconds' })
+  @Min(60)
+  @Max(365 * 86_400)
+  EVALUATION_GAP_SECONDS: number = 86_400;
 
   /** Hyper-parameters of the known-user model (ease-seq) as JSON, e.g. {"lambda": 500}; checked by training. */
   @Matches(/^\{.*\}$/s, { message: 'MODEL_PARAMS must be a JSON object, e.g. {"lambda": 500}' })

@@ -7,11 +7,19 @@ import {
   EvaluationUsageError,
   formatParams,
   formatTable,
+  gapSeconds,
   runEvaluateCommand,
   selectAlgorithms,
+  selectProtocols,
 } from './evaluate-command.js';
 
-const result = (algorithm: string, kind: AlgorithmResult['kind'], ndcg: number): AlgorithmResult => ({
+const result = (
+  algorithm: string,
+  kind: AlgorithmResult['kind'],
+  ndcg: number,
+  protocol: AlgorithmResult['protocol'] = 'next-day',
+): AlgorithmResult => ({
+  protocol,
   algorithm,
   kind,
   params: {},
@@ -53,14 +61,14 @@ describe('chooseModel', () => {
 });
 
 describe('formatTable', () => {
-  it('lays out one row per algorithm with the NDCG standard error', () => {
+  it('lays out one row per protocol and algorithm with the NDCG standard error', () => {
     const table = formatTable([{ ...result('popularity', 'baseline', 0.0761), params: { a: 1, b: 'x' } }]);
     const [header, row] = table.split('\n');
     expect(header).toMatch(
-      /^algorithm\s+params\s+P@10\s+R@10\s+NDCG@10 ± se\s+HR@10\s+MAP@10\s+coverage\s+users\s+fit s$/,
+      /^protocol\s+algorithm\s+params\s+P@10\s+R@10\s+NDCG@10 ± se\s+HR@10\s+MAP@10\s+coverage\s+users\s+fit s$/,
     );
     expect(row).toMatch(
-      /^popularity\s+a=1,b=x\s+0\.1000\s+0\.2000\s+0\.0761 ± 0\.0100\s+0\.5000\s+0\.0500\s+0\.2500\s+42\s+1\.50$/,
+      /^next-day\s+popularity\s+a=1,b=x\s+0\.1000\s+0\.2000\s+0\.0761 ± 0\.0100\s+0\.5000\s+0\.0500\s+0\.2500\s+42\s+1\.50$/,
     );
     expect(formatParams({})).toBe('-');
   });
@@ -94,10 +102,11 @@ describe('runEvaluateCommand', () => {
       { source: join(root, 'data'), json: jsonFile, algorithms: 'popularity' },
       { out: (text) => out.push(text), log: (text) => log.push(text) },
     );
-    expect(out[0]).toMatch(/^algorithm .*\npopularity /);
+    expect(out[0]).toMatch(/^protocol +algorithm .*\nsession +popularity .*\nnext-day +popularity /);
     expect(out[1]).toBe('No personalised model was evaluated; none would be chosen for known users.');
     expect(log[0]).toMatch(/^loaded .*: \d+ ratings, 12 movies/);
-    expect(log).toContainEqual(expect.stringMatching(/^popularity: NDCG@10 /));
+    expect(log).toContainEqual(expect.stringMatching(/^session popularity: NDCG@10 /));
+    expect(log).toContainEqual(expect.stringMatching(/^next-day popularity: NDCG@10 /));
     const written = JSON.parse(readFileSync(jsonFile, 'utf8'));
     expect(written).toEqual(JSON.parse(JSON.stringify(report)));
     expect(written).toMatchObject({
@@ -107,6 +116,7 @@ describe('runEvaluateCommand', () => {
     });
     expect(Object.keys(written.results[0]).sort()).toEqual(
       [
+        'protocol',
         'algorithm',
         'params',
         'precision@10',
@@ -132,5 +142,33 @@ describe('runEvaluateCommand', () => {
     await expect(
       runEvaluateCommand({ source: join(root, 'data'), json: join(root, 'no', 'x.json') }, io),
     ).rejects.toThrow(/--json: the folder .* does not exist/);
+  });
+});
+
+describe('protocol options', () => {
+  it('takes session, next-day or both, and refuses anything else', () => {
+    expect(selectProtocols(undefined)).toEqual(['session', 'next-day']);
+    expect(selectProtocols('both')).toEqual(['session', 'next-day']);
+    expect(selectProtocols('next-day')).toEqual(['next-day']);
+    expect(() => selectProtocols('weekly')).toThrow(/--protocol must be one of session, next-day, both/);
+  });
+
+  it('takes the next-day gap in days', () => {
+    expect(gapSeconds(undefined)).toBe(86_400);
+    expect(gapSeconds('0.5')).toBe(43_200);
+    for (const bad of ['0', '-1', 'x', '', 'Infinity'])
+      expect(() => gapSeconds(bad)).toThrow(EvaluationUsageError);
+  });
+
+  it('chooses by the primary protocol when both were evaluated', () => {
+    const results = [
+      result('ease-seq', 'personalised', 0.13, 'session'),
+      result('ease', 'personalised', 0.1, 'session'),
+      result('ease-seq', 'personalised', 0.07, 'next-day'),
+      result('ease', 'personalised', 0.085, 'next-day'),
+    ];
+    expect(chooseModel(results)).toBe('ease');
+    expect(chooseModel(results, 'session')).toBe('ease-seq');
+    expect(chooseModel(results.slice(0, 2))).toBe('ease-seq');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * `evaluate --source DIR [--json FILE] [--algorithms a,b]`: the offline evaluation of every
- * algorithm on a MovieLens folder, without a database. For each algorithm: tune on the inner split
- * (inside train), fit on train with the chosen setting, score on test; then a table, the model it
- * would choose for known users, and optionally a JSON file.
+ * `evaluate --source DIR [--json FILE] [--algorithms a,b] [--protocol session|next-day|both]
+ * [--gap-days N]`: the offline evaluation of every algorithm on a MovieLens folder, without a
+ * database. For each protocol and algorithm: tune on the inner split (inside train, by the same
+ * protocol), fit on train with the chosen setting, score on test; then a table, the model it would
+ * choose for known users (by the primary protocol, next-day), and optionally a JSON file.
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -16,13 +17,20 @@ import {
   tune,
 } from './evaluate.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
-import { HOLDOUT } from './split.js';
+import { DAY_SECONDS, HOLDOUT, type HoldoutOptions, holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
 export interface EvaluateCommandOptions {
   source: string;
   json?: string;
   algorithms?: string;
+  /** 'session', 'next-day' or 'both' (the default). */
+  protocol?: string;
+  /** The next-day gap in days (default 1). */
+  gapDays?: string;
 }
+
+/** The protocol model choice rests on: what a returning user meets the day after training. */
+const PRIMARY_PROTOCOL: Protocol = 'next-day';
 
 export interface EvaluateIo {
   /** The table and the choice (stdout). */
@@ -39,6 +47,24 @@ class EvaluationFailedError extends Error {}
 
 export interface AlgorithmResult extends EvaluationResult {
   kind: AlgorithmEntry['kind'];
+  protocol: Protocol;
+}
+
+/** The protocols named by `--protocol`, in a fixed order. */
+export function selectProtocols(name: string | undefined): Protocol[] {
+  if (name === undefined || name === 'both') return [...PROTOCOLS];
+  if ((PROTOCOLS as readonly string[]).includes(name)) return [name as Protocol];
+  throw new EvaluationUsageError(`--protocol must be one of ${PROTOCOLS.join(', ')}, both; got "${name}"`);
+}
+
+/** `--gap-days` in seconds: a positive number of days, fractions allowed. */
+export function gapSeconds(days: string | undefined): number {
+  if (days === undefined) return DAY_SECONDS;
+  const value = Number(days);
+  if (days.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new EvaluationUsageError(`--gap-days must be a positive number of days; got "${days}"`);
+  }
+  return Math.round(value * DAY_SECONDS);
 }
 
 /** The algorithms named by `--algorithms` (all when absent), in the registry's order. */
@@ -57,9 +83,19 @@ export function selectAlgorithms(list: string | undefined): AlgorithmEntry[] {
   return ALGORITHMS.filter((entry) => names.includes(entry.name));
 }
 
-/** The personalised model with the best NDCG@k (baselines are never chosen), or null. */
-export function chooseModel(results: readonly AlgorithmResult[]): string | null {
-  const personalised = results.filter((result) => result.kind === 'personalised');
+/**
+ * The personalised model with the best NDCG@k (baselines are never chosen) under `protocol` — the
+ * primary one when it was evaluated, else the one that was — or null.
+ */
+export function chooseModel(
+  results: readonly AlgorithmResult[],
+  protocol: Protocol = results.some((r) => r.protocol === PRIMARY_PROTOCOL)
+    ? PRIMARY_PROTOCOL
+    : (results[0]?.protocol ?? PRIMARY_PROTOCOL),
+): string | null {
+  const personalised = results.filter(
+    (result) => result.kind === 'personalised' && result.protocol === protocol,
+  );
   if (personalised.length === 0) return null;
   return personalised.reduce((best, result) => (result.ndcg > best.ndcg ? result : best)).algorithm;
 }
@@ -72,7 +108,13 @@ const PROTOCOL_DESCRIPTION = {
   relevance: `held-out rating >= ${RELEVANCE_THRESHOLD.toFixed(1)}`,
   candidates: "movies in train minus the user's train movies",
   k: DEFAULT_K,
-  tuning: 'same holdout inside train, by ndcg@10',
+  tuning: 'same holdout (same protocol) inside train, by ndcg@10',
+  protocols: {
+    session: "test = the whole held-out block (it usually continues the train half's rating session)",
+    'next-day':
+      "test = held-out ratings at least gap_seconds after the user's last train rating; those before are dropped",
+  },
+  primary: PRIMARY_PROTOCOL,
 };
 
 export function formatParams(params: Params): string {
@@ -82,6 +124,7 @@ export function formatParams(params: Params): string {
 
 export function formatTable(results: readonly AlgorithmResult[]): string {
   const header = [
+    'protocol',
     'algorithm',
     'params',
     'P@10',
@@ -94,6 +137,7 @@ export function formatTable(results: readonly AlgorithmResult[]): string {
     'fit s',
   ];
   const rows = results.map((r) => [
+    r.protocol,
     r.algorithm,
     formatParams(r.params),
     r.precision.toFixed(4),
@@ -109,7 +153,7 @@ export function formatTable(results: readonly AlgorithmResult[]): string {
   // Text columns left-aligned, numbers right-aligned.
   const line = (cells: string[]) =>
     cells
-      .map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
@@ -117,9 +161,11 @@ export function formatTable(results: readonly AlgorithmResult[]): string {
 
 export function jsonReport(
   folder: MovieLensFolder,
-  split: { train: readonly unknown[]; test: readonly unknown[] },
+  splits: Partial<Record<Protocol, { train: readonly unknown[]; test: readonly unknown[] }>>,
   results: readonly AlgorithmResult[],
+  gap: number,
 ) {
+  const split = splits.session ?? splits['next-day'] ?? { train: [], test: [] };
   return {
     dataset: {
       name: folder.name,
@@ -128,11 +174,12 @@ export function jsonReport(
       ratings: folder.ratings.length,
       users: new Set(folder.ratings.map((rating) => rating.userId)).size,
       train_ratings: split.train.length,
-      test_ratings: split.test.length,
+      test_ratings: Object.fromEntries(Object.entries(splits).map(([name, s]) => [name, s.test.length])),
       skipped_rows: folder.skipped,
     },
-    protocol: PROTOCOL_DESCRIPTION,
+    protocol: { ...PROTOCOL_DESCRIPTION, gap_seconds: gap },
     results: results.map((r) => ({
+      protocol: r.protocol,
       algorithm: r.algorithm,
       params: r.params,
       'precision@10': r.precision,
@@ -146,6 +193,12 @@ export function jsonReport(
       fit_seconds: r.fitSeconds,
     })),
     chosen: chooseModel(results),
+    chosen_by_protocol: Object.fromEntries(
+      [...new Set(results.map((r) => r.protocol))].map((protocol) => [
+        protocol,
+        chooseModel(results, protocol),
+      ]),
+    ),
   };
 }
 
@@ -154,6 +207,8 @@ export async function runEvaluateCommand(
   io: EvaluateIo,
 ): Promise<ReturnType<typeof jsonReport>> {
   const algorithms = selectAlgorithms(options.algorithms);
+  const protocols = selectProtocols(options.protocol);
+  const gap = gapSeconds(options.gapDays);
   const jsonFile = options.json === undefined ? undefined : resolve(options.json);
   if (jsonFile !== undefined) {
     const folder = await stat(dirname(jsonFile)).catch(() => undefined);
@@ -165,27 +220,31 @@ export async function runEvaluateCommand(
     `loaded ${folder.path}: ${folder.ratings.length} ratings, ${folder.movies.length} movies ` +
       `(skipped ${folder.skipped.ratings} rating and ${folder.skipped.movies} movie rows)`,
   );
-  const split = splitDataset(folder);
-  io.log(`split: ${split.train.length} train, ${split.test.length} test ratings`);
-
+  const splits: Partial<Record<Protocol, ReturnType<typeof splitDataset>>> = {};
   const results: AlgorithmResult[] = [];
   const failures: string[] = [];
-  for (const entry of algorithms) {
-    try {
-      results.push(evaluateAlgorithm(entry, split, io));
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      io.log(`${entry.name}: failed: ${message}`);
-      failures.push(`${entry.name}: ${message}`);
+  for (const protocol of protocols) {
+    const holdout = holdoutOf(protocol, gap);
+    const split = splitDataset(folder, holdout);
+    splits[protocol] = split;
+    io.log(`${protocol}: ${split.train.length} train, ${split.test.length} test ratings`);
+    for (const entry of algorithms) {
+      try {
+        results.push(evaluateAlgorithm(entry, protocol, holdout, split, io));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        io.log(`${protocol} ${entry.name}: failed: ${message}`);
+        failures.push(`${protocol} ${entry.name}: ${message}`);
+      }
     }
   }
 
-  const report = jsonReport(folder, split, results);
+  const report = jsonReport(folder, splits, results, gap);
   io.out(formatTable(results));
   io.out(
     report.chosen === null
       ? 'No personalised model was evaluated; none would be chosen for known users.'
-      : `For known users it would choose ${report.chosen} (best NDCG@10 among the personalised models).`,
+      : `For known users it would choose ${report.chosen} (best ${chosenProtocol(results)} NDCG@10 among the personalised models).`,
   );
   if (jsonFile !== undefined) {
     await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -195,25 +254,33 @@ export async function runEvaluateCommand(
   return report;
 }
 
+function chosenProtocol(results: readonly AlgorithmResult[]): Protocol {
+  return results.some((r) => r.protocol === PRIMARY_PROTOCOL)
+    ? PRIMARY_PROTOCOL
+    : (results[0]?.protocol ?? PRIMARY_PROTOCOL);
+}
+
 function evaluateAlgorithm(
   entry: AlgorithmEntry,
+  protocol: Protocol,
+  holdout: HoldoutOptions,
   split: ReturnType<typeof splitDataset>,
   io: EvaluateIo,
 ): AlgorithmResult {
+  const name = `${protocol} ${entry.name}`;
   const tuned = tune(
     entry.create,
     entry.grid,
     { ratings: split.train, movies: split.movies },
     DEFAULT_K,
-    (trial) =>
-      io.log(`${entry.name}: inner NDCG@10 ${trial.ndcg.toFixed(4)} with ${formatParams(trial.params)}`),
+    (trial) => io.log(`${name}: inner NDCG@10 ${trial.ndcg.toFixed(4)} with ${formatParams(trial.params)}`),
+    holdout,
   );
-  if (tuned.trials.length > 0)
-    io.log(`${entry.name}: tuned on the inner split: ${formatParams(tuned.params)}`);
+  if (tuned.trials.length > 0) io.log(`${name}: tuned on the inner split: ${formatParams(tuned.params)}`);
   const result = evaluate(entry.create(tuned.params), split, DEFAULT_K);
   io.log(
-    `${entry.name}: NDCG@10 ${result.ndcg.toFixed(4)} ± ${result.ndcgStandardError.toFixed(4)} ` +
+    `${name}: NDCG@10 ${result.ndcg.toFixed(4)} ± ${result.ndcgStandardError.toFixed(4)} ` +
       `over ${result.users} users (fit ${result.fitSeconds.toFixed(2)} s)`,
   );
-  return { ...result, kind: entry.kind };
+  return { ...result, kind: entry.kind, protocol };
 }

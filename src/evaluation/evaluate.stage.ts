@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
+import { AppConfig } from '../config/app-config.js';
 import type { TrainingData } from '../training/train.stage.js';
-import { evaluateInWorker, type EvaluationOutcome, type ModelSpec } from './evaluation-job.js';
+import { evaluateInWorker, type EvaluationOutcome, type ModelSpec, ndcgOf } from './evaluation-job.js';
+import { PROTOCOLS } from './split.js';
 
 /**
  * evaluate: the offline protocol on the data the candidate was trained on, for the candidate's
@@ -10,6 +12,8 @@ import { evaluateInWorker, type EvaluationOutcome, type ModelSpec } from './eval
  */
 @Injectable()
 export class EvaluateStage {
+  constructor(private readonly config: AppConfig) {}
+
   async run(
     data: TrainingData,
     candidate: ModelSpec,
@@ -20,14 +24,28 @@ export class EvaluateStage {
       movies: data.movies,
       candidate,
       ...(production ? { production } : {}),
+      primary: this.config.evaluation.primaryProtocol,
+      gapSeconds: this.config.evaluation.gapSeconds,
     });
+    const figures = (side: 'candidate' | 'production') =>
+      Object.fromEntries(
+        PROTOCOLS.flatMap((protocol) => {
+          const metrics = outcome[side];
+          return metrics
+            ? [[`${side === 'candidate' ? '' : 'production '}${protocol} ndcg@10`, ndcgOf(metrics, protocol)]]
+            : [];
+        }),
+      );
     return {
       outcome,
       stage: {
         rows: outcome.candidate.users,
         detail: {
+          protocol: this.config.evaluation.primaryProtocol,
           'ndcg@10': outcome.candidate['ndcg@10'],
           ...(outcome.production ? { 'production ndcg@10': outcome.production['ndcg@10'] } : {}),
+          ...figures('candidate'),
+          ...figures('production'),
         },
       },
     };

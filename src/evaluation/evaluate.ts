@@ -145,8 +145,9 @@ export interface TuningResult {
 }
 
 /**
- * Chooses hyper-parameters by NDCG@k on an inner split: the same temporal holdout, made inside
- * `train` (the outer train half). The outer test half is never given, so it cannot be used.
+ * Chooses hyper-parameters by NDCG@k on an inner split: the same temporal holdout (the same
+ * protocol as the outer one), made inside `train` (the outer train half). The outer test half is
+ * never given, so it cannot be used.
  */
 export function tune(
   factory: RecommenderFactory,
@@ -154,11 +155,12 @@ export function tune(
   train: RatingsDataset,
   k = DEFAULT_K,
   onTrial: (trial: TuningTrial) => void = () => undefined,
+  holdout: HoldoutOptions = HOLDOUT,
 ): TuningResult {
   const settings = expandGrid(grid);
   if (settings.length === 0) throw new Error('tune: the grid has no setting');
   if (settings.length === 1) return { params: settings[0]!, trials: [] };
-  const inner = splitDataset(train);
+  const inner = splitDataset(train, holdout);
   const trials = settings.map((params) => {
     const trial = { params, ndcg: evaluate(factory(params), inner, k).ndcg };
     onTrial(trial);

@@ -3,6 +3,7 @@ import { findAlgorithm, type Params } from '../training/algorithm-list.js';
 import type { MovieInput, RatingInput } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
 import { evaluate, splitDataset } from './evaluate.js';
+import { holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
 /** A personal model as the registry records it. */
 export interface ModelSpec {
@@ -17,12 +18,28 @@ export interface EvaluationJob {
   candidate: ModelSpec;
   /** Production's algorithm and parameters, refitted on the same split. */
   production?: ModelSpec;
+  /** The protocol the gate decides on: its figures are also the unprefixed ones. */
+  primary: Protocol;
+  /** The next-day protocol's gap. */
+  gapSeconds: number;
 }
 
+/**
+ * Metrics by name: each protocol's as `<protocol>:<metric>` (e.g. `next-day:ndcg@10`), and the
+ * primary protocol's also unprefixed (`ndcg@10`), which is what the gate and the registry's
+ * one-figure views read.
+ */
+type ProtocolMetrics = Record<string, number>;
+
 export interface EvaluationOutcome {
-  candidate: Record<string, number>;
+  candidate: ProtocolMetrics;
   /** Production's parameters refitted on the same split, so both are scored on equal terms. */
-  production?: Record<string, number>;
+  production?: ProtocolMetrics;
+}
+
+/** A metric of one protocol, e.g. `ndcgOf(metrics, 'session')`; undefined when not measured. */
+export function ndcgOf(metrics: Readonly<Record<string, number>>, protocol: Protocol): number | undefined {
+  return metrics[`${protocol}:ndcg@10`];
 }
 
 function create({ algorithm, params }: ModelSpec): Recommender {
@@ -31,8 +48,20 @@ function create({ algorithm, params }: ModelSpec): Recommender {
   return entry.create(params);
 }
 
-function metricsOf(spec: ModelSpec, job: EvaluationJob): Record<string, number> {
-  const result = evaluate(create(spec), splitDataset(job));
+function metricsOf(spec: ModelSpec, job: EvaluationJob): ProtocolMetrics {
+  const metrics: ProtocolMetrics = {};
+  for (const protocol of PROTOCOLS) {
+    const figures = protocolMetrics(spec, job, protocol);
+    for (const [name, value] of Object.entries(figures)) {
+      metrics[`${protocol}:${name}`] = value;
+      if (protocol === job.primary) metrics[name] = value;
+    }
+  }
+  return metrics;
+}
+
+function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol): Record<string, number> {
+  const result = evaluate(create(spec), splitDataset(job, holdoutOf(protocol, job.gapSeconds)));
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,

@@ -1,4 +1,4 @@
-import { holdoutSize, temporalSplit } from './split.js';
+import { holdoutOf, holdoutSize, temporalSplit } from './split.js';
 
 const r = (userId: number, movieId: number, timestamp: number, rating = 4) => ({
   userId,
@@ -102,5 +102,46 @@ describe('temporalSplit', () => {
       { minRatings: 2, testFraction: 0.5 },
     );
     expect(ids(test)).toEqual(['3:32', '3:31']);
+  });
+});
+
+describe('temporalSplit, next-day', () => {
+  const DAY = 86_400;
+  const nextDay = holdoutOf('next-day');
+
+  it('tests only held-out ratings a day or more after the last train rating, dropping the rest', () => {
+    // 10 ratings → 2 held out (movies 9, 10). Last train rating (movie 8) at 8·DAY.
+    const base = Array.from({ length: 8 }, (_, i) => r(1, i + 1, (i + 1) * DAY));
+    const exactlyADay = [...base, r(1, 9, 8 * DAY + 60), r(1, 10, 9 * DAY)];
+    const { train, test } = temporalSplit(exactlyADay, nextDay);
+    expect(ids(train)).toEqual(['1:1', '1:2', '1:3', '1:4', '1:5', '1:6', '1:7', '1:8']);
+    // Movie 9 came a minute later (same session): dropped. Movie 10 exactly one day later: tested.
+    expect(ids(test)).toEqual(['1:10']);
+  });
+
+  it('leaves a user whose held-out ratings all continue the session without a test', () => {
+    const session = Array.from({ length: 5 }, (_, i) => r(2, i + 1, 1000 + i * 10));
+    const { train, test } = temporalSplit(session, nextDay);
+    expect(ids(train)).toEqual(['2:1', '2:2', '2:3', '2:4']);
+    expect(test).toEqual([]);
+  });
+
+  it('cuts at the same place as the session holdout, ties by movieId', () => {
+    // Movies 3 and 4 tie at the last moment; 4 (larger id) is held out, 3 is the last train rating.
+    const ratings = [r(3, 1, 0), r(3, 2, DAY), r(3, 4, 2 * DAY), r(3, 3, 2 * DAY), r(3, 5, 5 * DAY)];
+    const session = temporalSplit(ratings);
+    const next = temporalSplit(ratings, nextDay);
+    expect(ids(next.train)).toEqual(ids(session.train));
+    expect(ids(session.test)).toEqual(['3:5']);
+    expect(ids(next.test)).toEqual(['3:5']);
+    const tied = [r(4, 1, 0), r(4, 2, DAY), r(4, 3, 2 * DAY), r(4, 4, 2 * DAY), r(4, 5, 2 * DAY)];
+    expect(ids(temporalSplit(tied).test)).toEqual(['4:5']);
+    expect(temporalSplit(tied, nextDay).test).toEqual([]);
+  });
+
+  it('takes a configurable gap', () => {
+    const ratings = [...Array.from({ length: 4 }, (_, i) => r(5, i + 1, i)), r(5, 5, 3 + 3600)];
+    expect(ids(temporalSplit(ratings, holdoutOf('next-day', 3600)).test)).toEqual(['5:5']);
+    expect(temporalSplit(ratings, holdoutOf('next-day', 3601)).test).toEqual([]);
   });
 });

@@ -32,7 +32,8 @@ const serving = {
   modelNdcg: {
     kind: 'gauge',
     name: `${METRIC_PREFIX}model_ndcg_at_10`,
-    help: 'Offline NDCG@10 of the model version this process serves',
+    help: 'Offline NDCG@10 of the model version this process serves, by protocol (session, next-day)',
+    labelNames: ['protocol'],
   },
   modelRecall: {
     kind: 'gauge',
@@ -95,7 +96,7 @@ const database = {
   productionNdcg: {
     kind: 'gauge',
     name: `${METRIC_PREFIX}production_model_ndcg_at_10`,
-    help: 'Offline NDCG@10 of the version the registry marks production',
+    help: 'Offline NDCG@10 of the version the registry marks production, under the primary protocol (the one the gate decides on)',
   },
   drift: {
     kind: 'gauge',

@@ -12,6 +12,8 @@ import { MoviesRepository } from '../catalog/movies.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
+import { ndcgOf } from '../evaluation/evaluation-job.js';
+import { PROTOCOLS } from '../evaluation/split.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';
@@ -147,7 +149,12 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const serving = this.metrics.serving;
     serving.modelInfo.reset();
     serving.modelInfo.set({ version: String(id), algorithm }, 1);
-    serving.modelNdcg.set(metrics['ndcg@10'] ?? Number.NaN);
+    serving.modelNdcg.reset();
+    for (const protocol of PROTOCOLS) {
+      // Versions registered before the next-day protocol carry the session figure unprefixed.
+      const ndcg = ndcgOf(metrics, protocol) ?? (protocol === 'session' ? metrics['ndcg@10'] : undefined);
+      if (ndcg !== undefined) serving.modelNdcg.set({ protocol }, ndcg);
+    }
     serving.modelRecall.set(metrics['recall@10'] ?? Number.NaN);
     serving.modelLoaded.setToCurrentTime();
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
 import { AppConfig } from '../config/app-config.js';
-import type { EvaluationOutcome } from '../evaluation/evaluation-job.js';
+import { type EvaluationOutcome, ndcgOf } from '../evaluation/evaluation-job.js';
+import { type Protocol, PROTOCOLS } from '../evaluation/split.js';
 import { promotionDecision } from './promotion-gate.js';
 import { RegistryService } from './registry.service.js';
 
@@ -22,10 +23,12 @@ export class PromoteStage {
     candidateId: number,
     evaluation: EvaluationOutcome,
   ): Promise<{ promoted: boolean; replacedId?: number; stage: StageReport }> {
+    const protocol = gateProtocol(this.config.evaluation.primaryProtocol, evaluation);
     const decision = promotionDecision(
-      evaluation.candidate['ndcg@10'] ?? Number.NaN,
-      evaluation.production?.['ndcg@10'],
+      ndcgOf(evaluation.candidate, protocol) ?? Number.NaN,
+      evaluation.production && ndcgOf(evaluation.production, protocol),
       this.config.models.promotionTolerance,
+      `${protocol} NDCG@10`,
     );
     let replacedId: number | undefined;
     if (decision.promote) {
@@ -43,4 +46,14 @@ export class PromoteStage {
       },
     };
   }
+}
+
+/**
+ * The gate decides on the primary protocol, whatever the other one says; only when the primary
+ * one evaluated no user (data too short for a next-day test) does it fall back to the other.
+ */
+function gateProtocol(primary: Protocol, evaluation: EvaluationOutcome): Protocol {
+  const users = (protocol: Protocol) => evaluation.candidate[`${protocol}:users`] ?? 0;
+  if (users(primary) > 0) return primary;
+  return PROTOCOLS.find((protocol) => users(protocol) > 0) ?? primary;
 }

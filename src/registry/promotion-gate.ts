@@ -12,21 +12,23 @@ export function promotionDecision(
   candidateNdcg: number,
   productionNdcg: number | undefined,
   tolerance: number,
+  /** What the figures are, e.g. "next-day NDCG@10". */
+  metric = 'NDCG@10',
 ): GateDecision {
   const candidate = candidateNdcg.toFixed(4);
   if (productionNdcg === undefined) {
-    return { promote: true, reason: `first version (NDCG@10 ${candidate})` };
+    return { promote: true, reason: `first version (${metric} ${candidate})` };
   }
   const production = productionNdcg.toFixed(4);
   // 1e-12: a candidate worse by exactly the tolerance passes, whatever the float rounding.
   if (candidateNdcg >= productionNdcg - tolerance - 1e-12) {
     return {
       promote: true,
-      reason: `NDCG@10 ${candidate} vs production ${production}: within the tolerance of ${tolerance}`,
+      reason: `${metric} ${candidate} vs production ${production}: within the tolerance of ${tolerance}`,
     };
   }
   return {
     promote: false,
-    reason: `NDCG@10 ${candidate} is worse than production's ${production} by more than ${tolerance}`,
+    reason: `${metric} ${candidate} is worse than production's ${production} by more than ${tolerance}`,
   };
 }
