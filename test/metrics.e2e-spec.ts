@@ -53,7 +53,7 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
     expect(sample(text, 'movie_reco_recommendations_total{endpoint="user",fallback="popularity"}')).toBe(1);
     expect(sample(text, 'movie_reco_recommendations_total{endpoint="similar",fallback="none"}')).toBe(1);
     expect(sample(text, 'movie_reco_recommendations_total{endpoint="taste",fallback="none"}')).toBe(1);
-    expect(sample(text, 'movie_reco_model_info{version="2",algorithm="ease-seq"}')).toBe(1);
+    expect(sample(text, 'movie_reco_model_info{version="2",algorithm="session-aware"}')).toBe(1);
     expect(text).not.toContain('movie_reco_model_info{version="1"');
     const ndcg = sample(text, 'movie_reco_model_ndcg_at_10{protocol="next-day"}')!;
     expect(ndcg).toBeGreaterThan(0);

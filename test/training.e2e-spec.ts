@@ -28,12 +28,19 @@ describe('the model stages of a pipeline run', () => {
     const [version] = await query('SELECT * FROM model_versions');
     expect(version).toMatchObject({
       id: 1,
-      algorithm: 'ease-seq',
+      algorithm: 'session-aware',
       stage: 'production',
       data_version: 1,
       pipeline_run_id: 1,
     });
     expect(version.metrics['ndcg@10']).toEqual(expect.any(Number));
+    // Both protocols are registered; the unprefixed figure is the primary (next-day) one.
+    expect(version.metrics).toMatchObject({
+      'session:ndcg@10': expect.any(Number),
+      'next-day:ndcg@10': version.metrics['ndcg@10'],
+      'session:users': expect.any(Number),
+      'next-day:users': expect.any(Number),
+    });
     expect(version.artifact_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -63,18 +70,24 @@ describe('the model stages of a pipeline run', () => {
       t = await bootApp({ MAX_BAD_ROW_SHARE: '1', MODEL_PARAMS: params }, db);
     };
     // On this small random fixture, ranking by popularity (EASE keeping no item, the sequence part
-    // weighted 0) beats the model proper: make that production, then offer the model proper.
+    // weighted 0) beats the model proper: make that production, then offer the model proper. The
+    // gate decides on next-day, or on session where the fixture leaves no next-day test.
     await reboot('{"minItemCount": 100000, "weight": 0}');
     await t.http.post('/users/7/ratings').send({ movieId: 3, rating: 5 }).expect(201);
     expect(await run()).toMatchObject({ summary: 'completed' });
     const [production] = await query(`SELECT id, params FROM model_versions WHERE stage = 'production'`);
-    expect(production.params).toEqual({ ...EASE_SEQ_DEFAULTS, minItemCount: 100000, weight: 0 });
+    expect(production.params).toEqual({
+      ...EASE_SEQ_DEFAULTS,
+      returningLambda: 100,
+      minItemCount: 100000,
+      weight: 0,
+    });
 
     await reboot('{}');
     await t.http.post('/users/8/ratings').send({ movieId: 4, rating: 5 }).expect(201);
     const result = await run();
     expect(result?.summary).toMatch(
-      /^candidate \d+ rejected: next-day NDCG@10 [\d.]+ is worse than production's [\d.]+ by more than 0.005$/,
+      /^candidate \d+ rejected: (next-day|session) NDCG@10 [\d.]+ is worse than production's [\d.]+ by more than 0.005$/,
     );
     const [rejected] = await query(`SELECT stage FROM model_versions ORDER BY id DESC LIMIT 1`);
     expect(rejected.stage).toBe('rejected');

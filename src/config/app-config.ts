@@ -37,6 +37,8 @@ export class AppConfig {
   readonly validation: { maxBadRowShare: number };
   readonly drift: { psi: number; ks: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
+  /** How recent a known user's last rating must be for the session model to serve them. */
+  readonly serving: { sessionSeconds: number };
   /** The offline protocol the gate decides on, and the next-day protocol's gap. */
   readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number };
   /** No clients = no token is ever issued or accepted: admin routes answer 401. */
@@ -65,6 +67,7 @@ export class AppConfig {
     this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
     this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
+    this.serving = { sessionSeconds: env.SESSION_MINUTES * 60 };
     this.evaluation = { primaryProtocol: env.EVALUATION_PROTOCOL, gapSeconds: env.EVALUATION_GAP_SECONDS };
     this.auth = {
       clients: parseAuthClients(env.AUTH_CLIENTS),

@@ -146,6 +146,16 @@ export class Environment {
   @Max(1)
   PROMOTION_TOLERANCE: number = 0.005;
 
+  /**
+   * A known user who rated within this many minutes is in a session: served by the session model
+   * (what follows their newest ratings); others by the returning-user model. 0: nobody is.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SESSION_MINUTES must be a whole number of minutes' })
+  @Min(0)
+  @Max(24 * 60)
+  SESSION_MINUTES: number = 30;
+
   /** The protocol the promotion gate decides on; both are measured and registered. */
   @IsIn(EVALUATION_PROTOCOLS, {
     message: `EVALUATION_PROTOCOL must be one of ${EVALUATION_PROTOCOLS.join(', ')}`,

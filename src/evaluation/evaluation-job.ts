@@ -2,6 +2,7 @@ import { runWorker } from '../common/worker-thread.js';
 import { findAlgorithm, type Params } from '../training/algorithm-list.js';
 import type { MovieInput, RatingInput } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
+import { pathSpec } from '../training/model-bundle.js';
 import { evaluate, splitDataset } from './evaluate.js';
 import { holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
@@ -61,7 +62,9 @@ function metricsOf(spec: ModelSpec, job: EvaluationJob): ProtocolMetrics {
 }
 
 function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol): Record<string, number> {
-  const result = evaluate(create(spec), splitDataset(job, holdoutOf(protocol, job.gapSeconds)));
+  // Each protocol scores the path that serves its users: in-session under session, returning next-day.
+  const served = pathSpec(spec.algorithm, spec.params, protocol === 'session' ? 'session' : 'returning');
+  const result = evaluate(create(served), splitDataset(job, holdoutOf(protocol, job.gapSeconds)));
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,

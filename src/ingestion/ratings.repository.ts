@@ -110,9 +110,9 @@ export class RatingsRepository {
   }
 
   /** Ratings a model trained on `dataVersion` did not see: pending feedback and later batches. */
-  async since(dataVersion: number): Promise<{ userId: number; movieId: number }[]> {
-    return this.db.query<{ userId: number; movieId: number }[]>(
-      `SELECT r.user_id AS "userId", r.movie_id AS "movieId"
+  async since(dataVersion: number): Promise<{ userId: number; movieId: number; ratedAt: number }[]> {
+    return this.db.query<{ userId: number; movieId: number; ratedAt: number }[]>(
+      `SELECT r.user_id AS "userId", r.movie_id AS "movieId", extract(epoch FROM r.rated_at)::float8 AS "ratedAt"
        FROM ratings r LEFT JOIN data_batches b ON b.id = r.batch_id
        WHERE r.batch_id IS NULL OR b.version > $1`,
       [dataVersion],

@@ -19,8 +19,8 @@ export class RecommendationsController {
   })
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
     const model = this.recommendations.model();
-    const ratedSince = this.recommendations.ratedSinceTraining(params.id);
-    const list = model.forUser(params.id, query.limit, query.genre, ratedSince);
+    const since = this.recommendations.ratedSinceTraining(params.id);
+    const list = model.forUser(params.id, query.limit, query.genre, since.movies, since.lastRatedAt);
     this.recommendations.count('user', list.fallback);
     return list;
   }

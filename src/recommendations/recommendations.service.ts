@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MoviesRepository } from '../catalog/movies.repository.js';
+import { AppConfig } from '../config/app-config.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
@@ -34,7 +35,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private current?: { model: ServingModel; dataVersion: number; ratedSince: RatedSince };
   private listener?: pg.Client;
   /** Ratings heard while a ratings-since set is being read, replayed into it once read. */
-  private heardWhileReading: { userId: number; movieId: number }[] = [];
+  private heardWhileReading: { userId: number; movieId: number; ratedAt: number }[] = [];
   private reading = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -45,6 +46,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     private readonly ratings: RatingsRepository,
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -114,7 +116,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
       const rating = parseRatingPayload(payload);
       if (!rating) return;
       this.current?.ratedSince.add(rating.userId, rating.movieId);
-      if (this.reading > 0) this.heardWhileReading.push(rating);
+      if (this.reading > 0) this.heardWhileReading.push({ ...rating, ratedAt: Date.now() / 1000 });
     } else if (channel === DATA_CHANNEL) {
       this.refreshRatedSince().catch((error: Error) =>
         this.logger.error(`could not refresh the ratings since training: ${error.message}`),
@@ -130,7 +132,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const catalog = new Map<number, CatalogEntry>(
       rows.map((row) => [row.id, { title: row.title, genres: row.genres }]),
     );
-    const model = new ServingModel(id, deserializeBundle(bytes), catalog);
+    const model = new ServingModel(id, deserializeBundle(bytes), catalog, this.config.serving.sessionSeconds);
     const ratedSince = await this.readRatedSince(dataVersion);
     this.current = { model, dataVersion, ratedSince };
     this.reportServing(id, algorithm, metrics);
@@ -164,9 +166,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     return this.serving().model;
   }
 
-  /** The movies `userId` rated after the serving version was trained. */
-  ratedSinceTraining(userId: number): ReadonlySet<number> {
-    return this.serving().ratedSince.of(userId);
+  /** The movies `userId` rated after the serving version was trained, and when they last did. */
+  ratedSinceTraining(userId: number): { movies: ReadonlySet<number>; lastRatedAt?: number } {
+    const { ratedSince } = this.serving();
+    return { movies: ratedSince.of(userId), lastRatedAt: ratedSince.lastRatedAt(userId) };
   }
 
   private serving(): NonNullable<RecommendationsService['current']> {

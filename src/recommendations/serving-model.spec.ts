@@ -1,6 +1,7 @@
 import { GENRE_KEYS } from '../catalog/genres.js';
 import { tinyData } from '../training/algorithms/fixtures.js';
-import { fitBundle } from '../training/model-bundle.js';
+import { fitBundle, type ModelBundle } from '../training/model-bundle.js';
+import type { Recommender } from '../training/model.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
 
 // tinyData: users 1–4, movies 1–5. User 1 rated movies 1, 2, 3. Popularity: 2, 1, 3, 4, 5.
@@ -71,5 +72,48 @@ describe('ServingModel', () => {
     const list = model().forTaste(action, 3);
     expect(list.fallback).toBeNull();
     expect(list.items[0]?.reason).toBe('matches your taste for Action');
+  });
+
+  describe('session or returning user', () => {
+    // User 1 (index 0) last rated at t = 3 s in the training data.
+    const answering = (item: number): Recommender => ({
+      algorithm: `answers ${item}`,
+      params: {},
+      fit: () => undefined,
+      serialize: () => new Uint8Array(),
+      recommend: () => ({ items: Int32Array.of(item), scores: Float32Array.of(1) }),
+    });
+    function twoPathModel(sessionSeconds = 1800): ServingModel {
+      const bundle: ModelBundle = {
+        ...fitBundle(tinyData(), { minItemCount: 1 }),
+        personal: answering(4),
+        returning: answering(3),
+      };
+      return new ServingModel(7, bundle, CATALOG, sessionSeconds);
+    }
+    const MINUTE = 60;
+    const DAY = 86_400;
+
+    it('serves the session model to a user whose last rating is within the session length', () => {
+      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, undefined, 3 + 10 * MINUTE))).toEqual([
+        5,
+      ]);
+      expect(twoPathModel().inSession(0, undefined, 3 + 30 * MINUTE)).toBe(true);
+    });
+
+    it('serves the returning-user model once the session is over', () => {
+      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, undefined, 3 + DAY))).toEqual([4]);
+      expect(twoPathModel().inSession(0, undefined, 3 + 30 * MINUTE + 1)).toBe(false);
+    });
+
+    it('counts a rating sent since training as session activity', () => {
+      const now = 3 + 5 * DAY;
+      expect(ids(twoPathModel().forUser(1, 10, undefined, new Set([4]), now - 2 * MINUTE, now))).toEqual([5]);
+      expect(ids(twoPathModel().forUser(1, 10, undefined, new Set([4]), now - 2 * DAY, now))).toEqual([4]);
+    });
+
+    it('puts nobody in a session when the session length is 0', () => {
+      expect(twoPathModel(0).inSession(0, 3, 3)).toBe(false);
+    });
   });
 });

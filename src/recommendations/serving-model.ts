@@ -39,6 +39,8 @@ export class ServingModel {
     readonly version: number,
     private readonly bundle: ModelBundle,
     private readonly catalog: ReadonlyMap<number, CatalogEntry>,
+    /** A known user who rated within this many seconds is in a session. */
+    private readonly sessionSeconds = 30 * 60,
   ) {
     bundle.userIds.forEach((id, index) => this.userIndex.set(id, index));
     bundle.itemIds.forEach((id, index) => this.itemIndex.set(id, index));
@@ -48,12 +50,16 @@ export class ServingModel {
    * The user's list. `ratedSince` holds the movies the user rated after this version was trained:
    * they are never returned, they explain items like the training ratings do, and a user the model
    * has never seen but who has rated since gets a list from those ratings rather than the fallback.
+   * A known user whose newest rating (in training, or `lastRatedAt` since) is at most the session
+   * length before `now` gets the session model; any other known user the returning-user model.
    */
   forUser(
     userId: number,
     limit: number,
     genre?: string,
     ratedSince: ReadonlySet<number> = NOTHING,
+    lastRatedAt?: number,
+    now = Date.now() / 1000,
   ): RecommendationList {
     const user = this.userIndex.get(userId) ?? -1;
     const wanted = genre ? datasetGenreName(genre) : undefined;
@@ -67,7 +73,7 @@ export class ServingModel {
     }
     const ranked =
       user >= 0
-        ? this.bundle.personal.recommend(user, pool, recent)
+        ? this.knownUserModel(user, lastRatedAt, now).recommend(user, pool, recent)
         : this.bundle.similar.recommendForItems([...recent], pool, NOTHING);
     const because = this.bundle.similar.becauseOf(user, ranked.items, recent);
     const reasons = new Map<number, string>();
@@ -76,6 +82,19 @@ export class ServingModel {
       if (rated >= 0) reasons.set(item, `because you rated ${this.titleOf(rated)}`);
     });
     return this.list(ranked, limit, wanted, null, (item) => reasons.get(item) ?? 'like the films you rated');
+  }
+
+  /** Whether known user index `user` is in a session at `now` (seconds since the epoch). */
+  inSession(user: number, lastRatedAt: number | undefined, now: number): boolean {
+    const newest = Math.max(
+      this.bundle.lastRated[user] ?? Number.NEGATIVE_INFINITY,
+      lastRatedAt ?? Number.NEGATIVE_INFINITY,
+    );
+    return this.sessionSeconds > 0 && now - newest <= this.sessionSeconds;
+  }
+
+  private knownUserModel(user: number, lastRatedAt: number | undefined, now: number) {
+    return this.inSession(user, lastRatedAt, now) ? this.bundle.personal : this.bundle.returning;
   }
 
   similarTo(movieId: number, limit: number): RecommendationList | undefined {

@@ -8,11 +8,18 @@ import { modelAlgorithm } from './algorithms/serialization.js';
 import type { InteractionData, Recommendations, Recommender } from './model.js';
 
 /**
- * What one model version serves: the personalised model for known users, item-item neighbours
- * for similar movies, popularity for unknown users, genre KNN for a genre taste; with the id maps.
+ * What one model version serves: for known users a session model (a user rating right now) and a
+ * returning-user model (one back after a while), item-item neighbours for similar movies,
+ * popularity for unknown users, genre KNN for a genre taste; with the id maps and each user's
+ * newest training rating time, which tells the two known-user paths apart.
  */
 export interface ModelBundle {
+  /** In-session path: what users rate next after their newest films, blended with EASE. */
   personal: Recommender;
+  /** Returning-user path: the model that wins the next-day protocol. */
+  returning: Recommender;
+  /** Seconds since the epoch of each user's newest training rating (by user index). */
+  lastRated: Float64Array;
   similar: ItemKnnRecommender;
   popular: PopularityRecommender;
   taste: GenreKnnRecommender;
@@ -20,9 +27,43 @@ export interface ModelBundle {
   itemIds: Int32Array;
 }
 
-/** The model for known users: the one the offline evaluation chooses (docs/evaluation.md). */
-export const BUNDLE_ALGORITHM = 'ease-seq';
-export type BundleParams = Partial<EaseSeqParams>;
+/**
+ * The known-user model: ease-seq in session (it wins the session protocol), EASE for returning
+ * users (it wins the next-day protocol; docs/evaluation.md).
+ */
+export const BUNDLE_ALGORITHM = 'session-aware';
+
+/** The session model's parameters plus the returning model's λ (tuned on the next-day inner split). */
+export type BundleParams = Partial<EaseSeqParams> & { returningLambda?: number };
+export const RETURNING_LAMBDA = 100;
+
+/** Which known-user path a protocol measures: session → in-session, next-day → returning. */
+export type ServedPath = 'session' | 'returning';
+
+/**
+ * The single algorithm and parameters that serve `path` of a registered version, so the offline
+ * protocols score what each path serves. Versions of other algorithms serve one model on both.
+ */
+export function pathSpec(
+  algorithm: string,
+  params: Readonly<Record<string, number | string | boolean>>,
+  path: ServedPath,
+): { algorithm: string; params: Record<string, number | string | boolean> } {
+  if (algorithm !== BUNDLE_ALGORITHM) return { algorithm, params: { ...params } };
+  const { returningLambda, ...session } = params;
+  if (path === 'session') return { algorithm: 'ease-seq', params: session };
+  return {
+    algorithm: 'ease',
+    params: {
+      lambda: returningLambda ?? RETURNING_LAMBDA,
+      ...pick(session, ['minItemCount', 'cacheSize']),
+    },
+  };
+}
+
+function pick<T extends Record<string, unknown>>(object: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => keys.includes(key))) as Partial<T>;
+}
 
 /** Personal models a stored bundle may hold: the current one and those of earlier versions. */
 const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
@@ -31,26 +72,50 @@ const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
 };
 
 export function fitBundle(data: InteractionData, params: BundleParams): ModelBundle {
+  const session = pathSpec(BUNDLE_ALGORITHM, params, 'session').params;
+  const returning = pathSpec(BUNDLE_ALGORITHM, params, 'returning').params;
   const bundle: ModelBundle = {
-    personal: new EaseSeqRecommender(params),
+    personal: new EaseSeqRecommender(session as Partial<EaseSeqParams>),
+    returning: new EaseRecommender(returning),
+    lastRated: lastRatingTimes(data),
     similar: new ItemKnnRecommender(),
     popular: new PopularityRecommender(),
     taste: new GenreKnnRecommender(),
     userIds: data.userIds,
     itemIds: data.itemIds,
   };
-  for (const model of [bundle.personal, bundle.similar, bundle.popular, bundle.taste]) model.fit(data);
+  for (const model of [bundle.personal, bundle.returning, bundle.similar, bundle.popular, bundle.taste])
+    model.fit(data);
   return bundle;
+}
+
+/** Each user's newest rating time in the training data. */
+function lastRatingTimes(data: InteractionData): Float64Array {
+  const last = new Float64Array(data.numUsers).fill(Number.NEGATIVE_INFINITY);
+  for (let u = 0; u < data.numUsers; u++) {
+    for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++)
+      last[u] = Math.max(last[u]!, data.userTimes[e]!);
+  }
+  return last;
 }
 
 const PARTS = ['personal', 'similar', 'popular', 'taste'] as const;
 
-/** Layout: a 4-byte header length, a JSON header of part sizes, then the parts and the id maps. */
+const bytesOf = (array: Int32Array | Float64Array) =>
+  new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+
+/**
+ * Layout: a 4-byte header length, a JSON header of part sizes, then the parts, the id maps, the
+ * returning-user model and the users' newest rating times (bundles written before the returning
+ * path end at the id maps; they load with the one personal model serving both paths).
+ */
 export function serializeBundle(bundle: ModelBundle): Uint8Array {
   const parts = [
     ...PARTS.map((name) => bundle[name].serialize()),
-    new Uint8Array(bundle.userIds.buffer, bundle.userIds.byteOffset, bundle.userIds.byteLength),
-    new Uint8Array(bundle.itemIds.buffer, bundle.itemIds.byteOffset, bundle.itemIds.byteLength),
+    bytesOf(bundle.userIds),
+    bytesOf(bundle.itemIds),
+    bundle.returning.serialize(),
+    bytesOf(bundle.lastRated),
   ];
   const header = new TextEncoder().encode(JSON.stringify({ sizes: parts.map((part) => part.byteLength) }));
   const out = new Uint8Array(4 + header.byteLength + parts.reduce((sum, part) => sum + part.byteLength, 0));
@@ -76,13 +141,24 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     offset += part.byteLength;
     return part;
   };
+  const personal = deserializePersonal(next());
+  const similar = ItemKnnRecommender.deserialize(next());
+  const popular = PopularityRecommender.deserialize(next());
+  const taste = GenreKnnRecommender.deserialize(next());
+  const userIds = new Int32Array(next().buffer);
+  const itemIds = new Int32Array(next().buffer);
+  const hasReturningPath = sizes.length > 0;
   return {
-    personal: deserializePersonal(next()),
-    similar: ItemKnnRecommender.deserialize(next()),
-    popular: PopularityRecommender.deserialize(next()),
-    taste: GenreKnnRecommender.deserialize(next()),
-    userIds: new Int32Array(next().buffer),
-    itemIds: new Int32Array(next().buffer),
+    personal,
+    returning: hasReturningPath ? deserializePersonal(next()) : personal,
+    lastRated: hasReturningPath
+      ? new Float64Array(next().buffer)
+      : new Float64Array(userIds.length).fill(Number.NEGATIVE_INFINITY),
+    similar,
+    popular,
+    taste,
+    userIds,
+    itemIds,
   };
 }
 
@@ -111,7 +187,11 @@ export function checkBundle(bundle: ModelBundle): string[] {
       problems.push(`${part}: ${(error as Error).message}`);
     }
   };
-  if (bundle.userIds.length > 0) check('personal', () => bundle.personal.recommend(0, 10, none));
+  if (bundle.userIds.length > 0) {
+    check('personal', () => bundle.personal.recommend(0, 10, none));
+    check('returning', () => bundle.returning.recommend(0, 10, none));
+  }
+  if (bundle.lastRated.length !== bundle.userIds.length) problems.push('lastRated: not one time per user');
   check('popular', () => bundle.popular.recommend(-1, 10, none));
   // A movie may have no neighbour at all: only the shape of the answer is checked.
   if (numItems > 0) check('similar', () => bundle.similar.similarItems(0, 10), true);

@@ -16,4 +16,14 @@ describe('checkedModelParams', () => {
       /MODEL_PARAMS: lambda must be > 0, got -5[\s\S]*weight must be >= 0 and <= 1, got 1.5[\s\S]*window must be an integer >= 1, got 2.5/,
     );
   });
+
+  it("takes the returning model's lambda beside the session model's parameters", () => {
+    expect(checkedModelParams({ lambda: 250, returningLambda: 100 })).toEqual({
+      lambda: 250,
+      returningLambda: 100,
+    });
+    expect(() => checkedModelParams({ returningLambda: 0 })).toThrow(
+      /MODEL_PARAMS: returningLambda must be > 0, got 0/,
+    );
+  });
 });

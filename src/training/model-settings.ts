@@ -2,11 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigError } from '../config/environment.js';
 import { EASE_SEQ_DEFAULTS, easeSeqParamProblems } from './algorithms/ease-seq.js';
-import { BUNDLE_ALGORITHM, type BundleParams } from './model-bundle.js';
+import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_LAMBDA } from './model-bundle.js';
 
-/** MODEL_PARAMS checked against the served model's parameters; a ConfigError names every problem. */
+/**
+ * MODEL_PARAMS checked against the served model's parameters (the session model's, and the
+ * returning model's `returningLambda`); a ConfigError names every problem.
+ */
 export function checkedModelParams(params: Readonly<Record<string, number>>): BundleParams {
-  const problems = easeSeqParamProblems(params);
+  const { returningLambda, ...session } = params;
+  const problems = easeSeqParamProblems(session);
+  if (returningLambda !== undefined && !(Number.isFinite(returningLambda) && returningLambda > 0)) {
+    problems.push(`returningLambda must be > 0, got ${returningLambda}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return params as BundleParams;
 }
@@ -22,6 +29,6 @@ export class ModelSettings {
 
   constructor(config: AppConfig) {
     this.params = checkedModelParams(config.models.params);
-    this.fullParams = { ...EASE_SEQ_DEFAULTS, ...this.params };
+    this.fullParams = { ...EASE_SEQ_DEFAULTS, returningLambda: RETURNING_LAMBDA, ...this.params };
   }
 }

@@ -1,0 +1,66 @@
+import { tinyData } from './algorithms/fixtures.js';
+import { checkBundle, deserializeBundle, fitBundle, pathSpec, serializeBundle } from './model-bundle.js';
+
+const none = new Set<number>();
+
+describe('model bundle', () => {
+  const bundle = fitBundle(tinyData(), { minItemCount: 1 });
+
+  it("serves ease-seq in session and EASE to returning users, with each user's newest rating time", () => {
+    expect(bundle.personal.algorithm).toBe('ease-seq');
+    expect(bundle.returning.algorithm).toBe('ease');
+    expect(bundle.returning.params).toMatchObject({ lambda: 100, minItemCount: 1 });
+    // tinyData's times: users 0–3 last rated at 3, 3, 2 and 2 seconds.
+    expect(Array.from(bundle.lastRated)).toEqual([3, 3, 2, 2]);
+    expect(checkBundle(bundle)).toEqual([]);
+  });
+
+  it('round-trips through bytes, both paths answering as before', () => {
+    const loaded = deserializeBundle(serializeBundle(bundle));
+    expect(Array.from(loaded.lastRated)).toEqual(Array.from(bundle.lastRated));
+    for (const path of ['personal', 'returning'] as const) {
+      expect(Array.from(loaded[path].recommend(0, 3, none).items)).toEqual(
+        Array.from(bundle[path].recommend(0, 3, none).items),
+      );
+    }
+  });
+
+  it('loads a bundle written before the returning path, serving its one model on both paths', () => {
+    const bytes = serializeBundle(bundle);
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const headerLength = view.getUint32(0, true);
+    const { sizes } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
+      sizes: number[];
+    };
+    const oldSizes = sizes.slice(0, 6);
+    const header = new TextEncoder().encode(JSON.stringify({ sizes: oldSizes }));
+    const body = bytes.subarray(4 + headerLength, 4 + headerLength + oldSizes.reduce((a, b) => a + b, 0));
+    const old = new Uint8Array(4 + header.length + body.length);
+    new DataView(old.buffer).setUint32(0, header.length, true);
+    old.set(header, 4);
+    old.set(body, 4 + header.length);
+    const loaded = deserializeBundle(old);
+    expect(loaded.returning).toBe(loaded.personal);
+    expect(loaded.lastRated.every((t) => t === Number.NEGATIVE_INFINITY)).toBe(true);
+    expect(checkBundle(loaded)).toEqual([]);
+  });
+
+  it('tells each protocol which model a version serves on its path', () => {
+    expect(
+      pathSpec('session-aware', { lambda: 250, returningLambda: 80, minItemCount: 3 }, 'session'),
+    ).toEqual({
+      algorithm: 'ease-seq',
+      params: { lambda: 250, minItemCount: 3 },
+    });
+    expect(
+      pathSpec('session-aware', { lambda: 250, returningLambda: 80, minItemCount: 3 }, 'returning'),
+    ).toEqual({
+      algorithm: 'ease',
+      params: { lambda: 80, minItemCount: 3 },
+    });
+    expect(pathSpec('ease-seq', { lambda: 250 }, 'returning')).toEqual({
+      algorithm: 'ease-seq',
+      params: { lambda: 250 },
+    });
+  });
+});
