@@ -7,6 +7,7 @@ import {
   type LogLevel,
   parseEnvironment,
   type PeriodKind,
+  type Role,
 } from './environment.js';
 
 /** MODEL_PARAMS as numbers by name; training checks the names and ranges (src/training/model-settings.ts). */
@@ -30,6 +31,8 @@ export class AppConfig {
   readonly database: { url?: string; embeddedDataDir: string; embeddedPort: number };
   readonly movielens: { dir?: string; url: string; sha256?: string; cacheDir: string };
   readonly logLevel: LogLevel;
+  /** all: serve and run the pipeline; api: serve only; worker: run the pipeline only. */
+  readonly role: Role;
   readonly autoIngest: boolean;
   readonly replay: { period: PeriodKind; startYear: number };
   /** A cron expression, or undefined when the schedule is off. */
@@ -58,6 +61,7 @@ export class AppConfig {
       cacheDir: resolve(env.DATA_CACHE_DIR),
     };
     this.logLevel = env.LOG_LEVEL;
+    this.role = env.ROLE;
     this.autoIngest = env.AUTO_INGEST;
     this.replay = { period: env.REPLAY_PERIOD, startYear: env.REPLAY_START_YEAR };
     this.pipeline = {

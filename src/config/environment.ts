@@ -39,6 +39,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
 export type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
 
+/**
+ * What this process does: `all` serves and runs the pipeline (one process, the default); `api`
+ * serves only and never trains; `worker` runs the schedule, the first-start load and pipeline
+ * runs, and serves only /status and /metrics.
+ */
+const ROLES = ['all', 'api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
 /** How the replay cuts the ratings history into batches (see src/ingestion/periods.ts). */
 const PERIOD_KINDS = ['year', 'quarter', 'month'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -106,6 +114,9 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  @IsIn(ROLES, { message: `ROLE must be one of ${ROLES.join(', ')}` })
+  ROLE: Role = 'all';
 
   @Transform(toBool)
   @IsBoolean({ message: 'AUTO_INGEST must be true or false' })
