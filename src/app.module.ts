@@ -32,10 +32,10 @@ export class AppModule {
         RegistryModule,
         TrainingModule,
         PipelineModule,
-        RecommendationsModule,
         AuthModule,
         BatchesModule,
-        FeedbackModule,
+        // A worker (ROLE=worker) holds no model in memory and takes no ratings: it runs pipelines.
+        ...(config.role === 'worker' ? [] : [RecommendationsModule, FeedbackModule]),
       ],
     };
   }

@@ -17,6 +17,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiServiceUnavailableResponse,
   ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -96,6 +97,10 @@ export class BatchesController {
   @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Empty body or a bad name' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A run is active; activeRunId names it' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'This replica serves only (ROLE=api)',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Larger than UPLOAD_MAX_BYTES' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Content-Type is not text/csv' })
   async upload(
@@ -129,7 +134,7 @@ export class BatchesController {
 
     let started;
     try {
-      started = await startOr409(() =>
+      started = await startOr409(this.config, () =>
         this.runner.start({ trigger: 'upload', source: { kind: 'upload', file: received.file, name } }),
       );
     } catch (error) {

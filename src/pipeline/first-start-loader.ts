@@ -24,7 +24,8 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.autoIngest) return;
+    // An api replica never runs the pipeline: the worker loads the first data.
+    if (!this.config.autoIngest || this.config.role === 'api') return;
     if ((await this.dataStatus.dataVersion()) > 0) {
       this.logger.log('data already loaded; skipping the first-start load');
       return;

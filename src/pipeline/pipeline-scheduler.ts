@@ -22,6 +22,10 @@ export class PipelineScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.role === 'api') {
+      this.logger.log('ROLE=api: this process serves only; the schedule runs on the worker');
+      return;
+    }
     const cron = this.config.pipeline.cron;
     if (!cron) {
       this.logger.log('PIPELINE_CRON=off: no scheduled pipeline runs');

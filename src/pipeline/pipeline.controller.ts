@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { IdParam, PageQuery } from '../common/paging.js';
@@ -7,6 +13,7 @@ import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsRepository } from './pipeline-runs.repository.js';
 import { startOr409 } from './start-or-409.js';
+import { AppConfig } from '../config/app-config.js';
 
 @ApiTags('admin: pipeline')
 @Controller('admin/pipeline/runs')
@@ -14,6 +21,7 @@ export class PipelineController {
   constructor(
     private readonly runner: PipelineRunner,
     private readonly runs: PipelineRunsRepository,
+    private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -21,8 +29,12 @@ export class PipelineController {
   @RequireScopes('pipeline:run')
   @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A run is active; activeRunId names it' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'This replica serves only (ROLE=api)',
+  })
   async trigger(): Promise<StartedRunDto> {
-    const started = await startOr409(() => this.runner.start({ trigger: 'manual' }));
+    const started = await startOr409(this.config, () => this.runner.start({ trigger: 'manual' }));
     return { runId: started!.runId, location: `/admin/pipeline/runs/${started!.runId}` };
   }
 
