@@ -28,6 +28,19 @@ function only(kind: string): Manifest & { file: string } {
   return found[0]!;
 }
 
+/** The api replicas' Deployment (ROLE=api) or the pipeline worker's (ROLE=worker). */
+function deploymentOf(role: 'api' | 'worker'): Manifest & { file: string } {
+  const found = manifests().filter(
+    (m) => m.kind === 'Deployment' && m.spec.template.metadata.labels['app.kubernetes.io/component'] === role,
+  );
+  if (found.length !== 1) throw new Error(`expected one ${role} Deployment, found ${found.length}`);
+  return found[0]!;
+}
+
+const roleOf = (deployment: Manifest) =>
+  (deployment.spec.template.spec.containers[0].env ?? []).find((e: { name: string }) => e.name === 'ROLE')
+    ?.value;
+
 function find(kind: string, name: string): Manifest | undefined {
   return manifests().find((m) => m.kind === kind && m.metadata?.name === name);
 }
@@ -42,6 +55,7 @@ describe('deploy/k8s manifests', () => {
     const all = manifests();
     expect(all.map((m) => m.kind).sort()).toEqual([
       'ConfigMap',
+      'Deployment',
       'Deployment',
       'HorizontalPodAutoscaler',
       'PodDisruptionBudget',
@@ -61,32 +75,43 @@ describe('deploy/k8s manifests', () => {
     expect([...kustomization.resources].sort()).toEqual([...new Set(all.map((m) => m.file))].sort());
   });
 
-  it('runs 2 replicas whose probes hit /status on the container port, with resources', () => {
-    const deployment = only('Deployment');
-    expect(deployment.spec.replicas).toBe(2);
-    const [container, ...others] = deployment.spec.template.spec.containers;
-    expect(others).toEqual([]);
-    const ports: { name?: string; containerPort: number }[] = container.ports;
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      const get = container[probe]?.httpGet;
-      expect({ probe, path: get?.path }).toEqual({ probe, path: '/status' });
-      const port = ports.find((p) => p.containerPort === get.port || (p.name && p.name === get.port));
-      expect({ probe, port: get.port, matches: Boolean(port) }).toEqual({
-        probe,
-        port: get.port,
-        matches: true,
-      });
-    }
-    expect(container.resources.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
-    expect(container.resources.limits.memory).toBeDefined();
-    // The container port is the one the app listens on (PORT in the ConfigMap, else the default).
-    const config = only('ConfigMap').data;
-    expect(ports.map((p) => p.containerPort)).toContain(Number(config.PORT ?? 8000));
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  it('runs 2 api replicas and one worker, each told its role', () => {
+    expect(deploymentOf('api').spec.replicas).toBe(2);
+    expect(roleOf(deploymentOf('api'))).toBe('api');
+    expect(deploymentOf('worker').spec.replicas).toBe(1);
+    expect(deploymentOf('worker').spec.strategy.type).toBe('Recreate');
+    expect(roleOf(deploymentOf('worker'))).toBe('worker');
+    expect(() => parseEnvironment({ ROLE: roleOf(deploymentOf('worker')) })).not.toThrow();
   });
 
+  it.each(['api', 'worker'] as const)(
+    '%s pods probe /status on the container port, with resources',
+    (role) => {
+      const deployment = deploymentOf(role);
+      const [container, ...others] = deployment.spec.template.spec.containers;
+      expect(others).toEqual([]);
+      const ports: { name?: string; containerPort: number }[] = container.ports;
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const get = container[probe]?.httpGet;
+        expect({ probe, path: get?.path }).toEqual({ probe, path: '/status' });
+        const port = ports.find((p) => p.containerPort === get.port || (p.name && p.name === get.port));
+        expect({ probe, port: get.port, matches: Boolean(port) }).toEqual({
+          probe,
+          port: get.port,
+          matches: true,
+        });
+      }
+      expect(container.resources.requests).toEqual({ cpu: expect.anything(), memory: expect.anything() });
+      expect(container.resources.limits.memory).toBeDefined();
+      // The container port is the one the app listens on (PORT in the ConfigMap, else the default).
+      const config = only('ConfigMap').data;
+      expect(ports.map((p) => p.containerPort)).toContain(Number(config.PORT ?? 8000));
+      expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    },
+  );
+
   it('takes its env from a ConfigMap and a Secret that exist', () => {
-    const container = only('Deployment').spec.template.spec.containers[0];
+    const container = deploymentOf('api').spec.template.spec.containers[0];
     const refs: Manifest[] = container.envFrom ?? [];
     expect(refs.some((r) => r.configMapRef)).toBe(true);
     expect(refs.some((r) => r.secretRef)).toBe(true);
@@ -110,8 +135,8 @@ describe('deploy/k8s manifests', () => {
     expect(problems).toEqual([]);
   });
 
-  it('scales and exposes objects and pods that exist', () => {
-    const deployment = only('Deployment');
+  it('scales and exposes the api pods that exist, never the worker', () => {
+    const deployment = deploymentOf('api');
     const podLabels = deployment.spec.template.metadata.labels;
     expect(selects(deployment.spec.selector.matchLabels, podLabels)).toBe(true);
 
@@ -132,6 +157,9 @@ describe('deploy/k8s manifests', () => {
       ).toBe(true);
     }
     expect(selects(only('PodDisruptionBudget').spec.selector.matchLabels, podLabels)).toBe(true);
+    expect(target.name).toBe(deployment.metadata.name);
+    const workerLabels = deploymentOf('worker').spec.template.metadata.labels;
+    expect(selects(service.spec.selector, workerLabels)).toBe(false);
   });
 
   it('sets only variables the app knows, with values it accepts', () => {
