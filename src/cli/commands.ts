@@ -9,6 +9,7 @@ import { PipelineRunner } from '../pipeline/pipeline-runner.js';
 import { type PipelineRunView, PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
 import type { RunOptions } from '../pipeline/pipeline.types.js';
 import { type ModelVersionView, RegistryService } from '../registry/registry.service.js';
+import { runSynthCommand, SynthUsageError } from '../synth/synth-command.js';
 
 export interface CliContext {
   /** Boots the app's modules; `runMigrations: false` for the commands that manage migrations. */
@@ -287,6 +288,32 @@ export function buildProgram(context: CliContext): Command {
         const log = (line: string) => process.stderr.write(`${line}\n`);
         await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
           throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
+        });
+      },
+    );
+
+  program
+    .command('synth')
+    .description('Write a MovieLens-shaped folder of generated data (movies.csv, ratings.csv; no database)')
+    .option('--out <dir>', 'folder to write into: new or empty (required)')
+    .option('--ratings <n>', 'number of rating rows (default: MovieLens 25M, 25000095)')
+    .option('--users <n>', 'number of users, at most ratings / 20 (default 162541)')
+    .option('--movies <n>', 'number of movies (default 62423)')
+    .option('--seed <n>', 'seed: the same arguments give the same files (default 1)')
+    .option('--bad-share <f>', 'share of rating rows written malformed, 0 to 1 (default 0)')
+    .action(
+      async (options: {
+        out?: string;
+        ratings?: string;
+        users?: string;
+        movies?: string;
+        seed?: string;
+        badShare?: string;
+      }) => {
+        // No withApp: generating files needs neither the app's modules nor the database.
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        await runSynthCommand(options, { out: context.out, log }).catch((error: unknown) => {
+          throw error instanceof SynthUsageError ? new CliUsageError(error.message) : error;
         });
       },
     );
