@@ -74,7 +74,7 @@ function hostPathOf(service: string, containerPath: string): string | undefined 
 }
 
 describe('docker/compose.yaml', () => {
-  it('defines the app, PostgreSQL, Prometheus, Alertmanager and Grafana, each with an image or a build', () => {
+  it('defines the app, its worker, PostgreSQL, Prometheus, Alertmanager and Grafana, each with an image or a build', () => {
     const { services } = compose();
     expect(Object.keys(services).sort()).toEqual([
       'alertmanager',
@@ -82,7 +82,12 @@ describe('docker/compose.yaml', () => {
       'grafana',
       'postgres',
       'prometheus',
+      'worker',
     ]);
+    // One image, two roles: the app serves, the worker runs the pipeline.
+    expect(services.worker!.image).toBe(services.app!.image);
+    expect(services.app!.environment.ROLE).toBe('api');
+    expect(services.worker!.environment.ROLE).toBe('worker');
     for (const [name, service] of Object.entries(services)) {
       expect({ name, hasImageOrBuild: Boolean(service.image || service.build) }).toEqual({
         name,
@@ -126,8 +131,8 @@ describe('docker/compose.yaml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('gives the app only variables it knows, with values it accepts', () => {
-    const app = compose().services.app!;
+  it.each(['app', 'worker'])('gives the %s only variables it knows, with values it accepts', (name) => {
+    const app = compose().services[name]!;
     const known = knownEnvironmentVariables();
     const names = Object.keys(app.environment);
     expect(names.filter((name) => !known.has(name))).toEqual([]);
@@ -139,7 +144,7 @@ describe('docker/compose.yaml', () => {
     }
     expect(Object.keys(envExample())).toEqual(expect.arrayContaining(['JWT_SECRET', 'AUTH_CLIENTS']));
     const movielens = allMounts().find(
-      (m) => m.service === 'app' && m.target === app.environment.MOVIELENS_DIR,
+      (m) => m.service === name && m.target === app.environment.MOVIELENS_DIR,
     );
     expect(movielens).toMatchObject({ type: 'volume' });
   });
@@ -154,6 +159,7 @@ describe('docker/compose.yaml', () => {
       (a.static_configs ?? []).flatMap((c: Service) => c.targets as string[]),
     );
     expect(targets).toContain(`app:${services.app!.environment.PORT}`);
+    expect(targets).toContain(`worker:${services.worker!.environment.PORT}`);
     expect(alertmanagers).toEqual(['alertmanager:9093']);
     for (const file of prometheus.rule_files ?? []) {
       expect(existsSync(hostPathOf('prometheus', posix.join('/etc/prometheus', file))!)).toBe(true);
