@@ -463,7 +463,7 @@ function ratingHalfSteps(
   favourite: boolean,
   timestamp: number,
 ): number {
-  const value = 3.55 + user.bias + catalog.quality[movie]! + (favourite ? 0.2 : 0) + 0.85 * normal(random);
+  const value = 3.5 + user.bias + catalog.quality[movie]! + (favourite ? 0.2 : 0) + 0.85 * normal(random);
   if (user.wholeStarsOnly || timestamp < HALF_STARS_FROM)
     return 2 * Math.min(5, Math.max(1, Math.round(value)));
   return Math.min(10, Math.max(1, Math.round(value * 2)));
