@@ -211,14 +211,18 @@ export function buildProgram(context: CliContext): Command {
           return;
         }
         const lines = [formatVersionLine(version), `  params   ${JSON.stringify(version.params)}`];
-        const byProtocol = ['session', 'next-day']
-          .map((protocol) => [
-            protocol,
-            version.metrics[`${protocol}:ndcg@10`],
-            version.metrics[`${protocol}:users`],
-          ])
-          .filter(([, ndcg]) => ndcg !== undefined)
-          .map(([protocol, ndcg, users]) => `${protocol} ${Number(ndcg).toFixed(4)} (${users ?? '?'} users)`);
+        const byProtocol = ['session', 'next-day'].flatMap((protocol) => {
+          const ndcg = version.metrics[`${protocol}:ndcg@10`];
+          if (ndcg === undefined) return [];
+          const users = version.metrics[`${protocol}:users`];
+          const eligible = version.metrics[`${protocol}:eligible_users`];
+          const sampled = eligible !== undefined && users !== undefined && eligible > users;
+          const se = version.metrics[`${protocol}:ndcg@10_se`];
+          return [
+            `${protocol} ${ndcg.toFixed(4)}${se === undefined ? '' : ` ± ${se.toFixed(4)}`} ` +
+              `(${users ?? '?'}${sampled ? ` sampled of ${eligible}` : ''} users)`,
+          ];
+        });
         if (byProtocol.length > 0) lines.push(`  NDCG@10  ${byProtocol.join(', ')}`);
         lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
         for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);

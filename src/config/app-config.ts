@@ -43,7 +43,7 @@ export class AppConfig {
   /** How recent a known user's last rating must be for the session model to serve them. */
   readonly serving: { sessionSeconds: number };
   /** The offline protocol the gate decides on, and the next-day protocol's gap. */
-  readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number };
+  readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number; maxUsers?: number };
   /** No clients = no token is ever issued or accepted: admin routes answer 401. */
   readonly auth: { clients: AuthClient[]; jwtSecret?: string; tokenTtlSeconds: number };
 
@@ -72,7 +72,11 @@ export class AppConfig {
     this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
     this.serving = { sessionSeconds: env.SESSION_MINUTES * 60 };
-    this.evaluation = { primaryProtocol: env.EVALUATION_PROTOCOL, gapSeconds: env.EVALUATION_GAP_SECONDS };
+    this.evaluation = {
+      primaryProtocol: env.EVALUATION_PROTOCOL,
+      gapSeconds: env.EVALUATION_GAP_SECONDS,
+      maxUsers: env.EVALUATION_MAX_USERS === 0 ? undefined : env.EVALUATION_MAX_USERS,
+    };
     this.auth = {
       clients: parseAuthClients(env.AUTH_CLIENTS),
       jwtSecret: env.JWT_SECRET,

@@ -173,6 +173,15 @@ export class Environment {
   })
   EVALUATION_PROTOCOL: EvaluationProtocol = 'next-day';
 
+  /**
+   * The pipeline's evaluation scores at most this many test users (a seeded sample) per protocol,
+   * so it stays within minutes on large data; 0 = all. The CLI's `evaluate` scores all.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'EVALUATION_MAX_USERS must be a whole number' })
+  @Min(0)
+  EVALUATION_MAX_USERS: number = 10_000;
+
   /** next-day protocol: test ratings at least this long after the user's last train rating. */
   @Transform(toInt)
   @IsInt({ message: 'EVALUATION_GAP_SECONDS must be a whole number of seconds' })

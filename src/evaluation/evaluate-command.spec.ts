@@ -31,6 +31,7 @@ const result = (
   map: 0.05,
   coverage: 0.25,
   users: 42,
+  eligibleUsers: 42,
   fitSeconds: 1.5,
 });
 

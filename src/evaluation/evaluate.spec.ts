@@ -1,7 +1,8 @@
+import { PopularityRecommender } from '../training/algorithms/popularity.js';
 import { buildInteractions, itemsOfUser, type RatingInput } from '../training/interactions.js';
 import type { InteractionData, Recommendations, Recommender } from '../training/model.js';
 import type { Params } from '../training/algorithm-list.js';
-import { evaluate, expandGrid, relevantByUser, splitDataset, tune } from './evaluate.js';
+import { evaluate, expandGrid, relevantByUser, sampleUsers, splitDataset, tune } from './evaluate.js';
 
 const r = (userId: number, movieId: number, rating: number, timestamp: number): RatingInput => ({
   userId,
@@ -268,5 +269,45 @@ describe('relevantByUser', () => {
       [1, [1]],
       [3, [4]],
     ]);
+  });
+});
+
+describe('sampleUsers', () => {
+  const ids = Array.from({ length: 1000 }, (_, i) => 1000 - i);
+
+  it('keeps every user, ascending, when there are no more than asked', () => {
+    expect(sampleUsers([3, 1, 2])).toEqual([1, 2, 3]);
+    expect(sampleUsers([3, 1, 2], { maxUsers: 3 })).toEqual([1, 2, 3]);
+  });
+
+  it('picks the same seeded sample whatever the order, ascending', () => {
+    const sample = sampleUsers(ids, { maxUsers: 100, seed: 7 });
+    expect(sample).toHaveLength(100);
+    expect(new Set(sample).size).toBe(100);
+    expect(sample).toEqual([...sample].sort((a, b) => a - b));
+    expect(sampleUsers([...ids].reverse(), { maxUsers: 100, seed: 7 })).toEqual(sample);
+    expect(sampleUsers(ids, { maxUsers: 100, seed: 8 })).not.toEqual(sample);
+    // Spread over the ids, not their first hundred.
+    expect(Math.max(...sample)).toBeGreaterThan(500);
+  });
+});
+
+describe('evaluate on a sample of users', () => {
+  it('scores only the sampled test users and says how many were eligible', () => {
+    const train = Array.from({ length: 30 }, (_, u) => [
+      { userId: u + 1, movieId: 1, rating: 4, timestamp: 1 },
+      { userId: u + 1, movieId: 2 + (u % 3), rating: 4, timestamp: 2 },
+    ]).flat();
+    const test = Array.from({ length: 30 }, (_, u) => ({
+      userId: u + 1,
+      movieId: 5,
+      rating: 5,
+      timestamp: 3,
+    }));
+    const split = { train, test, movies: [] };
+    const all = evaluate(new PopularityRecommender(), split);
+    expect(all).toMatchObject({ users: 30, eligibleUsers: 30 });
+    const sampled = evaluate(new PopularityRecommender(), split, 10, { maxUsers: 10, seed: 3 });
+    expect(sampled).toMatchObject({ users: 10, eligibleUsers: 30 });
   });
 });

@@ -26,6 +26,7 @@ export class EvaluateStage {
       ...(production ? { production } : {}),
       primary: this.config.evaluation.primaryProtocol,
       gapSeconds: this.config.evaluation.gapSeconds,
+      maxUsers: this.config.evaluation.maxUsers,
     });
     const figures = (side: 'candidate' | 'production') =>
       Object.fromEntries(
@@ -42,6 +43,8 @@ export class EvaluateStage {
         rows: outcome.candidate.users,
         detail: {
           protocol: this.config.evaluation.primaryProtocol,
+          users: outcome.candidate['users'],
+          'eligible users': outcome.candidate['eligible_users'],
           'ndcg@10': outcome.candidate['ndcg@10'],
           ...(outcome.production ? { 'production ndcg@10': outcome.production['ndcg@10'] } : {}),
           ...figures('candidate'),

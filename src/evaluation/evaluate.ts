@@ -39,6 +39,41 @@ export interface EvaluationResult extends MetricsSummary {
   algorithm: string;
   params: Params;
   fitSeconds: number;
+  /** Test users with relevant items; `users` is all of them or, on large data, a seeded sample. */
+  eligibleUsers: number;
+}
+
+/** On large data only a seeded sample of the test users is scored (the means' standard error says how well). */
+export interface UserSample {
+  /** At most this many test users are scored; undefined = all. */
+  maxUsers?: number;
+  seed?: number;
+}
+
+/**
+ * The test users scored: all of `userIds` (ascending), or `maxUsers` of them picked by a seeded
+ * hash of their ids — the same users whatever the order or the model, so candidate and
+ * production are scored on the same sample.
+ */
+export function sampleUsers(userIds: readonly number[], sample: UserSample = {}): number[] {
+  const sorted = [...userIds].sort((a, b) => a - b);
+  const { maxUsers, seed = 1 } = sample;
+  if (maxUsers === undefined || sorted.length <= maxUsers) return sorted;
+  const rank = (id: number) => mix32(Math.imul(id, 0x9e3779b1) ^ seed);
+  return sorted
+    .map((id) => ({ id, rank: rank(id) }))
+    .sort((a, b) => a.rank - b.rank || a.id - b.id)
+    .slice(0, maxUsers)
+    .map((entry) => entry.id)
+    .sort((a, b) => a - b);
+}
+
+/** A 32-bit integer mix (murmur3's finaliser), as an unsigned number. */
+function mix32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The per-user temporal holdout of a dataset. */
@@ -63,7 +98,12 @@ export function relevantByUser(test: readonly RatingInput[]): Map<number, Set<nu
 }
 
 /** Fits `recommender` on `split.train` and scores its top-k lists against `split.test`. */
-export function evaluate(recommender: Recommender, split: EvaluationSplit, k = DEFAULT_K): EvaluationResult {
+export function evaluate(
+  recommender: Recommender,
+  split: EvaluationSplit,
+  k = DEFAULT_K,
+  sample: UserSample = {},
+): EvaluationResult {
   const data = buildInteractions(split.train, split.movies);
   const started = performance.now();
   recommender.fit(data);
@@ -73,7 +113,7 @@ export function evaluate(recommender: Recommender, split: EvaluationSplit, k = D
   const relevant = relevantByUser(split.test);
   const perUser: UserMetrics[] = [];
   const recommendedItems = new Set<number>();
-  for (const userId of [...relevant.keys()].sort((a, b) => a - b)) {
+  for (const userId of sampleUsers([...relevant.keys()], sample)) {
     // A user with no train ratings (impossible under the protocol) is asked as a newcomer.
     const user = index.user(userId) ?? data.numUsers;
     const exclude = new Set(itemsOfUser(data, user));
@@ -86,6 +126,7 @@ export function evaluate(recommender: Recommender, split: EvaluationSplit, k = D
     algorithm: recommender.algorithm,
     params: { ...recommender.params },
     fitSeconds,
+    eligibleUsers: relevant.size,
     ...summarize(perUser, recommendedItems.size, data.numItems),
   };
 }

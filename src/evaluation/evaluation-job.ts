@@ -23,6 +23,8 @@ export interface EvaluationJob {
   primary: Protocol;
   /** The next-day protocol's gap. */
   gapSeconds: number;
+  /** On large data, how many test users are scored (a seeded sample); undefined = all. */
+  maxUsers?: number;
 }
 
 /**
@@ -64,7 +66,9 @@ function metricsOf(spec: ModelSpec, job: EvaluationJob): ProtocolMetrics {
 function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol): Record<string, number> {
   // Each protocol scores the path that serves its users: in-session under session, returning next-day.
   const served = pathSpec(spec.algorithm, spec.params, protocol === 'session' ? 'session' : 'returning');
-  const result = evaluate(create(served), splitDataset(job, holdoutOf(protocol, job.gapSeconds)));
+  const result = evaluate(create(served), splitDataset(job, holdoutOf(protocol, job.gapSeconds)), undefined, {
+    maxUsers: job.maxUsers,
+  });
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,
@@ -74,6 +78,7 @@ function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol
     'map@10': result.map,
     coverage: result.coverage,
     users: result.users,
+    eligible_users: result.eligibleUsers,
   };
 }
 
