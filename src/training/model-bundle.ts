@@ -56,7 +56,7 @@ export function pathSpec(
     algorithm: 'ease',
     params: {
       lambda: returningLambda ?? RETURNING_LAMBDA,
-      ...pick(session, ['minItemCount', 'cacheSize']),
+      ...pick(session, ['minItemCount', 'cacheSize', 'maxItems', 'memoryBudgetMB']),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { EaseRecommender } from './ease.js';
+import { EASE_SIZE_DEFAULTS, EaseRecommender } from './ease.js';
 import {
   EASE_SEQ_DEFAULTS,
   easeSeqParamProblems,
@@ -89,6 +89,58 @@ describe('EaseSeqRecommender', () => {
     expect(pruned.recommend(0, 0, new Set()).items).toHaveLength(0);
   });
 
+  it('bounds its EASE part by maxItems; transitions and the popularity fill still reach the rest', () => {
+    const capped = new EaseSeqRecommender({
+      ...common,
+      maxItems: 2,
+      weight: 0.5,
+      recentItems: 2,
+      cacheSize: 10,
+    });
+    capped.fit(data);
+    // EASE keeps i0 and i1 (3 ratings each; i2 has 2). u0 (i0, i1, i2) has seen both: i3 and i4 come
+    // from the transitions of i1 alone (equal weights, each half of the blend), nothing from EASE.
+    const u0 = capped.recommend(0, 5, new Set());
+    expect(Array.from(u0.items)).toEqual([3, 4]);
+    expect(Array.from(u0.scores)).toEqual([0.5, 0.5]);
+    // u2 (i0, i2; nothing follows i2): i1 from EASE, then i3, i4 by popularity.
+    expect(Array.from(capped.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
+    expect(capped.params).toMatchObject({ maxItems: 2 });
+    const copy = EaseSeqRecommender.deserialize(capped.serialize());
+    expect(copy.params).toEqual(capped.params);
+    expect(copy.recommend(0, 5, new Set())).toEqual(u0);
+  });
+
+  it('changes nothing when the cap and the budget do not bind, and reports them only when given', () => {
+    const plain = new EaseSeqRecommender({ ...common, recentItems: 2, cacheSize: 2 });
+    const explicit = new EaseSeqRecommender({
+      ...common,
+      recentItems: 2,
+      cacheSize: 2,
+      ...EASE_SIZE_DEFAULTS,
+    });
+    const exact = new EaseSeqRecommender({ ...common, recentItems: 2, cacheSize: 2, maxItems: 5 });
+    for (const model of [plain, explicit, exact]) model.fit(data);
+    for (const model of [explicit, exact]) {
+      for (let u = -1; u <= 4; u++) {
+        expect(model.recommend(u, 5, new Set())).toEqual(plain.recommend(u, 5, new Set()));
+        expect(model.recommend(u, 5, new Set([1]))).toEqual(plain.recommend(u, 5, new Set([1])));
+      }
+    }
+    expect(plain.params).toEqual({ ...EASE_SEQ_DEFAULTS, ...common, recentItems: 2, cacheSize: 2 });
+  });
+
+  it('refuses an EASE part over the memory budget before it starts', () => {
+    expect(() => new EaseSeqRecommender({ ...common, memoryBudgetMB: 0.0001 }).fit(data)).toThrow(
+      'EASE cannot fit 5 items within its memory budget: it needs 500 bytes (0.0 MB: ' +
+        'two 5×5 Float64 buffers and a 5×5 Float32 B), the budget is 104 bytes (0.0 MB); ' +
+        'lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
+    );
+    const capped = new EaseSeqRecommender({ ...common, memoryBudgetMB: 0.0001, maxItems: 2 });
+    capped.fit(data);
+    expect(Array.from(capped.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
+  });
+
   it('recommends the same after serialize → deserialize', () => {
     const model = new EaseSeqRecommender({ ...common, weight: 0.5, recentItems: 10, cacheSize: 2 });
     model.fit(data);
@@ -114,7 +166,7 @@ describe('easeSeqParamProblems', () => {
   it('names an unknown parameter', () => {
     expect(easeSeqParamProblems({ lamda: 500 })).toEqual([
       'unknown parameter lamda (known: lambda, minItemCount, window, decay, neighbours, recentItems, ' +
-        'recentHalfLife, weight, cacheSize)',
+        'recentHalfLife, weight, cacheSize, maxItems, memoryBudgetMB)',
     ]);
   });
 
@@ -133,6 +185,10 @@ describe('easeSeqParamProblems', () => {
       'neighbours must be an integer >= 1, got 0',
       'recentItems must be an integer >= 1, got -1',
       'cacheSize must be an integer >= 0, got -1',
+    ]);
+    expect(easeSeqParamProblems({ maxItems: 0, memoryBudgetMB: 0 })).toEqual([
+      'maxItems must be an integer >= 1, got 0',
+      'memoryBudgetMB must be > 0, got 0',
     ]);
     expect(easeSeqParamProblems({ weight: NaN, decay: '0.9' })).toEqual([
       'weight must be a finite number, got NaN',

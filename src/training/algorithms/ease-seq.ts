@@ -1,6 +1,13 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, selectTopK } from './common.js';
-import { easeWeights, itemColumns } from './ease.js';
+import {
+  EASE_SIZE_DEFAULTS,
+  EASE_SIZE_RULES,
+  easeColumns,
+  type EaseSizeParams,
+  easeWeights,
+  itemColumns,
+} from './ease.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import {
@@ -12,7 +19,8 @@ import {
 } from './top-list-cache.js';
 import { fitTransitions, timeOrderedEntries, TRANSITION_RULES } from './transitions.js';
 
-export interface EaseSeqParams {
+/** maxItems and memoryBudgetMB bound the EASE part as they bound EASE (see EaseSizeParams). */
+export interface EaseSeqParams extends EaseSizeParams {
   /** EASE: L2 regularisation λ on the diagonal of XᵀX. */
   lambda: number;
   /** EASE: only items with at least this many interactions get a column in B. */
@@ -33,7 +41,8 @@ export interface EaseSeqParams {
   cacheSize: number;
 }
 
-export const EASE_SEQ_DEFAULTS: EaseSeqParams = {
+/** The model's parameters at their defaults (the size guards' are EASE_SIZE_DEFAULTS). */
+export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseSizeParams> = {
   lambda: 250,
   minItemCount: 5,
   window: 200,
@@ -54,6 +63,7 @@ const EASE_SEQ_RULES: ParamRules<EaseSeqParams> = {
   recentHalfLife: { min: 0, minExclusive: true },
   weight: { min: 0, max: 1 },
   cacheSize: { min: 0, integer: true },
+  ...EASE_SIZE_RULES,
 };
 
 /** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
@@ -88,8 +98,9 @@ const EASE_SEQ_ARRAYS = {
  * ones. So: score(u, j) = (1 − w)·e_j / max|e| + w·s_j / max|s|, where e = x_u·B (EASE) and
  * s = Σ_r 0.5^(r/h)·T[i_r, ·] over the user's `recentItems` newest items i_r (T from transitions.ts);
  * each part is scaled by its largest magnitude over the user's unseen items so that w means the same
- * for every user. Candidates are the kept EASE items and the successors met; the rest only come from
- * the popularity fill. Seen items are never returned.
+ * for every user. Candidates are the kept EASE items (minItemCount, at most maxItems) and the successors
+ * met; the rest only come from the popularity fill. Seen items are never returned. The EASE part is
+ * refused before it starts when its buffers exceed memoryBudgetMB, as EASE's fit is.
  *
  * Fit: the EASE fit (cubic in kept items) + O(nnz · window) for T + one scoring pass to cache every
  * known user's top `cacheSize`. recommend(u) walks that list; only when `exclude` eats it does it
@@ -118,26 +129,26 @@ export class EaseSeqRecommender implements Recommender {
 
   /** Throws when `params` has problems (see easeSeqParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseSeqParams> = {}, source?: typeof FROM_ARTIFACT) {
-    this.p = modelParams('ease-seq', EASE_SEQ_RULES, EASE_SEQ_DEFAULTS, params, source);
-    this.params = { ...this.p };
+    this.p = modelParams(
+      'ease-seq',
+      EASE_SEQ_RULES,
+      { ...EASE_SEQ_DEFAULTS, ...EASE_SIZE_DEFAULTS },
+      params,
+      source,
+    );
+    // the size guards only when given (see EaseSizeParams)
+    this.params = { ...EASE_SEQ_DEFAULTS, ...params };
   }
 
   fit(data: InteractionData): void {
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
     const { counts, means } = itemStats(data);
-    const itemCol = new Int32Array(numItems).fill(-1);
-    const cols: number[] = [];
-    for (let i = 0; i < numItems; i++) {
-      if (counts[i]! >= this.p.minItemCount) {
-        itemCol[i] = cols.length;
-        cols.push(i);
-      }
-    }
+    const { itemCol, colItem } = easeColumns(counts, this.p);
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
-    const b = easeWeights(data, itemCol, cols.length, this.p.lambda);
+    const b = easeWeights(data, itemCol, colItem.length, this.p.lambda);
 
     const t = fitTransitions(data, {
       window: this.p.window,
@@ -160,7 +171,7 @@ export class EaseSeqRecommender implements Recommender {
       }
     }
     this.stored = {
-      colItem: Int32Array.from(cols),
+      colItem,
       b,
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),

@@ -1,4 +1,12 @@
-import { EASE_DEFAULTS, easeParamProblems, type EaseParams, EaseRecommender } from './ease.js';
+import {
+  assertFits,
+  EASE_DEFAULTS,
+  EASE_SIZE_DEFAULTS,
+  easeFitBytes,
+  easeParamProblems,
+  type EaseParams,
+  EaseRecommender,
+} from './ease.js';
 import { seenOf, tinyData } from './fixtures.js';
 import { inverseSpd } from './linalg.js';
 import { buildInteractionData, type Row } from './test-data.js';
@@ -144,6 +152,88 @@ describe('EaseRecommender', () => {
   });
 });
 
+describe('EASE size guards', () => {
+  const data = tinyData();
+  // counts (fixtures.ts): i0 3, i1 3, i2 2, i3 1, i4 1; popularity: i1, i0, i2, i3, i4.
+  const lambda = 0.5;
+
+  it('keeps at most maxItems columns, the most rated (ties by item index), the rest by popularity fill', () => {
+    const capped = new EaseRecommender({ lambda, minItemCount: 1, maxItems: 2, cacheSize: 10 });
+    capped.fit(data);
+    expect(capped.keptItems).toBe(2); // i0, i1 (i2 has enough ratings but is not among the 2 most rated)
+    // B is EASE over the kept items alone.
+    const rows: Row[] = [];
+    for (let u = 0; u < data.numUsers; u++) {
+      for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++) {
+        const item = data.userItems[e]!;
+        if (item < 2) rows.push([u, item, 1, 0]);
+      }
+    }
+    const expected = naiveEase(rows, 2, lambda);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) expect(capped.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+    for (let j = 0; j < 5; j++) expect(capped.weight(2, j)).toBe(0);
+    // u3 (i1, i4): i0 from B, then i2, i3 by popularity only; u0 (i0, i1, i2): popularity only.
+    const u3 = capped.recommend(3, 5, new Set());
+    expect(Array.from(u3.items)).toEqual([0, 2, 3]);
+    expect(u3.scores[0]).toBeCloseTo(capped.weight(1, 0), 5);
+    expect(Array.from(capped.recommend(0, 5, new Set()).items)).toEqual([3, 4]);
+
+    const one = new EaseRecommender({ lambda, minItemCount: 1, maxItems: 1 });
+    one.fit(data);
+    expect(one.keptItems).toBe(1);
+    // i0 and i1 tie at 3 ratings: the lower index wins; a single column has no weight to give.
+    expect(one.weight(0, 0)).toBe(0);
+    expect(Array.from(one.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
+  });
+
+  it('changes nothing when the cap and the budget do not bind, and reports them only when given', () => {
+    const plain = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2 });
+    const explicit = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, ...EASE_SIZE_DEFAULTS });
+    const exact = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, maxItems: 5 });
+    for (const model of [plain, explicit, exact]) model.fit(data);
+    expect(exact.keptItems).toBe(5);
+    for (const model of [explicit, exact]) {
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 5; j++) expect(model.weight(i, j)).toBe(plain.weight(i, j));
+      for (let u = -1; u <= 4; u++)
+        expect(model.recommend(u, 5, new Set())).toEqual(plain.recommend(u, 5, new Set()));
+    }
+    expect(plain.params).toEqual({ ...EASE_DEFAULTS, lambda, minItemCount: 1, cacheSize: 2 });
+    expect(exact.params).toMatchObject({ maxItems: 5 });
+    expect(EaseRecommender.deserialize(exact.serialize()).params).toEqual(exact.params);
+  });
+
+  it('sizes a fit at two m×m Float64 buffers and an m×m Float32 B', () => {
+    expect(easeFitBytes(5)).toBe(500);
+    expect(easeFitBytes(10_000)).toBe(2_000_000_000);
+    // The default cap fits the default budget.
+    expect(() =>
+      assertFits(EASE_SIZE_DEFAULTS.maxItems, EASE_SIZE_DEFAULTS.memoryBudgetMB * 2 ** 20),
+    ).not.toThrow();
+    expect(() => assertFits(5, 500)).not.toThrow();
+  });
+
+  it('refuses a fit over the memory budget before it starts, naming items, bytes, budget and parameters', () => {
+    expect(() => assertFits(20_000, 6144 * 2 ** 20)).toThrow(
+      'EASE cannot fit 20000 items within its memory budget: it needs 8000000000 bytes (7629.4 MB: ' +
+        'two 20000×20000 Float64 buffers and a 20000×20000 Float32 B), the budget is 6442450944 bytes ' +
+        '(6144.0 MB); lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
+    );
+    const tight = new EaseRecommender({ lambda, minItemCount: 1, memoryBudgetMB: 0.0001 });
+    expect(() => tight.fit(data)).toThrow(
+      'EASE cannot fit 5 items within its memory budget: it needs 500 bytes (0.0 MB: ' +
+        'two 5×5 Float64 buffers and a 5×5 Float32 B), the budget is 104 bytes (0.0 MB); ' +
+        'lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
+    );
+    expect(tight.keptItems).toBe(0);
+    // Lowering maxItems is the way out: 2 items need 80 bytes.
+    const capped = new EaseRecommender({ lambda, minItemCount: 1, memoryBudgetMB: 0.0001, maxItems: 2 });
+    capped.fit(data);
+    expect(capped.keptItems).toBe(2);
+  });
+});
+
 describe('easeParamProblems', () => {
   it('accepts the defaults, a good set and no parameters', () => {
     expect(easeParamProblems(EASE_DEFAULTS)).toEqual([]);
@@ -155,7 +245,7 @@ describe('easeParamProblems', () => {
 
   it('names an unknown parameter', () => {
     expect(easeParamProblems({ lamda: 500 })).toEqual([
-      'unknown parameter lamda (known: lambda, minItemCount, cacheSize, recencyHalfLife)',
+      'unknown parameter lamda (known: lambda, minItemCount, cacheSize, recencyHalfLife, maxItems, memoryBudgetMB)',
     ]);
   });
 
@@ -166,6 +256,15 @@ describe('easeParamProblems', () => {
       'cacheSize must be an integer >= 0, got 2.5',
       'recencyHalfLife must be >= 0, got -1',
     ]);
+    expect(easeParamProblems({ maxItems: 0, memoryBudgetMB: 0 })).toEqual([
+      'maxItems must be an integer >= 1, got 0',
+      'memoryBudgetMB must be > 0, got 0',
+    ]);
+    expect(easeParamProblems({ maxItems: 2.5, memoryBudgetMB: -1 })).toEqual([
+      'maxItems must be an integer >= 1, got 2.5',
+      'memoryBudgetMB must be > 0, got -1',
+    ]);
+    expect(easeParamProblems({ maxItems: 1, memoryBudgetMB: 0.5 })).toEqual([]);
     expect(easeParamProblems({ lambda: NaN })).toEqual(['lambda must be a finite number, got NaN']);
     expect(easeParamProblems({ lambda: '250' })).toEqual(['lambda must be a number, got "250"']);
   });

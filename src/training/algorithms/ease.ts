@@ -11,7 +11,78 @@ import {
   takeCache,
 } from './top-list-cache.js';
 
-export interface EaseParams {
+/**
+ * The size guards of an EASE fit (EASE, and ease-seq's EASE part). The fit is cubic and B quadratic in
+ * m, the items that get a column: the fit holds two m×m Float64 buffers and B is kept (and stored) as
+ * m×m Float32, 20·m² bytes at the peak (see easeFitBytes).
+ *
+ * A model reports (and so stores in its artifact) these two only when they were given: a model fitted
+ * at their defaults writes the same bytes as before they existed, and an artifact written before them
+ * loads and serves as it did (they only act in fit).
+ */
+export interface EaseSizeParams {
+  /**
+   * At most this many items get a column: the most-rated among those with >= minItemCount ratings
+   * (ties by item index); the others are only reached through the popularity fill. Default 10,000:
+   * 2.0 GB at the fit's peak (1.6 GB of Float64 buffers, 0.4 GB B), a 400 MB B per EASE in the
+   * artifact, and about 35× the fit time of ml-latest-small's 3,034 columns (minutes, not hours),
+   * while it keeps every item ml-latest-small keeps (3,034–3,650) and the ~10,000 most-rated of
+   * MovieLens 25M's 25–30 thousand.
+   */
+  maxItems: number;
+  /** The fit is refused, before it allocates anything, when easeFitBytes(m) exceeds this (MiB). */
+  memoryBudgetMB: number;
+}
+
+export const EASE_SIZE_DEFAULTS: EaseSizeParams = { maxItems: 10_000, memoryBudgetMB: 6144 };
+
+export const EASE_SIZE_RULES: ParamRules<EaseSizeParams> = {
+  maxItems: { min: 1, integer: true },
+  memoryBudgetMB: { min: 0, minExclusive: true },
+};
+
+const BYTES_PER_MB = 1024 * 1024;
+
+/** Peak bytes of an EASE fit over m columns: two m×m Float64 buffers (Gram, inverse) and B, m×m Float32. */
+export function easeFitBytes(m: number): number {
+  return 2 * 8 * m * m + 4 * m * m;
+}
+
+/** Throws, naming m, the bytes needed, the budget and the parameters to change, when easeFitBytes(m) > budgetBytes. */
+export function assertFits(m: number, budgetBytes: number): void {
+  const needed = easeFitBytes(m);
+  if (needed <= budgetBytes) return;
+  const mb = (bytes: number) => (bytes / BYTES_PER_MB).toFixed(1);
+  throw new Error(
+    `EASE cannot fit ${m} items within its memory budget: it needs ${needed} bytes (${mb(needed)} MB: ` +
+      `two ${m}×${m} Float64 buffers and a ${m}×${m} Float32 B), the budget is ${Math.floor(budgetBytes)} bytes ` +
+      `(${mb(budgetBytes)} MB); lower maxItems (or raise minItemCount), or raise memoryBudgetMB`,
+  );
+}
+
+/**
+ * The columns of an EASE fit: the items with >= minItemCount interactions, at most the maxItems most
+ * counted of them (ties by item index), in item order. Refuses (assertFits) what the budget cannot hold.
+ */
+export function easeColumns(
+  counts: ArrayLike<number>,
+  p: Pick<EaseParams, 'minItemCount' | 'maxItems' | 'memoryBudgetMB'>,
+): { itemCol: Int32Array; colItem: Int32Array } {
+  const numItems = counts.length;
+  let kept: number[] = [];
+  for (let i = 0; i < numItems; i++) if (counts[i]! >= p.minItemCount) kept.push(i);
+  if (kept.length > p.maxItems) {
+    kept = kept
+      .sort((a, b) => counts[b]! - counts[a]! || a - b)
+      .slice(0, p.maxItems)
+      .sort((a, b) => a - b);
+  }
+  assertFits(kept.length, p.memoryBudgetMB * BYTES_PER_MB);
+  const colItem = Int32Array.from(kept);
+  return { itemCol: itemColumns(colItem, numItems), colItem };
+}
+
+export interface EaseParams extends EaseSizeParams {
   /** L2 regularisation λ added to the diagonal of XᵀX. */
   lambda: number;
   /** Only items with at least this many interactions get a column in B (the fit is cubic in their number). */
@@ -25,7 +96,13 @@ export interface EaseParams {
   recencyHalfLife: number;
 }
 
-export const EASE_DEFAULTS: EaseParams = { lambda: 250, minItemCount: 5, cacheSize: 100, recencyHalfLife: 0 };
+/** The model's parameters at their defaults (the size guards' are EASE_SIZE_DEFAULTS). */
+export const EASE_DEFAULTS: Omit<EaseParams, keyof EaseSizeParams> = {
+  lambda: 250,
+  minItemCount: 5,
+  cacheSize: 100,
+  recencyHalfLife: 0,
+};
 
 const EASE_RULES: ParamRules<EaseParams> = {
   lambda: { min: 0, minExclusive: true },
@@ -33,6 +110,7 @@ const EASE_RULES: ParamRules<EaseParams> = {
   minItemCount: { min: 0, integer: true },
   cacheSize: { min: 0, integer: true },
   recencyHalfLife: { min: 0 },
+  ...EASE_SIZE_RULES,
 };
 
 /** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
@@ -56,15 +134,17 @@ const EASE_ARRAYS = {
 /**
  * EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data").
  *
- * On the binary user × item matrix X restricted to the m items with >= minItemCount interactions:
+ * On the binary user × item matrix X restricted to the m items with >= minItemCount interactions (at
+ * most maxItems of them, the most counted):
  *   P = (XᵀX + λI)⁻¹,  B = I − P·diag(1/diag(P)), i.e. B[i,j] = −P[i,j] / P[j,j], diag(B) = 0,
  *   score(u) = x_u · B.
  * Fit: Σ_u n_u² for the Gram matrix, then the SPD inverse (Cholesky, triangular inverse, WᵀW: n³/2
  * multiply-adds in all, see linalg.ts), then one scoring pass over known users to cache their top
  * `cacheSize` unseen items. Memory: two m×m Float64 buffers during fit; B is kept as m×m Float32.
  * recommend(u): walks the cached list (O(cacheSize)); only when `exclude` removes too much of it does it
- * score all m items (O(n_u·m)). Items dropped by minItemCount are only reached through the popularity
- * fill, and the user's own training items are never returned.
+ * score all m items (O(n_u·m)). Items dropped by minItemCount or maxItems are only reached through the
+ * popularity fill, and the user's own training items are never returned. A fit whose m×m buffers exceed
+ * memoryBudgetMB is refused before it starts (assertFits).
  *
  * Fit times, sizes and the λ / recency tuning are in BENCHMARKS.md.
  */
@@ -87,8 +167,9 @@ export class EaseRecommender implements Recommender {
 
   /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
-    this.p = modelParams('ease', EASE_RULES, EASE_DEFAULTS, params, source);
-    this.params = { ...this.p };
+    this.p = modelParams('ease', EASE_RULES, { ...EASE_DEFAULTS, ...EASE_SIZE_DEFAULTS }, params, source);
+    // the size guards only when given (see EaseSizeParams)
+    this.params = { ...EASE_DEFAULTS, ...params };
   }
 
   /** B[from, to] for item indices (0 when either item has no column). */
@@ -107,20 +188,13 @@ export class EaseRecommender implements Recommender {
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
     const { counts, means } = itemStats(data);
-    const itemCol = new Int32Array(numItems).fill(-1);
-    const cols: number[] = [];
-    for (let i = 0; i < numItems; i++) {
-      if (counts[i]! >= this.p.minItemCount) {
-        itemCol[i] = cols.length;
-        cols.push(i);
-      }
-    }
-    const m = cols.length;
+    const { itemCol, colItem } = easeColumns(counts, this.p);
+    const m = colItem.length;
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
     this.stored = {
-      colItem: Int32Array.from(cols),
+      colItem,
       b: easeWeights(data, itemCol, m, this.p.lambda),
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
