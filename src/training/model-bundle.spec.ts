@@ -1,3 +1,4 @@
+import type { EaseRecommender } from './algorithms/ease.js';
 import { tinyData } from './algorithms/fixtures.js';
 import { checkBundle, deserializeBundle, fitBundle, pathSpec, serializeBundle } from './model-bundle.js';
 
@@ -45,6 +46,19 @@ describe('model bundle', () => {
     expect(checkBundle(loaded)).toEqual([]);
   });
 
+  it('caps both known-user models by maxItems and refuses a fit over memoryBudgetMB', () => {
+    const capped = fitBundle(tinyData(), { minItemCount: 1, maxItems: 2 });
+    expect(capped.personal.params).toMatchObject({ maxItems: 2 });
+    expect(capped.returning.params).toMatchObject({ lambda: 100, maxItems: 2 });
+    expect((capped.returning as EaseRecommender).keptItems).toBe(2);
+    expect(checkBundle(capped)).toEqual([]);
+    const loaded = deserializeBundle(serializeBundle(capped));
+    expect(loaded.returning.params).toEqual(capped.returning.params);
+    expect(() => fitBundle(tinyData(), { minItemCount: 1, memoryBudgetMB: 0.0001 })).toThrow(
+      /^EASE cannot fit 5 items within its memory budget: .* raise memoryBudgetMB$/,
+    );
+  });
+
   it('tells each protocol which model a version serves on its path', () => {
     expect(
       pathSpec('session-aware', { lambda: 250, returningLambda: 80, minItemCount: 3 }, 'session'),
@@ -58,6 +72,13 @@ describe('model bundle', () => {
       algorithm: 'ease',
       params: { lambda: 80, minItemCount: 3 },
     });
+    // The size guards bound both EASE fits alike.
+    const bounded = { lambda: 250, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 };
+    expect(pathSpec('session-aware', bounded, 'returning')).toEqual({
+      algorithm: 'ease',
+      params: { lambda: 100, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 },
+    });
+    expect(pathSpec('session-aware', bounded, 'session')).toEqual({ algorithm: 'ease-seq', params: bounded });
     expect(pathSpec('ease-seq', { lambda: 250 }, 'returning')).toEqual({
       algorithm: 'ease-seq',
       params: { lambda: 250 },

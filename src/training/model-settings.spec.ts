@@ -17,6 +17,16 @@ describe('checkedModelParams', () => {
     );
   });
 
+  it('takes the EASE size guards, range-checked', () => {
+    expect(checkedModelParams({ maxItems: 8000, memoryBudgetMB: 4096 })).toEqual({
+      maxItems: 8000,
+      memoryBudgetMB: 4096,
+    });
+    expect(() => checkedModelParams({ maxItems: 0, memoryBudgetMB: -1 })).toThrow(
+      /MODEL_PARAMS: maxItems must be an integer >= 1, got 0[\s\S]*MODEL_PARAMS: memoryBudgetMB must be > 0, got -1/,
+    );
+  });
+
   it("takes the returning model's lambda beside the session model's parameters", () => {
     expect(checkedModelParams({ lambda: 250, returningLambda: 100 })).toEqual({
       lambda: 250,
