@@ -30,7 +30,11 @@ export interface EaseSizeParams {
    * MovieLens 25M's 25–30 thousand.
    */
   maxItems: number;
-  /** The fit is refused, before it allocates anything, when easeFitBytes(m) exceeds this (MiB). */
+  /**
+   * The fit is refused before it allocates an m×m buffer when easeFitBytes(m) exceeds this many MiB.
+   * Default 6144: room for the default maxItems' 2.0 GB peak (1,907 MiB) with the rest of a training
+   * process beside it, and a ceiling of about 17,900 columns for whoever raises maxItems.
+   */
   memoryBudgetMB: number;
 }
 
