@@ -33,7 +33,7 @@ import { AppConfig } from '../config/app-config.js';
 import { IdParam } from '../common/paging.js';
 import { StartedRunDto } from '../pipeline/dto.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
-import { startOr409 } from '../pipeline/start-or-409.js';
+import { startRunForRequest } from '../pipeline/start-run-for-request.js';
 import { BatchesService } from './batches.service.js';
 import {
   BatchDetailDto,
@@ -134,7 +134,7 @@ export class BatchesController {
 
     let started;
     try {
-      started = await startOr409(this.config, () =>
+      started = await startRunForRequest(this.config, () =>
         this.runner.start({ trigger: 'upload', source: { kind: 'upload', file: received.file, name } }),
       );
     } catch (error) {

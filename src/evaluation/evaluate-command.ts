@@ -89,9 +89,7 @@ export function selectAlgorithms(list: string | undefined): AlgorithmEntry[] {
  */
 export function chooseModel(
   results: readonly AlgorithmResult[],
-  protocol: Protocol = results.some((r) => r.protocol === PRIMARY_PROTOCOL)
-    ? PRIMARY_PROTOCOL
-    : (results[0]?.protocol ?? PRIMARY_PROTOCOL),
+  protocol: Protocol = choosingProtocol(results),
 ): string | null {
   const personalised = results.filter(
     (result) => result.kind === 'personalised' && result.protocol === protocol,
@@ -244,7 +242,7 @@ export async function runEvaluateCommand(
   io.out(
     report.chosen === null
       ? 'No personalised model was evaluated; none would be chosen for known users.'
-      : `For known users it would choose ${report.chosen} (best ${chosenProtocol(results)} NDCG@10 among the personalised models).`,
+      : `For known users it would choose ${report.chosen} (best ${choosingProtocol(results)} NDCG@10 among the personalised models).`,
   );
   if (jsonFile !== undefined) {
     await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -254,7 +252,8 @@ export async function runEvaluateCommand(
   return report;
 }
 
-function chosenProtocol(results: readonly AlgorithmResult[]): Protocol {
+/** The protocol the choice rests on: the primary one when it was evaluated, else the one that was. */
+function choosingProtocol(results: readonly AlgorithmResult[]): Protocol {
   return results.some((r) => r.protocol === PRIMARY_PROTOCOL)
     ? PRIMARY_PROTOCOL
     : (results[0]?.protocol ?? PRIMARY_PROTOCOL);

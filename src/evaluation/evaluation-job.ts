@@ -3,7 +3,7 @@ import { findAlgorithm, type Params } from '../training/algorithm-list.js';
 import type { MovieInput, RatingInput } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
 import { pathSpec } from '../training/model-bundle.js';
-import { evaluate, splitDataset } from './evaluate.js';
+import { evaluate, type EvaluationSplit, splitDataset } from './evaluate.js';
 import { holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
 /** A personal model as the registry records it. */
@@ -51,10 +51,12 @@ function create({ algorithm, params }: ModelSpec): Recommender {
   return entry.create(params);
 }
 
-function metricsOf(spec: ModelSpec, job: EvaluationJob): ProtocolMetrics {
+type Splits = Record<Protocol, EvaluationSplit>;
+
+function metricsOf(spec: ModelSpec, job: EvaluationJob, splits: Splits): ProtocolMetrics {
   const metrics: ProtocolMetrics = {};
   for (const protocol of PROTOCOLS) {
-    const figures = protocolMetrics(spec, job, protocol);
+    const figures = protocolMetrics(spec, job, protocol, splits[protocol]);
     for (const [name, value] of Object.entries(figures)) {
       metrics[`${protocol}:${name}`] = value;
       if (protocol === job.primary) metrics[name] = value;
@@ -63,12 +65,15 @@ function metricsOf(spec: ModelSpec, job: EvaluationJob): ProtocolMetrics {
   return metrics;
 }
 
-function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol): Record<string, number> {
+function protocolMetrics(
+  spec: ModelSpec,
+  job: EvaluationJob,
+  protocol: Protocol,
+  split: EvaluationSplit,
+): Record<string, number> {
   // Each protocol scores the path that serves its users: in-session under session, returning next-day.
   const served = pathSpec(spec.algorithm, spec.params, protocol === 'session' ? 'session' : 'returning');
-  const result = evaluate(create(served), splitDataset(job, holdoutOf(protocol, job.gapSeconds)), undefined, {
-    maxUsers: job.maxUsers,
-  });
+  const result = evaluate(create(served), split, undefined, { maxUsers: job.maxUsers });
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,
@@ -83,9 +88,13 @@ function protocolMetrics(spec: ModelSpec, job: EvaluationJob, protocol: Protocol
 }
 
 export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
+  // One split per protocol, shared by candidate and production.
+  const splits = Object.fromEntries(
+    PROTOCOLS.map((protocol) => [protocol, splitDataset(job, holdoutOf(protocol, job.gapSeconds))]),
+  ) as Splits;
   return {
-    candidate: metricsOf(job.candidate, job),
-    ...(job.production ? { production: metricsOf(job.production, job) } : {}),
+    candidate: metricsOf(job.candidate, job, splits),
+    ...(job.production ? { production: metricsOf(job.production, job, splits) } : {}),
   };
 }
 

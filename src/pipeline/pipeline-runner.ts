@@ -50,7 +50,8 @@ export async function executeStages(
   logger: Pick<Logger, 'log' | 'error'>,
 ): Promise<RunOutcome> {
   const records: StageRecord[] = [];
-  const progress = (status: RunProgress['status'], summary: string | null, error: string | null) => ({
+  /** What the run row records now. */
+  const snapshot = (status: RunProgress['status'], summary: string | null, error: string | null) => ({
     status,
     stages: records,
     summary,
@@ -64,7 +65,7 @@ export async function executeStages(
   for (const stage of stages) {
     const record: StageRecord = { name: stage.name, status: 'running', startedAt: new Date().toISOString() };
     records.push(record);
-    await recorder.save(progress('running', null, null)).catch(() => undefined);
+    await recorder.save(snapshot('running', null, null)).catch(() => undefined);
     const started = performance.now();
     try {
       const result = await stage.run(state);
@@ -99,7 +100,7 @@ export async function executeStages(
   const status = failure === null ? 'succeeded' : 'failed';
   summary ??= failure === null ? 'completed' : null;
   await recorder
-    .save(progress(status, summary, failure))
+    .save(snapshot(status, summary, failure))
     .catch((error) =>
       logger.error(
         { runId: state.runId, err: error },

@@ -12,7 +12,7 @@ import { IdParam, PageQuery } from '../common/paging.js';
 import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsRepository } from './pipeline-runs.repository.js';
-import { startOr409 } from './start-or-409.js';
+import { startRunForRequest } from './start-run-for-request.js';
 import { AppConfig } from '../config/app-config.js';
 
 @ApiTags('admin: pipeline')
@@ -34,7 +34,7 @@ export class PipelineController {
     description: 'This replica serves only (ROLE=api)',
   })
   async trigger(): Promise<StartedRunDto> {
-    const started = await startOr409(this.config, () => this.runner.start({ trigger: 'manual' }));
+    const started = await startRunForRequest(this.config, () => this.runner.start({ trigger: 'manual' }));
     return { runId: started!.runId, location: `/admin/pipeline/runs/${started!.runId}` };
   }
 

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigError } from '../config/environment.js';
 import { EASE_SEQ_DEFAULTS, easeSeqParamProblems } from './algorithms/ease-seq.js';
+import { paramProblems } from './algorithms/params.js';
 import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_LAMBDA } from './model-bundle.js';
+
+const RETURNING_RULES = { returningLambda: { min: 0, minExclusive: true } } as const;
 
 /**
  * MODEL_PARAMS checked against the served model's parameters (the session model's, and the
@@ -10,10 +13,10 @@ import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_LAMBDA } from './model-b
  */
 export function checkedModelParams(params: Readonly<Record<string, number>>): BundleParams {
   const { returningLambda, ...session } = params;
-  const problems = easeSeqParamProblems(session);
-  if (returningLambda !== undefined && !(Number.isFinite(returningLambda) && returningLambda > 0)) {
-    problems.push(`returningLambda must be > 0, got ${returningLambda}`);
-  }
+  const problems = [
+    ...easeSeqParamProblems(session),
+    ...paramProblems(RETURNING_RULES, returningLambda === undefined ? {} : { returningLambda }),
+  ];
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return params as BundleParams;
 }
