@@ -58,6 +58,29 @@ describe('loading a MovieLens folder as one batch', () => {
     expect(row.raw).toBe('21,3,4.0');
   });
 
+  // A first load goes in with the table's keys and indexes dropped, and rebuilds them.
+  it('leaves the ratings table with every key, foreign key and index it had before the first load', async () => {
+    const db = t.app.get(DataSource);
+    const definitions = await db.query(
+      `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'ratings'::regclass
+       UNION ALL SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ratings'::regclass
+       ORDER BY def`,
+    );
+    const defs = definitions.map((row: { def: string }) => row.def).join('\n');
+    expect(defs).toContain('PRIMARY KEY (user_id, movie_id)');
+    expect(defs).toContain('FOREIGN KEY (movie_id) REFERENCES movies(id)');
+    expect(defs).toContain('FOREIGN KEY (batch_id) REFERENCES data_batches(id)');
+    expect(defs).toContain('ratings_user_time_idx ON public.ratings USING btree (user_id, rated_at DESC)');
+    await expect(
+      db.query(`INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+                VALUES (21, 5, 1, now(), 'feedback', NULL)`),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      db.query(`INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+                VALUES (21, 999999, 1, now(), 'feedback', NULL)`),
+    ).rejects.toThrow(/foreign key/);
+  });
+
   it('does not load the same files twice', async () => {
     expect(await loadAll(t)).toMatchObject({
       status: 'succeeded',

@@ -208,15 +208,9 @@ export async function applyStagedRatings(
   catalog: MoviesRepository,
   batchId: number,
 ): Promise<{ ratingsRows: number; feedbackRows: number }> {
-  const merged = await client.query(
-    `INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
-     SELECT user_id, movie_id, rating, to_timestamp(ts), 'dataset', $1 FROM staging_ratings
-     ON CONFLICT (user_id, movie_id) DO UPDATE
-       SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = excluded.batch_id
-       WHERE excluded.rated_at > ratings.rated_at
-          OR (excluded.rated_at = ratings.rated_at AND excluded.rating <> ratings.rating)`,
-    [batchId],
-  );
+  const ratingsRows = (await lockIfEmpty(client))
+    ? await insertIntoEmptyRatings(client, batchId)
+    : await mergeIntoRatings(client, batchId);
   const feedback = await client.query('UPDATE ratings SET batch_id = $1 WHERE batch_id IS NULL', [batchId]);
   const stats = await client.query<{ movie_id: number; count: number; mean: number }>(
     `SELECT movie_id, count(*)::integer AS count, avg(rating) AS mean FROM ratings
@@ -229,5 +223,67 @@ export async function applyStagedRatings(
     counts: stats.rows.map((row) => row.count),
     means: stats.rows.map((row) => row.mean),
   });
-  return { ratingsRows: merged.rowCount ?? 0, feedbackRows: feedback.rowCount ?? 0 };
+  return { ratingsRows, feedbackRows: feedback.rowCount ?? 0 };
+}
+
+async function mergeIntoRatings(client: PoolClient, batchId: number): Promise<number> {
+  const merged = await client.query(
+    `INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+     SELECT user_id, movie_id, rating, to_timestamp(ts), 'dataset', $1 FROM staging_ratings
+     ON CONFLICT (user_id, movie_id) DO UPDATE
+       SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = excluded.batch_id
+       WHERE excluded.rated_at > ratings.rated_at
+          OR (excluded.rated_at = ratings.rated_at AND excluded.rating <> ratings.rating)`,
+    [batchId],
+  );
+  return merged.rowCount ?? 0;
+}
+
+/**
+ * True, with `ratings` locked against every other reader and writer until the batch ends, when the
+ * table holds no row: a first load, which takes the bulk path.
+ */
+async function lockIfEmpty(client: PoolClient): Promise<boolean> {
+  const empty = 'SELECT NOT EXISTS (SELECT 1 FROM ratings) AS empty';
+  if (!(await client.query<{ empty: boolean }>(empty)).rows[0]?.empty) return false;
+  await client.query('LOCK TABLE ratings IN ACCESS EXCLUSIVE MODE');
+  // A feedback rating may have landed between the check and the lock.
+  return (await client.query<{ empty: boolean }>(empty)).rows[0]?.empty === true;
+}
+
+/**
+ * A first load into the empty table: its keys, foreign keys and indexes are dropped, the rows go in
+ * with a plain INSERT (staging holds one row per user and movie, every movie in the catalog) and
+ * everything is rebuilt from its own definition, so one sort per index and one join per foreign key
+ * replace a probe of each per row. The merge spends most of a 25M-row first load on those probes
+ * (BENCHMARKS.md). Definitions are read from the catalog, so a later migration's index is kept too;
+ * a failure anywhere rolls all of it back with the batch.
+ */
+async function insertIntoEmptyRatings(client: PoolClient, batchId: number): Promise<number> {
+  const { rows: constraints } = await client.query<{ name: string; def: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+     WHERE conrelid = 'ratings'::regclass AND contype IN ('p', 'u', 'f')
+     ORDER BY contype = 'f', conname`,
+  );
+  const { rows: indexes } = await client.query<{ name: string; def: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = 'ratings'::regclass
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)
+     ORDER BY c.relname`,
+  );
+  const name = (identifier: string) => client.escapeIdentifier(identifier);
+  for (const constraint of [...constraints].reverse())
+    await client.query(`ALTER TABLE ratings DROP CONSTRAINT ${name(constraint.name)}`);
+  for (const index of indexes) await client.query(`DROP INDEX ${name(index.name)}`);
+  const inserted = await client.query(
+    `INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
+     SELECT user_id, movie_id, rating, to_timestamp(ts), 'dataset', $1 FROM staging_ratings`,
+    [batchId],
+  );
+  await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
+  for (const constraint of constraints)
+    await client.query(`ALTER TABLE ratings ADD CONSTRAINT ${name(constraint.name)} ${constraint.def}`);
+  for (const index of indexes) await client.query(index.def);
+  return inserted.rowCount ?? 0;
 }
