@@ -1,6 +1,7 @@
 import { runWorker } from '../common/worker-thread.js';
 import { findAlgorithm, type Params } from '../training/algorithm-list.js';
-import type { MovieInput, RatingInput } from '../training/interactions.js';
+import type { RatingColumns } from '../common/rating-columns.js';
+import { type MovieInput, ratingsOf } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
 import { pathSpec } from '../training/model-bundle.js';
 import { evaluate, type EvaluationSplit, splitDataset } from './evaluate.js';
@@ -14,7 +15,7 @@ export interface ModelSpec {
 
 /** Scoring the candidate (and production, refitted on the same split), done in a worker thread. */
 export interface EvaluationJob {
-  ratings: RatingInput[];
+  ratings: RatingColumns;
   movies: MovieInput[];
   candidate: ModelSpec;
   /** Production's algorithm and parameters, refitted on the same split. */
@@ -89,8 +90,9 @@ function protocolMetrics(
 
 export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
   // One split per protocol, shared by candidate and production.
+  const dataset = { ratings: ratingsOf(job.ratings), movies: job.movies };
   const splits = Object.fromEntries(
-    PROTOCOLS.map((protocol) => [protocol, splitDataset(job, holdoutOf(protocol, job.gapSeconds))]),
+    PROTOCOLS.map((protocol) => [protocol, splitDataset(dataset, holdoutOf(protocol, job.gapSeconds))]),
   ) as Splits;
   return {
     candidate: metricsOf(job.candidate, job, splits),

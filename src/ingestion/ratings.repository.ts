@@ -3,15 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { RATING_CHANNEL } from '../database/channels.js';
-
-/** A rating as the models read it. */
-export interface StoredRating {
-  userId: number;
-  movieId: number;
-  rating: number;
-  /** Seconds since the Unix epoch. */
-  timestamp: number;
-}
+import { copyNumericRows } from '../database/copy-to.js';
+import { holdClient } from '../database/pool-client.js';
+import { type RatingColumns, RatingColumnsBuilder } from '../common/rating-columns.js';
 
 type RatingSource = 'dataset' | 'feedback';
 
@@ -101,12 +95,27 @@ export class RatingsRepository {
     };
   }
 
-  /** Every rating of an applied batch: what a model is trained on. */
-  async applied(): Promise<StoredRating[]> {
-    return this.db.query<StoredRating[]>(
-      `SELECT user_id AS "userId", movie_id AS "movieId", rating, extract(epoch FROM rated_at)::float8 AS timestamp
-       FROM ratings WHERE batch_id IS NOT NULL`,
-    );
+  /**
+   * Every rating of an applied batch: what a model is trained on. Read with COPY into typed arrays,
+   * so memory is the arrays' (20 bytes a rating), whatever the number of ratings.
+   */
+  async applied(): Promise<RatingColumns> {
+    const held = await holdClient(this.db);
+    try {
+      const { rows } = await held.client.query<{ count: string }>(
+        'SELECT count(*) FROM ratings WHERE batch_id IS NOT NULL',
+      );
+      const columns = new RatingColumnsBuilder(Number(rows[0]?.count ?? 0));
+      await copyNumericRows(
+        held.client,
+        `SELECT user_id, movie_id, rating, extract(epoch FROM rated_at)::float8 FROM ratings WHERE batch_id IS NOT NULL`,
+        4,
+        (row) => columns.push(row[0]!, row[1]!, row[2]!, row[3]!),
+      );
+      return columns.finish();
+    } finally {
+      await held.release();
+    }
   }
 
   /** Ratings a model trained on `dataVersion` did not see: pending feedback and later batches. */

@@ -1,5 +1,13 @@
 import { GENRE_KEYS } from '../catalog/genres.js';
-import { buildInteractions, GENRE_COUNT, indexInteractions, itemsOfUser } from './interactions.js';
+import { RatingColumnsBuilder } from '../common/rating-columns.js';
+import {
+  buildInteractions,
+  columnsOf,
+  GENRE_COUNT,
+  indexInteractions,
+  itemsOfUser,
+  ratingsOf,
+} from './interactions.js';
 
 const r = (userId: number, movieId: number, rating: number, timestamp: number) => ({
   userId,
@@ -75,5 +83,24 @@ describe('buildInteractions', () => {
     const data = buildInteractions([], movies);
     expect(data).toMatchObject({ numUsers: 0, numItems: 0 });
     expect([...data.userPtr]).toEqual([0]);
+  });
+});
+
+describe('ratings as columns', () => {
+  const ratings = [r(7, 30, 4, 300), r(3, 20, 5, 100), r(7, 30, 2.5, 300), r(3, 10, 1, 150.5)];
+
+  it('build the same interaction matrix as the same ratings as objects', () => {
+    expect(buildInteractions(columnsOf(ratings), [])).toEqual(buildInteractions(ratings, []));
+  });
+
+  it('round-trip to objects unchanged', () => {
+    expect(ratingsOf(columnsOf(ratings))).toEqual(ratings);
+  });
+
+  it('grow past their first capacity while appended one by one', () => {
+    const builder = new RatingColumnsBuilder(1);
+    for (const rating of ratings)
+      builder.push(rating.userId, rating.movieId, rating.rating, rating.timestamp);
+    expect(ratingsOf(builder.finish())).toEqual(ratings);
   });
 });

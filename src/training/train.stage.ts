@@ -3,13 +3,14 @@ import { MoviesRepository } from '../catalog/movies.repository.js';
 import type { StageReport } from '../common/stage-report.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
-import type { MovieInput, RatingInput } from './interactions.js';
+import type { RatingColumns } from '../common/rating-columns.js';
+import type { MovieInput } from './interactions.js';
 import { ModelSettings } from './model-settings.js';
 import { fitInWorker, type FitResult } from './training-job.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
 export interface TrainingData {
-  ratings: RatingInput[];
+  ratings: RatingColumns;
   movies: MovieInput[];
   dataVersion: number;
 }

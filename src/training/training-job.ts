@@ -1,10 +1,11 @@
 import { runWorker } from '../common/worker-thread.js';
-import { buildInteractions, type MovieInput, type RatingInput } from './interactions.js';
+import type { RatingColumns } from '../common/rating-columns.js';
+import { buildInteractions, type MovieInput } from './interactions.js';
 import { type BundleParams, fitBundle, serializeBundle } from './model-bundle.js';
 
 /** Fitting the model bundle, done in a worker thread: plain data in, plain data out. */
 export interface FitJob {
-  ratings: RatingInput[];
+  ratings: RatingColumns;
   movies: MovieInput[];
   params: BundleParams;
 }
