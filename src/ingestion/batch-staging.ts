@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { copyInto, copyLine } from '../database/copy-from.js';
-import { readCsvRecords } from './csv-records.js';
+import { readCsvBatches, readCsvRecords } from './csv-records.js';
 import { fileSize } from './movielens-source.js';
 import {
   isHeader,
@@ -91,42 +91,47 @@ export async function stageRatings(
   let considered = 0;
   let first = true;
   progress.start(fileLabel, totalBytes);
-  async function* lines() {
-    const records = readCsvRecords(ratingsCsv, (bytes) => {
+  // One COPY text chunk per batch of records: a string per row would cost an await per row.
+  async function* chunks() {
+    const batches = readCsvBatches(ratingsCsv, (bytes) => {
       bytesRead += bytes;
       progress.update(bytesRead);
     });
-    for await (const record of records) {
-      if (first) {
-        first = false;
-        if (isHeader(record.fields, RATINGS_HEADER)) continue;
-        if (requireHeader) {
-          throw new MissingColumnsError(
-            `${fileLabel} must start with the header ${RATINGS_HEADER.join(',')}; found "${record.raw.slice(0, 100)}"`,
-          );
+    for await (const records of batches) {
+      let chunk = '';
+      for (const record of records) {
+        if (first) {
+          first = false;
+          if (isHeader(record.fields, RATINGS_HEADER)) continue;
+          if (requireHeader) {
+            throw new MissingColumnsError(
+              `${fileLabel} must start with the header ${RATINGS_HEADER.join(',')}; found "${record.raw.slice(0, 100)}"`,
+            );
+          }
+        }
+        const moment = ratingMoment(record.fields, nowSeconds);
+        if (moment === undefined ? !includeMomentless : fromSeconds !== undefined && moment < fromSeconds)
+          continue;
+        considered++;
+        const result = parseRatingRow(record.fields, nowSeconds);
+        if (result.ok) {
+          const r = result.row;
+          chunk += copyLine([record.line, record.raw, r.userId, r.movieId, r.rating, r.timestamp]);
+        } else {
+          quarantine.push({
+            file: fileLabel,
+            line: record.line,
+            raw: record.raw,
+            check: result.check,
+            reason: result.reason,
+            moment,
+          });
         }
       }
-      const moment = ratingMoment(record.fields, nowSeconds);
-      if (moment === undefined ? !includeMomentless : fromSeconds !== undefined && moment < fromSeconds)
-        continue;
-      considered++;
-      const result = parseRatingRow(record.fields, nowSeconds);
-      if (result.ok) {
-        const r = result.row;
-        yield copyLine([record.line, record.raw, r.userId, r.movieId, r.rating, r.timestamp]);
-      } else {
-        quarantine.push({
-          file: fileLabel,
-          line: record.line,
-          raw: record.raw,
-          check: result.check,
-          reason: result.reason,
-          moment,
-        });
-      }
+      if (chunk !== '') yield chunk;
     }
   }
-  await copyInto(client, 'staging_ratings', lines());
+  await copyInto(client, 'staging_ratings', chunks());
   progress.update(totalBytes);
   progress.stop();
   return considered;
