@@ -215,12 +215,14 @@ export function buildProgram(context: CliContext): Command {
           const ndcg = version.metrics[`${protocol}:ndcg@10`];
           if (ndcg === undefined) return [];
           const users = version.metrics[`${protocol}:users`];
-          const eligible = version.metrics[`${protocol}:eligible_users`];
-          const sampled = eligible !== undefined && users !== undefined && eligible > users;
+          const sampled = version.metrics['sampled_users'];
+          const population = version.metrics['population_users'];
           const se = version.metrics[`${protocol}:ndcg@10_se`];
+          const sample =
+            sampled === undefined ? '' : `, from a seeded sample of ${sampled} of ${population ?? '?'} users`;
           return [
             `${protocol} ${ndcg.toFixed(4)}${se === undefined ? '' : ` ± ${se.toFixed(4)}`} ` +
-              `(${users ?? '?'}${sampled ? ` sampled of ${eligible}` : ''} users)`,
+              `(${users ?? '?'} users${sample})`,
           ];
         });
         if (byProtocol.length > 0) lines.push(`  NDCG@10  ${byProtocol.join(', ')}`);

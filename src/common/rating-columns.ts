@@ -31,16 +31,23 @@ export class RatingColumnsBuilder {
     this.size++;
   }
 
+  /**
+   * The ratings appended, in arrays over one SharedArrayBuffer: handed to several worker threads,
+   * they are shared, not copied.
+   */
   finish(): RatingColumns {
     const c = this.columns;
     const n = this.size;
-    return {
-      length: n,
-      userIds: c.userIds.slice(0, n),
-      movieIds: c.movieIds.slice(0, n),
-      ratings: c.ratings.slice(0, n),
-      timestamps: c.timestamps.slice(0, n),
-    };
+    const shared = new SharedArrayBuffer(n * (4 + 4 + 4 + 8));
+    const timestamps = new Float64Array(shared, 0, n);
+    const userIds = new Int32Array(shared, n * 8, n);
+    const movieIds = new Int32Array(shared, n * 12, n);
+    const ratings = new Float32Array(shared, n * 16, n);
+    timestamps.set(c.timestamps.subarray(0, n));
+    userIds.set(c.userIds.subarray(0, n));
+    movieIds.set(c.movieIds.subarray(0, n));
+    ratings.set(c.ratings.subarray(0, n));
+    return { length: n, userIds, movieIds, ratings, timestamps };
   }
 
   private grow(): void {

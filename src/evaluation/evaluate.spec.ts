@@ -2,7 +2,16 @@ import { PopularityRecommender } from '../training/algorithms/popularity.js';
 import { buildInteractions, itemsOfUser, type RatingInput } from '../training/interactions.js';
 import type { InteractionData, Recommendations, Recommender } from '../training/model.js';
 import type { Params } from '../training/algorithm-list.js';
-import { evaluate, expandGrid, relevantByUser, sampleUsers, splitDataset, tune } from './evaluate.js';
+import { columnsOf } from '../training/interactions.js';
+import {
+  evaluate,
+  expandGrid,
+  ratingsOfSampledUsers,
+  relevantByUser,
+  sampleUsers,
+  splitDataset,
+  tune,
+} from './evaluate.js';
 
 const r = (userId: number, movieId: number, rating: number, timestamp: number): RatingInput => ({
   userId,
@@ -309,5 +318,30 @@ describe('evaluate on a sample of users', () => {
     expect(all).toMatchObject({ users: 30, eligibleUsers: 30 });
     const sampled = evaluate(new PopularityRecommender(), split, 10, { maxUsers: 10, seed: 3 });
     expect(sampled).toMatchObject({ users: 10, eligibleUsers: 30 });
+  });
+});
+
+describe('ratingsOfSampledUsers', () => {
+  const ratings = Array.from({ length: 50 }, (_, u) => [r(u + 1, 1, 4, 1), r(u + 1, 2, 3, 2)]).flat();
+
+  it('keeps every rating of the sampled users and none of the others', () => {
+    const { ratings: kept, users, of } = ratingsOfSampledUsers(columnsOf(ratings), { maxUsers: 20, seed: 1 });
+    expect({ users, of }).toEqual({ users: 20, of: 50 });
+    const ids = new Set(kept.map((rating) => rating.userId));
+    expect([...ids].sort((a, b) => a - b)).toEqual(
+      sampleUsers(
+        [...Array(50).keys()].map((u) => u + 1),
+        { maxUsers: 20, seed: 1 },
+      ),
+    );
+    expect(kept).toEqual(ratings.filter((rating) => ids.has(rating.userId)));
+  });
+
+  it('keeps everything when the data has no more users than the sample', () => {
+    expect(ratingsOfSampledUsers(columnsOf(ratings), { maxUsers: 50 })).toEqual({
+      ratings,
+      users: 50,
+      of: 50,
+    });
   });
 });

@@ -45,6 +45,13 @@ export class EvaluateStage {
           protocol: this.config.evaluation.primaryProtocol,
           users: outcome.candidate['users'],
           'eligible users': outcome.candidate['eligible_users'],
+          'ndcg@10 se': outcome.candidate['ndcg@10_se'],
+          ...(outcome.candidate['sampled_users'] === undefined
+            ? {}
+            : {
+                'sampled users': outcome.candidate['sampled_users'],
+                'of users': outcome.candidate['population_users'],
+              }),
           'ndcg@10': outcome.candidate['ndcg@10'],
           ...(outcome.production ? { 'production ndcg@10': outcome.production['ndcg@10'] } : {}),
           ...figures('candidate'),

@@ -13,7 +13,9 @@ import {
   itemsOfUser,
   type MovieInput,
   type RatingInput,
+  ratingsOf,
 } from '../training/interactions.js';
+import type { RatingColumns } from '../common/rating-columns.js';
 import type { ParamGrid, Params, RecommenderFactory } from '../training/algorithm-list.js';
 import type { InteractionData, Recommender } from '../training/model.js';
 import { type MetricsSummary, summarize, type UserMetrics, userMetrics } from './metrics.js';
@@ -66,6 +68,32 @@ export function sampleUsers(userIds: readonly number[], sample: UserSample = {})
     .slice(0, maxUsers)
     .map((entry) => entry.id)
     .sort((a, b) => a - b);
+}
+
+/**
+ * The ratings of the users sampleUsers picks among all the users of `columns`: on large data the
+ * evaluation splits, refits and scores on them alone, so its cost follows the sample, not the
+ * data. Candidate and production share the sample (the same seed picks the same users).
+ */
+export function ratingsOfSampledUsers(
+  columns: RatingColumns,
+  sample: UserSample = {},
+): { ratings: RatingInput[]; users: number; of: number } {
+  const users = [...new Set(columns.userIds.subarray(0, columns.length))];
+  if (sample.maxUsers === undefined || users.length <= sample.maxUsers)
+    return { ratings: ratingsOf(columns), users: users.length, of: users.length };
+  const kept = new Set(sampleUsers(users, sample));
+  const ratings: RatingInput[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    if (!kept.has(columns.userIds[i]!)) continue;
+    ratings.push({
+      userId: columns.userIds[i]!,
+      movieId: columns.movieIds[i]!,
+      rating: columns.ratings[i]!,
+      timestamp: columns.timestamps[i]!,
+    });
+  }
+  return { ratings, users: kept.size, of: users.length };
 }
 
 /** A 32-bit integer mix (murmur3's finaliser), as an unsigned number. */

@@ -1,10 +1,10 @@
 import { runWorker } from '../common/worker-thread.js';
 import { findAlgorithm, type Params } from '../training/algorithm-list.js';
 import type { RatingColumns } from '../common/rating-columns.js';
-import { type MovieInput, ratingsOf } from '../training/interactions.js';
+import type { MovieInput } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
 import { pathSpec } from '../training/model-bundle.js';
-import { evaluate, type EvaluationSplit, splitDataset } from './evaluate.js';
+import { evaluate, type EvaluationSplit, ratingsOfSampledUsers, splitDataset } from './evaluate.js';
 import { holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
 /** A personal model as the registry records it. */
@@ -24,7 +24,10 @@ export interface EvaluationJob {
   primary: Protocol;
   /** The next-day protocol's gap. */
   gapSeconds: number;
-  /** On large data, how many test users are scored (a seeded sample); undefined = all. */
+  /**
+   * On data with more users than this, a seeded sample of this many users is split, refitted and
+   * scored (ratingsOfSampledUsers); undefined = all.
+   */
   maxUsers?: number;
 }
 
@@ -74,7 +77,7 @@ function protocolMetrics(
 ): Record<string, number> {
   // Each protocol scores the path that serves its users: in-session under session, returning next-day.
   const served = pathSpec(spec.algorithm, spec.params, protocol === 'session' ? 'session' : 'returning');
-  const result = evaluate(create(served), split, undefined, { maxUsers: job.maxUsers });
+  const result = evaluate(create(served), split);
   return {
     'precision@10': result.precision,
     'recall@10': result.recall,
@@ -89,15 +92,27 @@ function protocolMetrics(
 }
 
 export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
+  const sample = ratingsOfSampledUsers(job.ratings, { maxUsers: job.maxUsers });
+  const dataset = { ratings: sample.ratings, movies: job.movies };
   // One split per protocol, shared by candidate and production.
-  const dataset = { ratings: ratingsOf(job.ratings), movies: job.movies };
   const splits = Object.fromEntries(
     PROTOCOLS.map((protocol) => [protocol, splitDataset(dataset, holdoutOf(protocol, job.gapSeconds))]),
   ) as Splits;
-  return {
-    candidate: metricsOf(job.candidate, job, splits),
-    ...(job.production ? { production: metricsOf(job.production, job, splits) } : {}),
-  };
+  const sampled: ProtocolMetrics =
+    sample.users < sample.of ? { sampled_users: sample.users, population_users: sample.of } : {};
+  const candidate = { ...metricsOf(job.candidate, job, splits), ...sampled };
+  if (!job.production) return { candidate };
+  // Every fit is deterministic: production with the candidate's parameters would score the same.
+  const production = sameSpec(job.production, job.candidate)
+    ? candidate
+    : { ...metricsOf(job.production, job, splits), ...sampled };
+  return { candidate, production };
+}
+
+function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
+  const canonical = (spec: ModelSpec) =>
+    JSON.stringify([spec.algorithm, Object.entries(spec.params).sort(([x], [y]) => x.localeCompare(y))]);
+  return canonical(a) === canonical(b);
 }
 
 /** Evaluates in a worker thread, so the event loop keeps serving meanwhile. */

@@ -213,15 +213,17 @@ export async function applyStagedRatings(
   catalog: MoviesRepository,
   batchId: number,
 ): Promise<{ ratingsRows: number; feedbackRows: number }> {
-  const ratingsRows = (await lockIfEmpty(client))
+  const firstLoad = await lockIfEmpty(client);
+  const ratingsRows = firstLoad
     ? await insertIntoEmptyRatings(client, batchId)
     : await mergeIntoRatings(client, batchId);
   const feedback = await client.query('UPDATE ratings SET batch_id = $1 WHERE batch_id IS NULL', [batchId]);
+  // The statistics of the movies the batch touched; after a first load, that is every rated movie.
   const stats = await client.query<{ movie_id: number; count: number; mean: number }>(
     `SELECT movie_id, count(*)::integer AS count, avg(rating) AS mean FROM ratings
-     WHERE movie_id IN (SELECT movie_id FROM ratings WHERE batch_id = $1)
+     ${firstLoad ? '' : 'WHERE movie_id IN (SELECT movie_id FROM ratings WHERE batch_id = $1)'}
      GROUP BY movie_id`,
-    [batchId],
+    firstLoad ? [] : [batchId],
   );
   await catalog.setRatingStats(client, {
     movieIds: stats.rows.map((row) => row.movie_id),

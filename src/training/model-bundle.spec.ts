@@ -1,6 +1,15 @@
 import type { EaseRecommender } from './algorithms/ease.js';
 import { tinyData } from './algorithms/fixtures.js';
-import { checkBundle, deserializeBundle, fitBundle, pathSpec, serializeBundle } from './model-bundle.js';
+import {
+  checkBundle,
+  deserializeBundle,
+  encodeBundle,
+  fitBundle,
+  fitBundleModels,
+  lastRatingTimes,
+  pathSpec,
+  serializeBundle,
+} from './model-bundle.js';
 
 const none = new Set<number>();
 
@@ -24,6 +33,22 @@ describe('model bundle', () => {
         Array.from(bundle[path].recommend(0, 3, none).items),
       );
     }
+  });
+
+  it('is the same bytes when its models are fitted apart (as the training workers do) and put together', () => {
+    const data = tinyData();
+    const params = { minItemCount: 1 };
+    const apart = {
+      ...fitBundleModels(data, params, ['personal']),
+      ...fitBundleModels(data, params, ['returning', 'similar', 'popular', 'taste']),
+    };
+    const together = encodeBundle({
+      models: apart as Parameters<typeof encodeBundle>[0]['models'],
+      userIds: data.userIds,
+      itemIds: data.itemIds,
+      lastRated: lastRatingTimes(data),
+    });
+    expect(Buffer.from(together).equals(Buffer.from(serializeBundle(bundle)))).toBe(true);
   });
 
   it('loads a bundle written before the returning path, serving its one model on both paths', () => {

@@ -71,26 +71,52 @@ const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
   ease: (bytes) => EaseRecommender.deserialize(bytes),
 };
 
-export function fitBundle(data: InteractionData, params: BundleParams): ModelBundle {
+/** The models of a bundle, each fitted on its own (so they can be fitted in parallel). */
+export const BUNDLE_MODELS = ['personal', 'returning', 'similar', 'popular', 'taste'] as const;
+export type BundleModel = (typeof BUNDLE_MODELS)[number];
+
+type BundleModels = Pick<ModelBundle, BundleModel>;
+
+function unfitted(params: BundleParams): BundleModels {
   const session = pathSpec(BUNDLE_ALGORITHM, params, 'session').params;
   const returning = pathSpec(BUNDLE_ALGORITHM, params, 'returning').params;
-  const bundle: ModelBundle = {
+  return {
     personal: new EaseSeqRecommender(session as Partial<EaseSeqParams>),
     returning: new EaseRecommender(returning),
-    lastRated: lastRatingTimes(data),
     similar: new ItemKnnRecommender(),
     popular: new PopularityRecommender(),
     taste: new GenreKnnRecommender(),
+  };
+}
+
+/** Fits the `models` of a bundle of `params` on `data`, each serialized. */
+export function fitBundleModels(
+  data: InteractionData,
+  params: BundleParams,
+  models: readonly BundleModel[],
+): Partial<Record<BundleModel, Uint8Array>> {
+  const all = unfitted(params);
+  const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
+  for (const name of models) {
+    all[name].fit(data);
+    fitted[name] = all[name].serialize();
+  }
+  return fitted;
+}
+
+export function fitBundle(data: InteractionData, params: BundleParams): ModelBundle {
+  const bundle: ModelBundle = {
+    ...unfitted(params),
+    lastRated: lastRatingTimes(data),
     userIds: data.userIds,
     itemIds: data.itemIds,
   };
-  for (const model of [bundle.personal, bundle.returning, bundle.similar, bundle.popular, bundle.taste])
-    model.fit(data);
+  for (const name of BUNDLE_MODELS) bundle[name].fit(data);
   return bundle;
 }
 
 /** Each user's newest rating time in the training data. */
-function lastRatingTimes(data: InteractionData): Float64Array {
+export function lastRatingTimes(data: InteractionData): Float64Array {
   const last = new Float64Array(data.numUsers).fill(Number.NEGATIVE_INFINITY);
   for (let u = 0; u < data.numUsers; u++) {
     for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++)
@@ -99,22 +125,38 @@ function lastRatingTimes(data: InteractionData): Float64Array {
   return last;
 }
 
-const PARTS = ['personal', 'similar', 'popular', 'taste'] as const;
-
 const bytesOf = (array: Int32Array | Float64Array) =>
   new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
-/**
- * Layout: a 4-byte header length, a JSON header of part sizes, then the parts, the id maps, the
- * returning-user model and the users' newest rating times (bundles written before the returning
- * path end at the id maps; they load with the one personal model serving both paths).
- */
+/** A bundle as stored: each model serialized, with the id maps and the users' newest rating times. */
+export interface SerializedBundle {
+  models: Record<BundleModel, Uint8Array>;
+  userIds: Int32Array;
+  itemIds: Int32Array;
+  lastRated: Float64Array;
+}
+
 export function serializeBundle(bundle: ModelBundle): Uint8Array {
+  const models = Object.fromEntries(BUNDLE_MODELS.map((name) => [name, bundle[name].serialize()]));
+  return encodeBundle({ ...bundle, models: models as SerializedBundle['models'] });
+}
+
+/**
+ * Layout: a 4-byte header length, a JSON header of part sizes, then the personal, similar, popular
+ * and taste models, the id maps, the returning-user model and the users' newest rating times
+ * (bundles written before the returning path end at the id maps; they load with the one personal
+ * model serving both paths).
+ */
+export function encodeBundle(bundle: SerializedBundle): Uint8Array {
+  const { models } = bundle;
   const parts = [
-    ...PARTS.map((name) => bundle[name].serialize()),
+    models.personal,
+    models.similar,
+    models.popular,
+    models.taste,
     bytesOf(bundle.userIds),
     bytesOf(bundle.itemIds),
-    bundle.returning.serialize(),
+    models.returning,
     bytesOf(bundle.lastRated),
   ];
   const header = new TextEncoder().encode(JSON.stringify({ sizes: parts.map((part) => part.byteLength) }));

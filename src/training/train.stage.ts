@@ -6,7 +6,7 @@ import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import type { RatingColumns } from '../common/rating-columns.js';
 import type { MovieInput } from './interactions.js';
 import { ModelSettings } from './model-settings.js';
-import { fitInWorker, type FitResult } from './training-job.js';
+import { fitInWorkers, type FitResult } from './training-job.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
 export interface TrainingData {
@@ -15,7 +15,7 @@ export interface TrainingData {
   dataVersion: number;
 }
 
-/** train: fits the model bundle on every applied rating, in a worker thread. */
+/** train: fits the model bundle on every applied rating, in worker threads. */
 @Injectable()
 export class TrainStage {
   constructor(
@@ -29,7 +29,7 @@ export class TrainStage {
     const ratings = await this.ratings.applied();
     const movies = await this.catalog.genres();
     const dataVersion = await this.batches.dataVersion();
-    const fitted = await fitInWorker({ ratings, movies, params: this.settings.params });
+    const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params });
     return {
       data: { ratings, movies, dataVersion },
       fitted,

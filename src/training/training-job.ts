@@ -1,9 +1,16 @@
 import { runWorker } from '../common/worker-thread.js';
 import type { RatingColumns } from '../common/rating-columns.js';
 import { buildInteractions, type MovieInput } from './interactions.js';
-import { type BundleParams, fitBundle, serializeBundle } from './model-bundle.js';
+import {
+  type BundleModel,
+  type BundleParams,
+  encodeBundle,
+  fitBundleModels,
+  lastRatingTimes,
+  type SerializedBundle,
+} from './model-bundle.js';
 
-/** Fitting the model bundle, done in a worker thread: plain data in, plain data out. */
+/** Fitting the model bundle, done in worker threads: plain data in, plain data out. */
 export interface FitJob {
   ratings: RatingColumns;
   movies: MovieInput[];
@@ -17,19 +24,49 @@ export interface FitResult {
   items: number;
 }
 
-export function fitJob(job: FitJob): FitResult {
-  const started = performance.now();
+/** What one worker fits: some of the bundle's models. */
+export interface FitModelsJob extends FitJob {
+  models: BundleModel[];
+}
+
+export type FittedModels = Omit<SerializedBundle, 'models'> & {
+  models: Partial<SerializedBundle['models']>;
+};
+
+/** In a worker: the interaction matrix of the job's ratings, and its models fitted and serialized. */
+export function fitModelsJob(job: FitModelsJob): FittedModels {
   const data = buildInteractions(job.ratings, job.movies);
-  const artifact = serializeBundle(fitBundle(data, job.params));
   return {
-    artifact,
-    trainingSeconds: (performance.now() - started) / 1000,
-    users: data.numUsers,
-    items: data.numItems,
+    models: fitBundleModels(data, job.params, job.models),
+    userIds: data.userIds,
+    itemIds: data.itemIds,
+    lastRated: lastRatingTimes(data),
   };
 }
 
-/** Fits in a worker thread, so the event loop keeps serving while a model trains. */
-export function fitInWorker(job: FitJob): Promise<FitResult> {
-  return runWorker<FitResult>(import.meta.url, './training.worker.js', job);
+/**
+ * The bundle's models in two groups of about equal work, one worker thread each, so a fit uses two
+ * cores: the session model (its EASE, the transitions and its top lists) against the returning
+ * model (its EASE and top lists) with item neighbours, popularity and genre KNN. Each worker holds
+ * its own interaction matrix and EASE buffers: peak memory is about twice a one-thread fit's.
+ */
+const MODEL_GROUPS: BundleModel[][] = [['personal'], ['returning', 'similar', 'popular', 'taste']];
+
+/** Fits the bundle off the event loop, so it keeps serving while a model trains. */
+export async function fitInWorkers(job: FitJob): Promise<FitResult> {
+  const started = performance.now();
+  const fitted = await Promise.all(
+    MODEL_GROUPS.map((models) =>
+      runWorker<FittedModels>(import.meta.url, './training.worker.js', { ...job, models }),
+    ),
+  );
+  const { userIds, itemIds, lastRated } = fitted[0]!;
+  const models = Object.assign({}, ...fitted.map((part) => part.models)) as SerializedBundle['models'];
+  const artifact = encodeBundle({ models, userIds, itemIds, lastRated });
+  return {
+    artifact,
+    trainingSeconds: (performance.now() - started) / 1000,
+    users: userIds.length,
+    items: itemIds.length,
+  };
 }

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { yieldCpuToServing } from '../common/worker-thread.js';
-import { fitJob, type FitJob } from './training-job.js';
+import { type FitModelsJob, fitModelsJob } from './training-job.js';
 
 yieldCpuToServing();
-// Fits and hands the artifact back; its buffer is moved, not copied.
-const result = fitJob(workerData as FitJob);
-parentPort!.postMessage(result, [result.artifact.buffer as ArrayBuffer]);
+// Fits and hands the serialized models back; their buffers are moved, not copied.
+const result = fitModelsJob(workerData as FitModelsJob);
+const buffers = Object.values(result.models).map((bytes) => bytes.buffer as ArrayBuffer);
+parentPort!.postMessage(result, buffers);

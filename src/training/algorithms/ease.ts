@@ -23,22 +23,22 @@ import {
 export interface EaseSizeParams {
   /**
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
-   * (ties by item index); the others are only reached through the popularity fill. Default 10,000:
-   * 2.0 GB at the fit's peak (1.6 GB of Float64 buffers, 0.4 GB B), a 400 MB B per EASE in the
-   * artifact, and about 35× the fit time of ml-latest-small's 3,034 columns (minutes, not hours),
-   * while it keeps every item ml-latest-small keeps (3,034–3,650) and the ~10,000 most-rated of
-   * MovieLens 25M's 25–30 thousand.
+   * (ties by item index); the others are only reached through the popularity fill. Default 6,000,
+   * chosen from the time budget of a nightly fit at MovieLens 25M's scale on two cores (the inverse
+   * is cubic and the known users' top lists linear in it; BENCHMARKS.md "Scale"): 0.7 GB at the
+   * fit's peak (0.58 GB of Float64 buffers, 0.14 GB B), a 144 MB B per EASE in the artifact. It
+   * keeps every item ml-latest-small keeps (3,034–3,650).
    */
   maxItems: number;
   /**
    * The fit is refused before it allocates an m×m buffer when easeFitBytes(m) exceeds this many MiB.
-   * Default 6144: room for the default maxItems' 2.0 GB peak (1,907 MiB) with the rest of a training
-   * process beside it, and a ceiling of about 17,900 columns for whoever raises maxItems.
+   * Default 6144: a ceiling of about 17,900 columns for whoever raises maxItems, with the rest of a
+   * training process beside it (the bundle fits its two EASE models at once, in two threads).
    */
   memoryBudgetMB: number;
 }
 
-export const EASE_SIZE_DEFAULTS: EaseSizeParams = { maxItems: 10_000, memoryBudgetMB: 6144 };
+export const EASE_SIZE_DEFAULTS: EaseSizeParams = { maxItems: 6_000, memoryBudgetMB: 6144 };
 
 export const EASE_SIZE_RULES: ParamRules<EaseSizeParams> = {
   maxItems: { min: 1, integer: true },
