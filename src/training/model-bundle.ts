@@ -72,7 +72,7 @@ const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
 };
 
 /** The models of a bundle, each fitted on its own (so they can be fitted in parallel). */
-export const BUNDLE_MODELS = ['personal', 'returning', 'similar', 'popular', 'taste'] as const;
+const BUNDLE_MODELS = ['personal', 'returning', 'similar', 'popular', 'taste'] as const;
 export type BundleModel = (typeof BUNDLE_MODELS)[number];
 
 type BundleModels = Pick<ModelBundle, BundleModel>;
