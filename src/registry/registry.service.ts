@@ -55,6 +55,9 @@ const COLUMNS = `id, algorithm, params, metrics, data_version, pipeline_run_id, 
   octet_length(artifact) AS artifact_bytes, artifact_sha256, stage, created_at`;
 
 /** Model versions: what was trained on which data, how it scored, and which one serves. */
+/** How much of an artifact one query reads (its hex text is twice as long). */
+const ARTIFACT_SLICE_BYTES = 64 * 1024 * 1024;
+
 @Injectable()
 export class RegistryService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -118,21 +121,32 @@ export class RegistryService {
     id: number,
   ): Promise<{ bytes: Uint8Array; sha256: string; algorithm: string; dataVersion: number }> {
     const [row] = await this.db.query<
-      { artifact: Buffer; artifact_sha256: string; algorithm: string; data_version: number }[]
-    >('SELECT artifact, artifact_sha256, algorithm, data_version FROM model_versions WHERE id = $1', [id]);
+      { size: number; artifact_sha256: string; algorithm: string; data_version: number }[]
+    >(
+      'SELECT octet_length(artifact) AS size, artifact_sha256, algorithm, data_version FROM model_versions WHERE id = $1',
+      [id],
+    );
     if (!row) throw new NotFoundException(`model version ${id} not found`);
-    const sha256 = createHash('sha256').update(row.artifact).digest('hex');
+    const bytes = new Uint8Array(row.size);
+    const hash = createHash('sha256');
+    // In slices: a bytea comes back as hex text, and a whole large artifact's would pass the longest
+    // string V8 can hold (about 512 MB, so artifacts from about 256 MB up).
+    for (let offset = 0; offset < row.size; offset += ARTIFACT_SLICE_BYTES) {
+      const [slice] = await this.db.query<{ part: Buffer }[]>(
+        'SELECT substring(artifact FROM $2 FOR $3) AS part FROM model_versions WHERE id = $1',
+        [id, offset + 1, ARTIFACT_SLICE_BYTES],
+      );
+      if (!slice) throw new NotFoundException(`model version ${id} not found`);
+      bytes.set(slice.part, offset);
+      hash.update(slice.part);
+    }
+    const sha256 = hash.digest('hex');
     if (sha256 !== row.artifact_sha256) {
       throw new Error(
         `model version ${id}: artifact sha256 ${sha256} does not match the recorded ${row.artifact_sha256}`,
       );
     }
-    return {
-      bytes: new Uint8Array(row.artifact),
-      sha256,
-      algorithm: row.algorithm,
-      dataVersion: row.data_version,
-    };
+    return { bytes, sha256, algorithm: row.algorithm, dataVersion: row.data_version };
   }
 
   /** Records a trained version as a candidate. */

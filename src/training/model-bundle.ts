@@ -99,6 +99,7 @@ export function fitBundleModels(
   const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
   for (const name of models) {
     all[name].fit(data);
+    if (name === 'taste') all.taste.forgetUsers();
     fitted[name] = all[name].serialize();
   }
   return fitted;
@@ -112,6 +113,7 @@ export function fitBundle(data: InteractionData, params: BundleParams): ModelBun
     itemIds: data.itemIds,
   };
   for (const name of BUNDLE_MODELS) bundle[name].fit(data);
+  bundle.taste.forgetUsers();
   return bundle;
 }
 
@@ -178,8 +180,10 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     sizes: number[];
   };
   let offset = 4 + headerLength;
+  // Models are read from views (decoding copies their arrays anyway); the id maps and times are
+  // copied into buffers of their own, aligned for their typed arrays.
   const next = () => {
-    const part = bytes.slice(offset, offset + sizes.shift()!);
+    const part = bytes.subarray(offset, offset + sizes.shift()!);
     offset += part.byteLength;
     return part;
   };
@@ -187,14 +191,14 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
   const similar = ItemKnnRecommender.deserialize(next());
   const popular = PopularityRecommender.deserialize(next());
   const taste = GenreKnnRecommender.deserialize(next());
-  const userIds = new Int32Array(next().buffer);
-  const itemIds = new Int32Array(next().buffer);
+  const userIds = new Int32Array(next().slice().buffer);
+  const itemIds = new Int32Array(next().slice().buffer);
   const hasReturningPath = sizes.length > 0;
   return {
     personal,
     returning: hasReturningPath ? deserializePersonal(next()) : personal,
     lastRated: hasReturningPath
-      ? new Float64Array(next().buffer)
+      ? new Float64Array(next().slice().buffer)
       : new Float64Array(userIds.length).fill(Number.NEGATIVE_INFINITY),
     similar,
     popular,

@@ -137,6 +137,25 @@ describe('EaseRecommender', () => {
     expect(copy.params).toEqual(model.params);
   });
 
+  it('stores no weight per rating without recency, and still reads artifacts that stored ones', () => {
+    const bytes = model.serialize();
+    const withWeights = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, recencyHalfLife: 1e12 });
+    withWeights.fit(data);
+    // A half-life far beyond any rank gives weights of (almost exactly) 1, stored one per rating.
+    expect(withWeights.serialize().byteLength - bytes.byteLength).toBeGreaterThanOrEqual(
+      4 * data.userItems.length,
+    );
+    const cacheless = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 0 });
+    cacheless.fit(data);
+    const weighted = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 0, recencyHalfLife: 1e12 });
+    weighted.fit(data);
+    for (let u = 0; u < data.numUsers; u++) {
+      expect(Array.from(cacheless.recommend(u, 3, new Set()).items)).toEqual(
+        Array.from(weighted.recommend(u, 3, new Set()).items),
+      );
+    }
+  });
+
   it('handles a larger random matrix like the naive computation', () => {
     let s = 5;
     const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;

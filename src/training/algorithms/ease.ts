@@ -130,7 +130,7 @@ const EASE_ARRAYS = {
   b: 'f32',
   userPtr: 'i32',
   userItems: 'i32',
-  /** Scoring weight of each entry of userItems (1, or the recency weight). */
+  /** Scoring weight of each entry of userItems (the recency weight); empty when every weight is 1. */
   userWeights: 'f32',
   order: 'i32',
 } as const;
@@ -229,7 +229,8 @@ export class EaseRecommender implements Recommender {
       const c = itemCol[userItems[e]!]!;
       if (c < 0) continue;
       const rc = c * m;
-      const w = userWeights[e]!;
+      // Artifacts written before empty meant "all 1" store the ones.
+      const w = userWeights.length === 0 ? 1 : userWeights[e]!;
       for (let j = 0; j < m; j++) scratch[j]! += w * b[rc + j]!;
     }
   }
@@ -292,11 +293,14 @@ export function itemColumns(colItem: Int32Array, numItems: number): Int32Array {
   return itemCol;
 }
 
-/** Per entry of userItems: 0.5^(r / halfLife), r = recency rank within the user (0 = newest); 1 when off. */
+/**
+ * Per entry of userItems: 0.5^(r / halfLife), r = recency rank within the user (0 = newest). Empty
+ * when off (every weight 1): at 25M ratings a stored array of ones would be 100 MB of artifact.
+ */
 function recencyWeights(data: InteractionData, halfLife: number): Float32Array {
+  if (!(halfLife > 0)) return new Float32Array(0);
   const nnz = data.userPtr[data.numUsers]!;
-  const weights = new Float32Array(nnz).fill(1);
-  if (!(halfLife > 0)) return weights;
+  const weights = new Float32Array(nnz);
   for (let u = 0; u < data.numUsers; u++) {
     const a = data.userPtr[u]!;
     const z = data.userPtr[u + 1]!;

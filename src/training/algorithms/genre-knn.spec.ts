@@ -18,6 +18,18 @@ describe('GenreKnnRecommender', () => {
   const model = new GenreKnnRecommender();
   model.fit(data);
 
+  it('after forgetting its users, answers the same genre tastes and every user as a newcomer', () => {
+    const forgetful = new GenreKnnRecommender();
+    forgetful.fit(data);
+    forgetful.forgetUsers();
+    const action = taste({ [ACTION]: 3 });
+    expect(forgetful.recommendForTaste(action, 5, new Set())).toEqual(
+      model.recommendForTaste(action, 5, new Set()),
+    );
+    expect(forgetful.recommend(0, 3, new Set())).toEqual(model.recommend(-1, 3, new Set()));
+    expect(forgetful.serialize().byteLength).toBeLessThan(model.serialize().byteLength);
+  });
+
   it('ranks films by closeness to the mean genre profile, ties by popularity', () => {
     // Profile Action 1: i1 (Action) d 0; i0 (Action+Comedy) and i4 (Action+Drama) d 1 → i0 more
     // popular; i2 (Drama) and i3 (Comedy) d √2 → i2 more popular. Score 1 / (1 + d).

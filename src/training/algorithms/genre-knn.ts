@@ -121,6 +121,21 @@ export class GenreKnnRecommender implements Recommender {
     this.prepare();
   }
 
+  /**
+   * Drops the users' ratings, keeping what genre-taste queries need: afterwards every user is
+   * answered as a newcomer. A model bundle asks its taste model only for genre tastes (known users
+   * have their own models), and at 25M ratings those ratings would be 200 MB of its artifact.
+   */
+  forgetUsers(): void {
+    this.numUsers = 0;
+    this.stored = {
+      ...this.stored,
+      userPtr: new Int32Array(1),
+      userItems: new Int32Array(0),
+      userRatings: new Float32Array(0),
+    };
+  }
+
   private prepare(): void {
     const { order, comboMask } = this.stored;
     this.rank = inverseOrder(order);
