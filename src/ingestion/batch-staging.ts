@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { copyInto, copyLine } from '../database/copy-from.js';
-import { readCsvBatches, readCsvRecords } from './csv-records.js';
+import { readCsvBatches, readCsvRecords, type RecordSource } from './csv-records.js';
 import { fileSize } from './movielens-source.js';
 import {
   isHeader,
@@ -74,26 +74,30 @@ export interface StageRatingsOptions {
   nowSeconds: number;
 }
 
+export async function wholeFile(path: string): Promise<RecordSource> {
+  return { totalBytes: await fileSize(path), batches: (onBytes) => readCsvBatches(path, onBytes) };
+}
+
 /**
- * Streams ratings.csv into staging_ratings (good rows) and `quarantine` (bad rows), keeping only
- * the rows from `fromSeconds` on. Returns the number of rows considered (good and bad).
+ * Streams ratings records into staging_ratings (good rows) and `quarantine` (bad rows), keeping
+ * only the rows from `fromSeconds` on. Returns the number of rows considered (good and bad).
  */
 export async function stageRatings(
   client: PoolClient,
-  ratingsCsv: string,
+  source: RecordSource,
   fileLabel: string,
   options: StageRatingsOptions,
   quarantine: Quarantined[],
 ): Promise<number> {
   const { fromSeconds, includeMomentless, requireHeader, progress, nowSeconds } = options;
-  const totalBytes = await fileSize(ratingsCsv);
+  const { totalBytes } = source;
   let bytesRead = 0;
   let considered = 0;
   let first = true;
   progress.start(fileLabel, totalBytes);
   // One COPY text chunk per batch of records: a string per row would cost an await per row.
   async function* chunks() {
-    const batches = readCsvBatches(ratingsCsv, (bytes) => {
+    const batches = source.batches((bytes) => {
       bytesRead += bytes;
       progress.update(bytesRead);
     });

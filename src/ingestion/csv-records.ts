@@ -11,6 +11,13 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** Records to stage: a whole file, or a replay period's lines of one. */
+export interface RecordSource {
+  /** Bytes to read in all, for the progress bar. */
+  totalBytes: number;
+  batches(onBytes: (bytes: number) => void): AsyncIterable<CsvRecord[]>;
+}
+
 const QUOTE = 0x22;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -43,7 +50,7 @@ export async function* readCsvBatches(
 }
 
 /** Whether the file holds neither `"` nor `\r` (one pass of Buffer.indexOf: memory-speed). */
-async function hasNoQuotingBytes(path: string): Promise<boolean> {
+export async function hasNoQuotingBytes(path: string): Promise<boolean> {
   const file = await open(path);
   try {
     for await (const chunk of file.createReadStream({ highWaterMark: 1 << 20 })) {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -15,11 +16,14 @@ import {
   earliestStagedMoment,
   stageRatings,
   upsertMovies,
+  wholeFile,
 } from './batch-staging.js';
+import { hasNoQuotingBytes } from './csv-records.js';
 import { BatchTransaction } from './batch-transaction.js';
 import { type BatchKind, BatchesRepository } from './batches.repository.js';
 import { IngestionService } from './ingestion.service.js';
 import { checksumFiles } from './movielens-source.js';
+import { MomentIndex } from './moment-index.js';
 import { initialLoadEnd, periodContaining } from './periods.js';
 import { RatingsRepository } from './ratings.repository.js';
 
@@ -45,6 +49,8 @@ export type IngestOutcome =
  */
 @Injectable()
 export class IngestStage {
+  private readonly logger = new Logger('IngestStage');
+
   constructor(
     private readonly config: AppConfig,
     private readonly ingestion: IngestionService,
@@ -123,7 +129,7 @@ export class IngestStage {
     const batch = newBatch('upload', `upload:${name}`, await checksumFiles([file]), name);
     batch.rowsRead = await stageRatings(
       staging.client,
-      file,
+      await wholeFile(file),
       name,
       {
         includeMomentless: true,
@@ -156,9 +162,17 @@ export class IngestStage {
       batch.quarantine.push(...movieQuarantine);
       batch.rowsRead += movieQuarantine.length;
     }
+    if (kind === 'period') {
+      const index = await this.momentIndex(files.ratingsCsv, fileChecksum);
+      if (index) {
+        await this.stagePeriod(staging, index, seconds(lastEnd!), batch);
+        if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
+        return batch;
+      }
+    }
     batch.rowsRead += await stageRatings(
       client,
-      files.ratingsCsv,
+      await wholeFile(files.ratingsCsv),
       'ratings.csv',
       {
         fromSeconds: lastEnd !== undefined && kind === 'period' ? seconds(lastEnd) : undefined,
@@ -183,6 +197,46 @@ export class IngestStage {
     }
     if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
     return batch;
+  }
+
+  /**
+   * The next period after `from` (seconds), read through the index: only its own lines. Same
+   * batch as reading the whole file from `from` and cutting at the period's end.
+   */
+  private async stagePeriod(staging: Staging, index: MomentIndex, from: number, batch: PendingBatch) {
+    const first = await index.firstMomentIn(from, staging.nowSeconds + 1);
+    if (first === undefined) return;
+    const period = periodContaining(this.config.replay.period, new Date(first * 1000));
+    batch.rowsRead += await stageRatings(
+      staging.client,
+      await index.range(from, seconds(period.end)),
+      'ratings.csv',
+      {
+        fromSeconds: from,
+        includeMomentless: false,
+        requireHeader: false,
+        progress: staging.progress,
+        nowSeconds: staging.nowSeconds,
+      },
+      batch.quarantine,
+    );
+    batch.period = period;
+  }
+
+  /**
+   * The ratings file's time index, built on first use in the data cache; undefined (the whole file
+   * is read) for a file with quoting, or when the cache cannot hold it.
+   */
+  private async momentIndex(ratingsCsv: string, checksum: string): Promise<MomentIndex | undefined> {
+    const path = join(this.config.movielens.cacheDir, 'moment-index', `${checksum}.bin`);
+    try {
+      return await MomentIndex.open(ratingsCsv, path, () => hasNoQuotingBytes(ratingsCsv));
+    } catch (error) {
+      this.logger.warn(
+        `no time index for ${ratingsCsv} at ${path} (${(error as Error).message}): reading it whole`,
+      );
+      return undefined;
+    }
   }
 }
 
