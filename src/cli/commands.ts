@@ -282,6 +282,7 @@ export function buildProgram(context: CliContext): Command {
       "next-day: test ratings at least this long after the user's last train rating",
       '1',
     )
+    .option('--max-users <n>', 'evaluate a seeded sample of this many users (default: everyone)')
     .action(
       async (options: {
         source: string;
@@ -289,6 +290,7 @@ export function buildProgram(context: CliContext): Command {
         algorithms?: string;
         protocol?: string;
         gapDays?: string;
+        maxUsers?: string;
       }) => {
         // No withApp: the evaluation reads the folder itself and never touches the database.
         const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -134,6 +134,22 @@ describe('runEvaluateCommand', () => {
     expect(written.results[0].users).toBeGreaterThan(0);
   });
 
+  it('evaluates a seeded sample of users with --max-users, and says so', async () => {
+    const log: string[] = [];
+    const io = { out: () => undefined, log: (text: string) => log.push(text) };
+    const all = await runEvaluateCommand({ source: join(root, 'data'), algorithms: 'popularity' }, io);
+    const sampled = await runEvaluateCommand(
+      { source: join(root, 'data'), algorithms: 'popularity', maxUsers: '3' },
+      io,
+    );
+    expect(sampled.dataset).toMatchObject({ users: 3, sampled_from_users: all.dataset.users });
+    expect(sampled.dataset.ratings).toBeLessThan(all.dataset.ratings);
+    expect(log).toContainEqual(expect.stringMatching(/^a seeded sample of 3 of \d+ users: \d+ ratings$/));
+    await expect(runEvaluateCommand({ source: join(root, 'data'), maxUsers: '0' }, io)).rejects.toThrow(
+      /--max-users must be a whole number >= 1/,
+    );
+  });
+
   it('fails before any work on a bad list or a missing folder', async () => {
     const io = { out: () => undefined, log: () => undefined };
     await expect(runEvaluateCommand({ source: root, algorithms: 'nope' }, io)).rejects.toThrow(

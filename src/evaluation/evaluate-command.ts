@@ -13,9 +13,11 @@ import {
   evaluate,
   type EvaluationResult,
   RELEVANCE_THRESHOLD,
+  ratingsOfSampledUsers,
   splitDataset,
   tune,
 } from './evaluate.js';
+import { columnsOf } from '../training/interactions.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
 import { DAY_SECONDS, HOLDOUT, type HoldoutOptions, holdoutOf, type Protocol, PROTOCOLS } from './split.js';
 
@@ -27,6 +29,8 @@ export interface EvaluateCommandOptions {
   protocol?: string;
   /** The next-day gap in days (default 1). */
   gapDays?: string;
+  /** A seeded sample of this many users is evaluated (their ratings only); default everyone. */
+  maxUsers?: string;
 }
 
 /** The protocol model choice rests on: what a returning user meets the day after training. */
@@ -48,6 +52,15 @@ class EvaluationFailedError extends Error {}
 export interface AlgorithmResult extends EvaluationResult {
   kind: AlgorithmEntry['kind'];
   protocol: Protocol;
+}
+
+/** `--max-users`: a whole number >= 1, or undefined (everyone). */
+function sampleSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new EvaluationUsageError(`--max-users must be a whole number >= 1; got "${text}"`);
+  return value;
 }
 
 /** The protocols named by `--protocol`, in a fixed order. */
@@ -213,11 +226,16 @@ export async function runEvaluateCommand(
     if (!folder?.isDirectory()) throw new Error(`--json: the folder ${dirname(jsonFile)} does not exist`);
   }
 
-  const folder = await loadMovieLensFolder(options.source);
+  const maxUsers = sampleSize(options.maxUsers);
+  const loaded = await loadMovieLensFolder(options.source);
   io.log(
-    `loaded ${folder.path}: ${folder.ratings.length} ratings, ${folder.movies.length} movies ` +
-      `(skipped ${folder.skipped.ratings} rating and ${folder.skipped.movies} movie rows)`,
+    `loaded ${loaded.path}: ${loaded.ratings.length} ratings, ${loaded.movies.length} movies ` +
+      `(skipped ${loaded.skipped.ratings} rating and ${loaded.skipped.movies} movie rows)`,
   );
+  const sample = ratingsOfSampledUsers(columnsOf(loaded.ratings), { maxUsers });
+  const folder = sample.users < sample.of ? { ...loaded, ratings: sample.ratings } : loaded;
+  if (sample.users < sample.of)
+    io.log(`a seeded sample of ${sample.users} of ${sample.of} users: ${folder.ratings.length} ratings`);
   const splits: Partial<Record<Protocol, ReturnType<typeof splitDataset>>> = {};
   const results: AlgorithmResult[] = [];
   const failures: string[] = [];
@@ -238,6 +256,7 @@ export async function runEvaluateCommand(
   }
 
   const report = jsonReport(folder, splits, results, gap);
+  if (sample.users < sample.of) Object.assign(report.dataset, { sampled_from_users: sample.of });
   io.out(formatTable(results));
   io.out(
     report.chosen === null
