@@ -1,17 +1,22 @@
 // Benchmarks: bulk ingest of a MovieLens folder, the period-by-period replay, catalog HTTP throughput,
-// recommendation serving latency idle and while a model trains in the server's worker thread.
+// recommendation serving latency idle and while a model trains in the server's worker thread; on
+// request only (slow), a whole pipeline run on generated data of growing sizes.
 // Usage: npm run bench [-- --runs 3 --seconds 10 --only ingest,replay,http,serving --connections 32,8]
+//        npm run bench -- --only scale [--scale-sizes 1000000,5000000]
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { writeScalePlot } from './scale-plot.mjs';
 
+// The default sections; `scale` runs only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'http', 'serving'];
+const ON_REQUEST = ['scale'];
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
@@ -20,15 +25,20 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: SECTIONS.join(',') },
     // Concurrencies of the serving section.
     connections: { type: 'string', default: '32,8' },
+    // Dataset sizes of the scale section, in ratings, comma-separated.
+    'scale-sizes': { type: 'string', default: '1000000,5000000' },
   },
 });
 const runs = Number(args.runs);
 const seconds = Number(args.seconds);
 const only = new Set(args.only.split(',').map((name) => name.trim()));
-const unknown = [...only].filter((name) => !SECTIONS.includes(name));
+const unknown = [...only].filter((name) => ![...SECTIONS, ...ON_REQUEST].includes(name));
 if (unknown.length > 0)
-  throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS}`);
+  throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; known: ${[...SECTIONS, ...ON_REQUEST]}`);
 const servingConnections = args.connections.split(',').map(Number);
+const scaleSizes = args['scale-sizes'].split(',').map((size) => Number(size.trim()));
+if (scaleSizes.some((size) => !Number.isInteger(size) || size < 20))
+  throw new Error(`--scale-sizes: whole numbers of ratings, at least 20 each: ${args['scale-sizes']}`);
 const movielensDir = process.env.MOVIELENS_DIR ?? '../shared/data/movielens/ml-latest-small';
 
 execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
@@ -338,6 +348,185 @@ async function serving(adminDbUrl) {
   }
 }
 
+/**
+ * Users and movies for `ratings` in MovieLens 25M's proportions (25,000,095 ratings, 162,541 users,
+ * 62,423 movies), at least 3,000 each; users at most ratings / 20 (synth's limit).
+ */
+function scaleShape(ratings) {
+  const ML25M = { ratings: 25_000_095, users: 162_541, movies: 62_423 };
+  return {
+    ratings,
+    users: Math.min(
+      Math.floor(ratings / 20),
+      Math.max(3000, Math.round((ratings * ML25M.users) / ML25M.ratings)),
+    ),
+    movies: Math.max(3000, Math.round((ratings * ML25M.movies) / ML25M.ratings)),
+  };
+}
+
+/**
+ * Runs the CLI as a child process (stderr passed through) and returns its stdout, wall seconds and
+ * peak RSS in MB: from `/usr/bin/time -v` when there is one (written to `timeFile`), else the
+ * highest VmHWM seen polling /proc every 100 ms.
+ */
+async function measuredCli(argv, env, timeFile) {
+  const node = [process.execPath, 'dist/src/cli.js', ...argv];
+  const timed = existsSync('/usr/bin/time');
+  const [command, ...rest] = timed ? ['/usr/bin/time', '-v', '-o', timeFile, ...node] : node;
+  const started = process.hrtime.bigint();
+  const child = spawn(command, rest, {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', MOVIELENS_DIR: movielensDir, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  let peakKb = 0;
+  const poll = timed
+    ? undefined
+    : setInterval(() => {
+        try {
+          const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+        } catch {
+          // Gone, or no /proc.
+        }
+      }, 100);
+  const code = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve));
+  clearInterval(poll);
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`cli ${argv.join(' ')} exited with ${code}: ${stdout.slice(-2000)}`);
+  if (timed) {
+    const maxRss = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, 'utf8'));
+    peakKb = maxRss ? Number(maxRss[1]) : 0;
+  }
+  return { stdout, wall, peakRssMB: peakKb > 0 ? Math.round(peakKb / 1024) : null };
+}
+
+const SCALE_PLOT = new URL('./scale.svg', import.meta.url);
+const SCALE_PLOTTED = ['ingest', 'validate', 'transform', 'train', 'evaluate'];
+
+/**
+ * Scale: per size, a MovieLens-shaped folder from `cli synth` (seed 1) and a fresh database, then
+ * one `pipeline run` with REPLAY_START_YEAR=2100, so its first batch holds every rating and it
+ * loads, validates, trains, evaluates, registers, promotes and deploys. Per size: each stage's
+ * seconds (from the run's JSON), the process's wall time and peak RSS, the artifact's size. The
+ * plot is rewritten after each size; the folder and the database are removed after each.
+ */
+async function scale(adminDbUrl, machine) {
+  const sizes = [];
+  for (const ratings of scaleSizes) {
+    const shape = scaleShape(ratings);
+    const dir = mkdtempSync(join(tmpdir(), 'movie-reco-scale-'));
+    const name = `movie_reco_bench_${process.pid}_scale_${ratings}`;
+    let created = false;
+    try {
+      const dataDir = join(dir, 'data');
+      const synthStarted = process.hrtime.bigint();
+      const { users, movies } = shape;
+      cli([
+        'synth',
+        '--ratings',
+        `${ratings}`,
+        '--users',
+        `${users}`,
+        '--movies',
+        `${movies}`,
+        '--seed',
+        '1',
+        '--out',
+        dataDir,
+      ]);
+      const synthSeconds = Number(process.hrtime.bigint() - synthStarted) / 1e9;
+      const csvBytes = readdirSync(dataDir).reduce(
+        (sum, file) => sum + statSync(join(dataDir, file)).size,
+        0,
+      );
+
+      await admin(adminDbUrl, `CREATE DATABASE ${name}`);
+      created = true;
+      const url = Object.assign(new URL(adminDbUrl), { pathname: `/${name}` }).toString();
+      // The time index of the ratings file goes to the temp folder, not the project's data cache.
+      const env = {
+        DATABASE_URL: url,
+        MOVIELENS_DIR: dataDir,
+        REPLAY_START_YEAR: '2100',
+        DATA_CACHE_DIR: join(dir, 'cache'),
+      };
+      cli(['db', 'migrate'], env);
+      const measured = await measuredCli(['pipeline', 'run', '--json'], env, join(dir, 'time.txt'));
+      const run = JSON.parse(measured.stdout);
+      if (run.status !== 'succeeded')
+        throw new Error(`scale ${ratings}: the run ${run.status}: ${run.summary ?? run.error}`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const artifact = await client.query(
+        'SELECT octet_length(artifact) AS bytes FROM model_versions ORDER BY id DESC LIMIT 1',
+      );
+      await client.end();
+      const promote = run.stages.find((stage) => stage.name === 'promote');
+      const size = {
+        ...shape,
+        ratingsLoaded: ratingsApplied(run),
+        csvMB: Math.round(csvBytes / 2 ** 20),
+        synthSeconds: Number(synthSeconds.toFixed(1)),
+        stages: Object.fromEntries(run.stages.map((stage) => [stage.name, stage.seconds ?? null])),
+        runSeconds: run.seconds,
+        wallSeconds: Number(measured.wall.toFixed(1)),
+        peakRssMB: measured.peakRssMB,
+        artifactMB: Number((Number(artifact.rows[0]?.bytes ?? 0) / 2 ** 20).toFixed(1)),
+        modelVersion: promote?.detail?.modelVersion,
+        promoted: promote?.detail?.promoted,
+      };
+      sizes.push(size);
+      process.stderr.write(`scale ${JSON.stringify(size)}\n`);
+      writeScalePlot(
+        SCALE_PLOT,
+        sizes.map((s) => ({
+          ratings: s.ratings,
+          seconds: {
+            ...Object.fromEntries(SCALE_PLOTTED.map((stage) => [stage, s.stages[stage]])),
+            total: s.wallSeconds,
+          },
+        })),
+        { subtitle: `cli pipeline run on generated MovieLens-shaped data; ${machine}` },
+      );
+    } finally {
+      if (created) await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  // A markdown table for BENCHMARKS.md (to stderr: stdout stays the results' JSON).
+  const stageNames = [...new Set(sizes.flatMap((s) => Object.keys(s.stages)))];
+  const count = (x) => (x === null || x === undefined ? '–' : x.toLocaleString('en-US'));
+  const tenths = (x) =>
+    x === null || x === undefined
+      ? '–'
+      : x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const header = [
+    'ratings',
+    'users',
+    'movies',
+    ...stageNames.map((stage) => `${stage} s`),
+    'run s',
+    'wall s',
+    'peak RSS MB',
+    'artifact MB',
+  ];
+  const lines = [
+    header,
+    header.map(() => '---'),
+    ...sizes.map((s) => [
+      ...[s.ratings, s.users, s.movies].map(count),
+      ...[...stageNames.map((stage) => s.stages[stage]), s.runSeconds, s.wallSeconds].map(tenths),
+      count(s.peakRssMB),
+      tenths(s.artifactMB),
+    ]),
+  ];
+  process.stderr.write(`\n${lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}\n\n`);
+  return { plot: 'bench/scale.svg', sizes };
+}
+
 const server = await adminUrl();
 const results = {
   machine: `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -433,6 +622,9 @@ try {
 
   // 4. Serving: recommendations from memory, idle and while a model trains in the server's worker.
   if (only.has('serving')) results.serving = await serving(server.url);
+
+  // 5. Scale (only with --only scale): one pipeline run per generated dataset size.
+  if (only.has('scale')) results.scale = await scale(server.url, results.machine);
 } finally {
   await server.stop();
 }
