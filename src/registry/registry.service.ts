@@ -55,6 +55,9 @@ const COLUMNS = `id, algorithm, params, metrics, data_version, pipeline_run_id, 
   octet_length(artifact) AS artifact_bytes, artifact_sha256, stage, created_at`;
 
 /** Model versions: what was trained on which data, how it scored, and which one serves. */
+/** PostgreSQL refuses a field of 1 GiB or more (the connection drops); a margin for the message. */
+const MAX_ARTIFACT_BYTES = 1024 * 1024 * 1024 - 64 * 1024 * 1024;
+
 /** How much of an artifact one query reads (its hex text is twice as long). */
 const ARTIFACT_SLICE_BYTES = 64 * 1024 * 1024;
 
@@ -151,6 +154,12 @@ export class RegistryService {
 
   /** Records a trained version as a candidate. */
   async register(version: NewModelVersion, reason: string): Promise<number> {
+    if (version.artifact.byteLength > MAX_ARTIFACT_BYTES) {
+      throw new Error(
+        `the model artifact is ${version.artifact.byteLength} bytes, over the ${MAX_ARTIFACT_BYTES} a PostgreSQL ` +
+          'field can hold: lower MODEL_PARAMS maxItems or cacheSize',
+      );
+    }
     const sha256 = createHash('sha256').update(version.artifact).digest('hex');
     return inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ id: number }>(
