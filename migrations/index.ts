@@ -2,6 +2,7 @@ import { InitialSchema1764147600000 } from './1764147600000-initial-schema.js';
 import { MoviePopularityIndex1764151200000 } from './1764151200000-movie-popularity-index.js';
 import { PipelineAndValidation1764154800000 } from './1764154800000-pipeline-and-validation.js';
 import { ModelRegistry1764158400000 } from './1764158400000-model-registry.js';
+import { ArtifactStorageExternal1796140800000 } from './1796140800000-artifact-storage-external.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   MoviePopularityIndex1764151200000,
   PipelineAndValidation1764154800000,
   ModelRegistry1764158400000,
+  ArtifactStorageExternal1796140800000,
 ];

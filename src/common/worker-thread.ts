@@ -13,14 +13,31 @@ function compiled(callerUrl: string, script: string): URL {
   return new URL(beside.href.replace('/src/', '/dist/src/'));
 }
 
+/** What a worker posts while it works (any other message is its result). */
+export interface WorkerProgress {
+  progress: string;
+}
+
+const isProgress = (message: unknown): message is WorkerProgress =>
+  typeof message === 'object' && message !== null && 'progress' in message;
+
 /**
  * Runs `script` (a path relative to `callerUrl`, as compiled JavaScript) in a worker thread with
- * `data`, and resolves with the one message it posts back; the event loop keeps serving meanwhile.
+ * `data`, and resolves with the message it posts back; `{ progress }` messages it posts before
+ * go to `onProgress`. The event loop keeps serving meanwhile.
  */
-export function runWorker<T>(callerUrl: string, script: string, data: unknown): Promise<T> {
+export function runWorker<T>(
+  callerUrl: string,
+  script: string,
+  data: unknown,
+  onProgress: (progress: string) => void = () => undefined,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(compiled(callerUrl, script), { workerData: data });
-    worker.once('message', (result: T) => resolve(result));
+    worker.on('message', (message: unknown) => {
+      if (isProgress(message)) onProgress(message.progress);
+      else resolve(message as T);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`the worker ${script} stopped with exit code ${code}`));

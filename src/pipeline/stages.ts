@@ -85,7 +85,7 @@ export class PipelineStages {
       {
         name: 'train',
         async run(state) {
-          const { data, fitted, stage } = await train.run();
+          const { data, fitted, stage } = await train.run(state.progress);
           state.training = data;
           state.fitted = fitted;
           return stage;

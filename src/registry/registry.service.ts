@@ -58,8 +58,11 @@ const COLUMNS = `id, algorithm, params, metrics, data_version, pipeline_run_id, 
 /** PostgreSQL refuses a field of 1 GiB or more (the connection drops); a margin for the message. */
 const MAX_ARTIFACT_BYTES = 1024 * 1024 * 1024 - 64 * 1024 * 1024;
 
-/** How much of an artifact one query reads (its hex text is twice as long). */
-const ARTIFACT_SLICE_BYTES = 64 * 1024 * 1024;
+/**
+ * How much of an artifact one query reads. Small slices: node-postgres receives a very large row
+ * far more slowly per byte than many small ones (BENCHMARKS.md, "Scale").
+ */
+const ARTIFACT_SLICE_BYTES = 1024 * 1024;
 
 @Injectable()
 export class RegistryService {
@@ -132,8 +135,8 @@ export class RegistryService {
     if (!row) throw new NotFoundException(`model version ${id} not found`);
     const bytes = new Uint8Array(row.size);
     const hash = createHash('sha256');
-    // In slices: a bytea comes back as hex text, and a whole large artifact's would pass the longest
-    // string V8 can hold (about 512 MB, so artifacts from about 256 MB up).
+    // In slices (the column is stored uncompressed, so each reads only its own part): a bytea comes
+    // back as hex text, and a whole large artifact's would pass the longest string V8 can hold.
     for (let offset = 0; offset < row.size; offset += ARTIFACT_SLICE_BYTES) {
       const [slice] = await this.db.query<{ part: Buffer }[]>(
         'SELECT substring(artifact FROM $2 FOR $3) AS part FROM model_versions WHERE id = $1',

@@ -94,6 +94,7 @@ export function fitBundleModels(
   data: InteractionData,
   params: BundleParams,
   models: readonly BundleModel[],
+  onFitted: (model: BundleModel) => void = () => undefined,
 ): Partial<Record<BundleModel, Uint8Array>> {
   const all = unfitted(params);
   const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
@@ -101,6 +102,7 @@ export function fitBundleModels(
     all[name].fit(data);
     if (name === 'taste') all.taste.forgetUsers();
     fitted[name] = all[name].serialize();
+    onFitted(name);
   }
   return fitted;
 }

@@ -6,7 +6,8 @@ import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import type { RatingColumns } from '../common/rating-columns.js';
 import type { MovieInput } from './interactions.js';
 import { ModelSettings } from './model-settings.js';
-import { fitInWorkers, type FitResult } from './training-job.js';
+import type { ProgressReporter } from '../common/progress.js';
+import { BUNDLE_MODEL_COUNT, fitInWorkers, type FitResult } from './training-job.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
 export interface TrainingData {
@@ -25,11 +26,18 @@ export class TrainStage {
     private readonly batches: BatchesRepository,
   ) {}
 
-  async run(): Promise<{ data: TrainingData; fitted: FitResult; stage: StageReport }> {
+  async run(
+    progress: ProgressReporter,
+  ): Promise<{ data: TrainingData; fitted: FitResult; stage: StageReport }> {
     const ratings = await this.ratings.applied();
     const movies = await this.catalog.genres();
     const dataVersion = await this.batches.dataVersion();
-    const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params });
+    // Most of a large fit's time: one progress step per model of the bundle.
+    progress.start('training', BUNDLE_MODEL_COUNT);
+    let done = 0;
+    const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params }, (model) =>
+      progress.update(++done, { [model]: 1 }),
+    ).finally(() => progress.stop());
     return {
       data: { ratings, movies, dataVersion },
       fitted,

@@ -34,10 +34,13 @@ export type FittedModels = Omit<SerializedBundle, 'models'> & {
 };
 
 /** In a worker: the interaction matrix of the job's ratings, and its models fitted and serialized. */
-export function fitModelsJob(job: FitModelsJob): FittedModels {
+export function fitModelsJob(
+  job: FitModelsJob,
+  onFitted: (model: BundleModel) => void = () => undefined,
+): FittedModels {
   const data = buildInteractions(job.ratings, job.movies);
   return {
-    models: fitBundleModels(data, job.params, job.models),
+    models: fitBundleModels(data, job.params, job.models, onFitted),
     userIds: data.userIds,
     itemIds: data.itemIds,
     lastRated: lastRatingTimes(data),
@@ -52,12 +55,21 @@ export function fitModelsJob(job: FitModelsJob): FittedModels {
  */
 const MODEL_GROUPS: BundleModel[][] = [['personal'], ['returning', 'similar', 'popular', 'taste']];
 
-/** Fits the bundle off the event loop, so it keeps serving while a model trains. */
-export async function fitInWorkers(job: FitJob): Promise<FitResult> {
+/** How many models a bundle fit reports as it goes (see fitInWorkers' `onFitted`). */
+export const BUNDLE_MODEL_COUNT = MODEL_GROUPS.flat().length;
+
+/**
+ * Fits the bundle off the event loop, so it keeps serving while a model trains; `onFitted` hears
+ * of each model as it is done.
+ */
+export async function fitInWorkers(
+  job: FitJob,
+  onFitted: (model: string) => void = () => undefined,
+): Promise<FitResult> {
   const started = performance.now();
   const fitted = await Promise.all(
     MODEL_GROUPS.map((models) =>
-      runWorker<FittedModels>(import.meta.url, './training.worker.js', { ...job, models }),
+      runWorker<FittedModels>(import.meta.url, './training.worker.js', { ...job, models }, onFitted),
     ),
   );
   const { userIds, itemIds, lastRated } = fitted[0]!;

@@ -4,6 +4,8 @@ import { type FitModelsJob, fitModelsJob } from './training-job.js';
 
 yieldCpuToServing();
 // Fits and hands the serialized models back; their buffers are moved, not copied.
-const result = fitModelsJob(workerData as FitModelsJob);
+const result = fitModelsJob(workerData as FitModelsJob, (model) =>
+  parentPort!.postMessage({ progress: model }),
+);
 const buffers = Object.values(result.models).map((bytes) => bytes.buffer as ArrayBuffer);
 parentPort!.postMessage(result, buffers);
