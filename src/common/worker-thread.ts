@@ -14,7 +14,7 @@ function compiled(callerUrl: string, script: string): URL {
 }
 
 /** What a worker posts while it works (any other message is its result). */
-export interface WorkerProgress {
+interface WorkerProgress {
   progress: string;
 }
 
