@@ -47,18 +47,20 @@ export async function loadMovieLensFolder(
   const ratingRows = await readRows(join(path, 'ratings.csv'), RATINGS_HEADER, (fields) =>
     parseRatingRow(fields, nowSeconds),
   );
-  const latest = new Map<string, RatingRow>();
+  // The latest rating per user and movie; one map per user, as a Map holds at most 2^24 entries.
+  const latest = new Map<number, Map<number, RatingRow>>();
   let unknownMovies = 0;
   for (const rating of ratingRows.rows) {
     if (!moviesById.has(rating.movieId)) {
       unknownMovies++;
       continue;
     }
-    const key = `${rating.userId}:${rating.movieId}`;
-    const before = latest.get(key);
-    if (!before || rating.timestamp >= before.timestamp) latest.set(key, rating);
+    let byMovie = latest.get(rating.userId);
+    if (!byMovie) latest.set(rating.userId, (byMovie = new Map()));
+    const before = byMovie.get(rating.movieId);
+    if (!before || rating.timestamp >= before.timestamp) byMovie.set(rating.movieId, rating);
   }
-  const ratings = [...latest.values()];
+  const ratings = [...latest.values()].flatMap((byMovie) => [...byMovie.values()]);
   return {
     name: basename(path),
     path,
