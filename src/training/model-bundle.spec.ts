@@ -52,19 +52,25 @@ describe('model bundle', () => {
   });
 
   it('loads a bundle written before the returning path, serving its one model on both paths', () => {
-    const bytes = serializeBundle(bundle);
-    const view = new DataView(bytes.buffer, bytes.byteOffset);
-    const headerLength = view.getUint32(0, true);
-    const { sizes } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
-      sizes: number[];
-    };
-    const oldSizes = sizes.slice(0, 6);
-    const header = new TextEncoder().encode(JSON.stringify({ sizes: oldSizes }));
-    const body = bytes.subarray(4 + headerLength, 4 + headerLength + oldSizes.reduce((a, b) => a + b, 0));
-    const old = new Uint8Array(4 + header.length + body.length);
+    // The old layout: the parts back to back, with no alignment and no returning path.
+    const ids = (array: Int32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const parts = [
+      bundle.personal.serialize(),
+      bundle.similar.serialize(),
+      bundle.popular.serialize(),
+      bundle.taste.serialize(),
+      ids(bundle.userIds),
+      ids(bundle.itemIds),
+    ];
+    const header = new TextEncoder().encode(JSON.stringify({ sizes: parts.map((part) => part.length) }));
+    const old = new Uint8Array(4 + header.length + parts.reduce((sum, part) => sum + part.length, 0));
     new DataView(old.buffer).setUint32(0, header.length, true);
     old.set(header, 4);
-    old.set(body, 4 + header.length);
+    let offset = 4 + header.length;
+    for (const part of parts) {
+      old.set(part, offset);
+      offset += part.length;
+    }
     const loaded = deserializeBundle(old);
     expect(loaded.returning).toBe(loaded.personal);
     expect(loaded.lastRated.every((t) => t === Number.NEGATIVE_INFINITY)).toBe(true);

@@ -129,6 +129,9 @@ export function lastRatingTimes(data: InteractionData): Float64Array {
   return last;
 }
 
+const PART_ALIGN = 8;
+const alignUp = (n: number) => Math.ceil(n / PART_ALIGN) * PART_ALIGN;
+
 const bytesOf = (array: Int32Array | Float64Array) =>
   new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 
@@ -146,8 +149,8 @@ export function serializeBundle(bundle: ModelBundle): Uint8Array {
 }
 
 /**
- * Layout: a 4-byte header length, a JSON header of part sizes, then the personal, similar, popular
- * and taste models, the id maps, the returning-user model and the users' newest rating times
+ * Layout: a 4-byte header length, a JSON header of part sizes and their alignment, then, each at a
+ * multiple of that alignment, the personal, similar, popular and taste models, the id maps, the returning-user model and the users' newest rating times
  * (bundles written before the returning path end at the id maps; they load with the one personal
  * model serving both paths).
  */
@@ -163,28 +166,37 @@ export function encodeBundle(bundle: SerializedBundle): Uint8Array {
     models.returning,
     bytesOf(bundle.lastRated),
   ];
-  const header = new TextEncoder().encode(JSON.stringify({ sizes: parts.map((part) => part.byteLength) }));
-  const out = new Uint8Array(4 + header.byteLength + parts.reduce((sum, part) => sum + part.byteLength, 0));
+  // Every part starts at a multiple of PART_ALIGN, so a loaded model's arrays can be views of the
+  // artifact's bytes (serialization.ts decodeModel) rather than a second copy.
+  const header = new TextEncoder().encode(
+    JSON.stringify({ sizes: parts.map((part) => part.byteLength), align: PART_ALIGN }),
+  );
+  let end = 4 + header.byteLength;
+  const offsets = parts.map((part) => {
+    const start = alignUp(end);
+    end = start + part.byteLength;
+    return start;
+  });
+  const out = new Uint8Array(end);
   new DataView(out.buffer).setUint32(0, header.byteLength, true);
   out.set(header, 4);
-  let offset = 4 + header.byteLength;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
+  parts.forEach((part, i) => out.set(part, offsets[i]!));
   return out;
 }
 
 export function deserializeBundle(bytes: Uint8Array): ModelBundle {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
-  const { sizes } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
+  const { sizes, align = 1 } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as {
     sizes: number[];
+    /** Bundles written before parts were aligned have none. */
+    align?: number;
   };
   let offset = 4 + headerLength;
-  // Models are read from views (decoding copies their arrays anyway); the id maps and times are
-  // copied into buffers of their own, aligned for their typed arrays.
+  // Models are decoded from views of the bytes (their arrays then view them too); the id maps and
+  // times are copied into buffers of their own.
   const next = () => {
+    offset = Math.ceil(offset / align) * align;
     const part = bytes.subarray(offset, offset + sizes.shift()!);
     offset += part.byteLength;
     return part;

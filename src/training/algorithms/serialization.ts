@@ -24,7 +24,13 @@ export type NumericArray = ArrayKinds[keyof ArrayKinds];
 
 type ArrayType = keyof ArrayKinds;
 
-const CONSTRUCTORS: { [K in ArrayType]: new (length: number) => ArrayKinds[K] } = {
+type ArrayConstructor<T> = {
+  new (length: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+const CONSTRUCTORS: { [K in ArrayType]: ArrayConstructor<ArrayKinds[K]> } = {
   i32: Int32Array,
   u32: Uint32Array,
   u16: Uint16Array,
@@ -124,12 +130,20 @@ export function decodeModel(bytes: Uint8Array, expectedAlgorithm?: string): Deco
   const bodyStart = align8(8 + headerLength);
   const arrays: Record<string, NumericArray> = {};
   for (const entry of parsed.arrays) {
-    const array = allocate(entry.type, entry.length);
+    const ctor = CONSTRUCTORS[entry.type];
     const start = bodyStart + entry.offset;
-    if (start + array.byteLength > bytes.length) throw new Error(`truncated model array "${entry.name}"`);
-    // Copy (rather than view) so the arrays are aligned whatever the caller's buffer offset.
-    new Uint8Array(array.buffer).set(bytes.subarray(start, start + array.byteLength));
-    arrays[entry.name] = array;
+    const byteLength = entry.length * ctor.BYTES_PER_ELEMENT;
+    if (start + byteLength > bytes.length) throw new Error(`truncated model array "${entry.name}"`);
+    // A view of the caller's bytes where they are aligned (arrays sit at multiples of 8 from the
+    // model's start): a loaded model is then the artifact's own memory, held once; else a copy.
+    const absolute = bytes.byteOffset + start;
+    if (absolute % 8 === 0 && bytes.buffer instanceof ArrayBuffer) {
+      arrays[entry.name] = new ctor(bytes.buffer, absolute, entry.length);
+    } else {
+      const array = allocate(entry.type, entry.length);
+      new Uint8Array(array.buffer).set(bytes.subarray(start, start + byteLength));
+      arrays[entry.name] = array;
+    }
   }
   return { algorithm: parsed.algorithm, params: parsed.params, meta: parsed.meta, arrays };
 }
