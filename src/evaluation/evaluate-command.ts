@@ -232,9 +232,12 @@ export async function runEvaluateCommand(
     `loaded ${loaded.path}: ${loaded.ratings.length} ratings, ${loaded.movies.length} movies ` +
       `(skipped ${loaded.skipped.ratings} rating and ${loaded.skipped.movies} movie rows)`,
   );
-  const sample = ratingsOfSampledUsers(columnsOf(loaded.ratings), { maxUsers });
-  const folder = sample.users < sample.of ? { ...loaded, ratings: sample.ratings } : loaded;
-  if (sample.users < sample.of)
+  // Only with --max-users: otherwise the ratings are used as loaded, not copied through columns.
+  const drawn =
+    maxUsers === undefined ? undefined : ratingsOfSampledUsers(columnsOf(loaded.ratings), { maxUsers });
+  const sample = drawn !== undefined && drawn.users < drawn.of ? drawn : undefined;
+  const folder = sample ? { ...loaded, ratings: sample.ratings } : loaded;
+  if (sample)
     io.log(`a seeded sample of ${sample.users} of ${sample.of} users: ${folder.ratings.length} ratings`);
   const splits: Partial<Record<Protocol, ReturnType<typeof splitDataset>>> = {};
   const results: AlgorithmResult[] = [];
@@ -256,7 +259,7 @@ export async function runEvaluateCommand(
   }
 
   const report = jsonReport(folder, splits, results, gap);
-  if (sample.users < sample.of) Object.assign(report.dataset, { sampled_from_users: sample.of });
+  if (sample) Object.assign(report.dataset, { sampled_from_users: sample.of });
   io.out(formatTable(results));
   io.out(
     report.chosen === null
