@@ -1,4 +1,3 @@
-import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import type { ErrorResponseDto } from './common/error-response.dto.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { startupLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -54,9 +54,9 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: answerFrameworkError }),
-    // Start-up messages are buffered until pino takes over; if start-up fails they are printed
-    // as JSON lines too.
-    { bufferLogs: true, abortOnError: false, logger: new ConsoleLogger({ json: true }) },
+    // Start-up messages go to the same pino logger at once (not buffered), so they carry the
+    // time they happened.
+    { abortOnError: false, logger: startupLogger(config.logLevel) },
   );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());

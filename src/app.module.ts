@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { BatchesModule } from './batches/batches.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
-import { loggerParams } from './common/logger.js';
+import { HttpLoggingModule } from './common/access-log.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -23,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config.logLevel)),
+        HttpLoggingModule.forRoot(config.logLevel),
         DatabaseModule.forRoot(),
         MonitoringModule,
         CatalogModule,

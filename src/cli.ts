@@ -4,22 +4,26 @@ import { Logger } from 'nestjs-pino';
 import { CliModule } from './cli/cli.module.js';
 import { buildProgram, CliUsageError, CommanderError } from './cli/commands.js';
 import { terminalProgress } from './cli/progress-bar.js';
+import { startupLogger } from './common/logger.js';
+import { maskUrlPasswords } from './config/mask-url.js';
 import { AppConfig } from './config/app-config.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function main(argv: string[]): Promise<number> {
-  // The CLI never starts the first-start load or the schedule: it does what it is told. On a terminal
-  // the progress bar replaces the info lines, so logging defaults to warnings there.
-  const config = AppConfig.fromEnvironment(process.env, {
-    AUTO_INGEST: 'false',
-    PIPELINE_CRON: 'off',
-    LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
-  });
   const program = buildProgram({
     open: async (options) => {
+      // Read when a command needs the app: those that do not (synth, evaluate, auth hash-secret —
+      // which fixes a production configuration) work whatever the environment holds.
+      // The CLI never starts the first-start load or the schedule: it does what it is told. On a
+      // terminal the progress bar replaces the info lines, so logging defaults to warnings there.
+      const config = AppConfig.fromEnvironment(process.env, {
+        AUTO_INGEST: 'false',
+        PIPELINE_CRON: 'off',
+        LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
+      });
       const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options), {
-        bufferLogs: true,
         abortOnError: false,
+        logger: startupLogger(config.logLevel, 'stderr'),
       });
       app.useLogger(app.get(Logger));
       return app;
@@ -51,7 +55,7 @@ main(process.argv).then(
       await EmbeddedPostgres.stopAll().catch(() => undefined);
       process.exit(error.exitCode === 0 ? 0 : 2);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = maskUrlPasswords(error instanceof Error ? error.message : String(error));
     process.stderr.write(`error: ${message}\n`);
     if (!(error instanceof CliUsageError) && process.env.LOG_LEVEL === 'debug' && error instanceof Error) {
       process.stderr.write(`${error.stack}\n`);

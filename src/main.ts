@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigError } from './config/environment.js';
+import { logFatal } from './common/logger.js';
+import { maskUrlPasswords } from './config/mask-url.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function main(): Promise<void> {
@@ -15,12 +17,12 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
+  // One JSON line like every other; the passwords of any URL quoted in it masked.
   if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
+    logFatal(maskUrlPasswords(error.message), { problems: error.problems.map(maskUrlPasswords) });
   } else {
-    process.stderr.write(
-      `movie-reco failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logFatal(maskUrlPasswords(`movie-reco failed to start: ${text}`));
   }
   await EmbeddedPostgres.stopAll().catch(() => undefined);
   process.exit(1);

@@ -36,8 +36,8 @@ const tokens = new TokenService(
   ),
 );
 const guard = new ScopesGuard(new Reflector(), tokens);
-const bearer = (scope?: string) =>
-  `Bearer ${tokens.issue({ clientId: 'ops', clientSecret: 'ops-secret-0123456789', scope, viaBasicAuth: false }).access_token}`;
+const bearer = async (scope?: string) =>
+  `Bearer ${(await tokens.issue({ clientId: 'ops', clientSecret: 'ops-secret-0123456789', scope, viaBasicAuth: false })).access_token}`;
 
 function call(controller: object, handler: string, authorization?: string) {
   const request = { headers: { authorization } } as AuthenticatedRequest;
@@ -67,11 +67,11 @@ function call(controller: object, handler: string, authorization?: string) {
 describe('ScopesGuard', () => {
   const routes = new Routes();
 
-  it('lets any request through to a route without @RequireScopes', () => {
+  it('lets any request through to a route without @RequireScopes', async () => {
     expect(call(routes, 'public').allowed).toBe(true);
   });
 
-  it('answers 401 with a Bearer challenge without a token or with a malformed header', () => {
+  it('answers 401 with a Bearer challenge without a token or with a malformed header', async () => {
     for (const authorization of [undefined, 'Basic b3BzOng=', 'Bearer', 'Bearer a b']) {
       const { error, headers } = call(routes, 'anyToken', authorization);
       expect(error).toBeInstanceOf(UnauthorizedException);
@@ -79,25 +79,25 @@ describe('ScopesGuard', () => {
     }
   });
 
-  it('answers 401 naming invalid_token for a garbage token', () => {
+  it('answers 401 naming invalid_token for a garbage token', async () => {
     const { error, headers } = call(routes, 'anyToken', 'Bearer not.a.jwt');
     expect(error).toBeInstanceOf(UnauthorizedException);
     expect((error as UnauthorizedException).message).toBe('the access token is invalid');
     expect(headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
-  it('accepts any valid token on @RequireScopes() and leaves its claims on the request', () => {
-    const { allowed, request } = call(routes, 'anyToken', bearer('data:read'));
+  it('accepts any valid token on @RequireScopes() and leaves its claims on the request', async () => {
+    const { allowed, request } = call(routes, 'anyToken', await bearer('data:read'));
     expect(allowed).toBe(true);
     expect(request.auth).toMatchObject({ clientId: 'ops', scopes: ['data:read'] });
   });
 
-  it('accepts a token holding the scope', () => {
-    expect(call(routes, 'readData', bearer('pipeline:run data:read')).allowed).toBe(true);
+  it('accepts a token holding the scope', async () => {
+    expect(call(routes, 'readData', await bearer('pipeline:run data:read')).allowed).toBe(true);
   });
 
-  it('answers 403 naming the missing scope', () => {
-    const { error, headers } = call(routes, 'readData', bearer('pipeline:run'));
+  it('answers 403 naming the missing scope', async () => {
+    const { error, headers } = call(routes, 'readData', await bearer('pipeline:run'));
     expect(error).toBeInstanceOf(ForbiddenException);
     expect((error as ForbiddenException).getStatus()).toBe(403);
     expect((error as ForbiddenException).message).toBe('the token lacks the scope(s): data:read');
@@ -106,14 +106,16 @@ describe('ScopesGuard', () => {
     );
   });
 
-  it('answers 403 for a scope the client does not have at all', () => {
-    expect(call(routes, 'promote', bearer()).error).toBeInstanceOf(ForbiddenException);
+  it('answers 403 for a scope the client does not have at all', async () => {
+    expect(call(routes, 'promote', await bearer()).error).toBeInstanceOf(ForbiddenException);
   });
 
-  it('requires the scopes of both the controller and the handler', () => {
+  it('requires the scopes of both the controller and the handler', async () => {
     const pipeline = new PipelineRoutes();
-    expect(call(pipeline, 'runWithData', bearer('pipeline:run data:read')).allowed).toBe(true);
-    expect(call(pipeline, 'runWithData', bearer('data:read')).error).toBeInstanceOf(ForbiddenException);
-    expect(call(pipeline, 'runWithData', bearer('pipeline:run')).error).toBeInstanceOf(ForbiddenException);
+    expect(call(pipeline, 'runWithData', await bearer('pipeline:run data:read')).allowed).toBe(true);
+    expect(call(pipeline, 'runWithData', await bearer('data:read')).error).toBeInstanceOf(ForbiddenException);
+    expect(call(pipeline, 'runWithData', await bearer('pipeline:run')).error).toBeInstanceOf(
+      ForbiddenException,
+    );
   });
 });

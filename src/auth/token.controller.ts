@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Logger, Post, Req, Res, UseFilters } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -8,16 +8,18 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from './auth.dto.js';
-import { OAuthExceptionFilter } from './oauth-error.js';
-import { readTokenRequest } from './token-request.js';
+import { OAuthException, OAuthExceptionFilter } from './oauth-error.js';
+import { readTokenRequest, type TokenRequest } from './token-request.js';
 import { type TokenResponse, TokenService } from './token.service.js';
 
 @ApiTags('auth')
 @Controller('oauth')
 @UseFilters(OAuthExceptionFilter)
 export class TokenController {
+  private readonly logger = new Logger('Auth');
+
   constructor(private readonly tokens: TokenService) {}
 
   /** The body is typed loosely on purpose: the global ValidationPipe then leaves it alone. */
@@ -38,13 +40,44 @@ export class TokenController {
     description: 'invalid_request, unsupported_grant_type or invalid_scope',
   })
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client' })
-  token(
+  async token(
     @Body() body: Record<string, unknown> | undefined,
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): TokenResponse {
+    @Req() http: FastifyRequest,
+  ): Promise<TokenResponse> {
     // RFC 6749 §5.1: a response carrying a token must not be cached.
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return this.tokens.issue(readTokenRequest(body, authorization));
+    // The access line of the same request carries the same reqId.
+    const where = { reqId: String(http.id), ip: http.ip };
+    let request: TokenRequest | undefined;
+    try {
+      request = readTokenRequest(body, authorization);
+      const response = await this.tokens.issue(request);
+      this.logger.log(
+        { audit: 'token', outcome: 'issued', clientId: request.clientId, scope: response.scope, ...where },
+        `token issued to client ${request.clientId}`,
+      );
+      return response;
+    } catch (error) {
+      if (error instanceof OAuthException) {
+        // The audit trail of failed attempts: who (as claimed), from where, and why; never the secret.
+        const clientId = request?.clientId ?? claimedClientId(body);
+        this.logger.warn(
+          { audit: 'token', outcome: 'refused', clientId, error: error.code, ...where },
+          `token refused${clientId ? ` for client ${clientId}` : ''}: ${error.description}`,
+        );
+      }
+      throw error;
+    }
   }
+}
+
+/**
+ * The client id a malformed request names, for the log; only a well-formed id, so a secret typed
+ * into the wrong field does not end up in the log.
+ */
+function claimedClientId(body: Record<string, unknown> | undefined): string | undefined {
+  const id = body?.client_id;
+  return typeof id === 'string' && /^[A-Za-z0-9._~-]{1,64}$/.test(id) ? id : undefined;
 }

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import { OAuthException } from './oauth-error.js';
 import type { TokenRequest } from './token-request.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
+import { hashSecret } from '../config/secret-hash.js';
 
 const JWT_SECRET = 'unit-test-jwt-secret-of-at-least-32-chars';
 const OPS = { id: 'ops', secret: 'ops-secret-0123456789', scopes: ['pipeline:run', 'data:read'] };
@@ -20,21 +21,28 @@ const request = (overrides: Partial<TokenRequest> = {}): TokenRequest => ({
   ...overrides,
 });
 
-function errorOf(action: () => unknown): Error {
+async function errorOf(action: () => unknown): Promise<Error> {
   try {
-    action();
+    await action();
   } catch (error) {
     return error as Error;
   }
   throw new Error('expected an error');
 }
 
-describe('TokenService', () => {
+const signed = (payload: object, secret = JWT_SECRET) =>
+  new JwtService({ secret }).sign(payload, {
+    subject: 'ops',
+    issuer: 'movie-reco',
+    audience: 'movie-reco-admin',
+  });
+
+describe('TokenService', async () => {
   afterEach(() => vi.useRealTimers());
 
-  it("issues a token for all the client's scopes by default, and verifies it", () => {
+  it("issues a token for all the client's scopes by default, and verifies it", async () => {
     const tokens = tokenService();
-    const response = tokens.issue(request());
+    const response = await tokens.issue(request());
     expect(response).toMatchObject({
       token_type: 'Bearer',
       expires_in: 3600,
@@ -46,71 +54,72 @@ describe('TokenService', () => {
     expect(Math.abs(claims.expiresAt.getTime() - Date.now() - 3600_000)).toBeLessThan(5_000);
   });
 
-  it('issues a subset of the scopes when asked', () => {
+  it('issues a subset of the scopes when asked', async () => {
     const tokens = tokenService();
-    const response = tokens.issue(request({ scope: 'data:read' }));
+    const response = await tokens.issue(request({ scope: 'data:read' }));
     expect(response.scope).toBe('data:read');
     expect(tokens.verify(response.access_token).scopes).toEqual(['data:read']);
   });
 
-  it('refuses scopes beyond the client’s with invalid_scope', () => {
-    const error = errorOf(() => tokenService().issue(request({ scope: 'data:read models:write' })));
+  it('refuses scopes beyond the client’s with invalid_scope', async () => {
+    const error = await errorOf(() => tokenService().issue(request({ scope: 'data:read models:write' })));
     expect(error).toBeInstanceOf(OAuthException);
     expect((error as OAuthException).code).toBe('invalid_scope');
     expect((error as OAuthException).description).toContain('models:write');
   });
 
-  it('refuses a wrong secret or an unknown client with invalid_client', () => {
+  it('refuses a wrong secret or an unknown client with invalid_client', async () => {
     for (const wrong of [request({ clientSecret: 'nope' }), request({ clientId: 'nobody' })]) {
-      const error = errorOf(() => tokenService().issue(wrong)) as OAuthException;
+      const error = (await errorOf(() => tokenService().issue(wrong))) as OAuthException;
       expect(error.code).toBe('invalid_client');
       expect(error.getStatus()).toBe(401);
     }
   });
 
-  it('issues nothing and accepts nothing when no client is configured', () => {
+  it('issues nothing and accepts nothing when no client is configured', async () => {
     const tokens = new TokenService(AppConfig.fromEnvironment({}, {}));
-    expect((errorOf(() => tokens.issue(request())) as OAuthException).code).toBe('invalid_client');
-    const token = tokenService().issue(request()).access_token;
-    expect(errorOf(() => tokens.verify(token))).toBeInstanceOf(InvalidTokenError);
+    expect(((await errorOf(() => tokens.issue(request()))) as OAuthException).code).toBe('invalid_client');
+    const token = (await tokenService().issue(request())).access_token;
+    expect(await errorOf(() => tokens.verify(token))).toBeInstanceOf(InvalidTokenError);
   });
 
-  it('refuses an expired token', () => {
+  it('refuses an expired token', async () => {
     vi.useFakeTimers({ now: Date.now() });
     const tokens = tokenService({ JWT_TTL_SECONDS: '60' });
-    const token = tokens.issue(request()).access_token;
+    const token = (await tokens.issue(request())).access_token;
     vi.setSystemTime(Date.now() + 61_000);
-    const error = errorOf(() => tokens.verify(token));
+    const error = await errorOf(() => tokens.verify(token));
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect(error.message).toBe('the access token has expired');
   });
 
-  it('refuses a token signed with another secret, or altered', () => {
-    const forged = new JwtService({ secret: 'another-secret-of-at-least-32-characters' }).sign(
-      { client_id: 'ops', scope: 'pipeline:run' },
-      { subject: 'ops', issuer: 'movie-reco', audience: 'movie-reco-admin', expiresIn: 60 },
+  it('refuses a token signed with another secret, or altered', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const forged = signed(
+      { client_id: 'ops', scope: 'pipeline:run', iat: now, exp: now + 60 },
+      'another-secret-of-at-least-32-characters',
     );
-    expect(errorOf(() => tokenService().verify(forged)).message).toBe('the access token is invalid');
+    expect((await errorOf(() => tokenService().verify(forged))).message).toBe('the access token is invalid');
 
-    const token = tokenService().issue(request({ scope: 'data:read' })).access_token;
+    const token = (await tokenService().issue(request({ scope: 'data:read' }))).access_token;
     const [header, , signature] = token.split('.');
     const payload = Buffer.from(
       JSON.stringify({ sub: 'ops', scope: 'pipeline:run', exp: Math.floor(Date.now() / 1000) + 60 }),
     ).toString('base64url');
-    expect(errorOf(() => tokenService().verify(`${header}.${payload}.${signature}`))).toBeInstanceOf(
+    expect(await errorOf(() => tokenService().verify(`${header}.${payload}.${signature}`))).toBeInstanceOf(
       InvalidTokenError,
     );
   });
 
-  it('refuses an unsigned ("alg: none") token', () => {
+  it('refuses an unsigned ("alg: none") token', async () => {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const exp = Math.floor(Date.now() / 1000) + 60;
     const token = `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'ops', scope: 'data:read', exp, iss: 'movie-reco', aud: 'movie-reco-admin' })}.`;
-    expect(errorOf(() => tokenService().verify(token))).toBeInstanceOf(InvalidTokenError);
+    expect(await errorOf(() => tokenService().verify(token))).toBeInstanceOf(InvalidTokenError);
   });
 
-  it('follows the configuration over the token: a removed client or scope no longer counts', () => {
-    const token = tokenService().issue(request()).access_token;
+  it('follows the configuration over the token: a removed client or scope no longer counts', async () => {
+    const token = (await tokenService().issue(request())).access_token;
     const narrowed = tokenService({
       AUTH_CLIENTS: JSON.stringify([{ ...OPS, scopes: ['data:read'] }]),
     });
@@ -118,6 +127,47 @@ describe('TokenService', () => {
     const gone = tokenService({
       AUTH_CLIENTS: JSON.stringify([{ id: 'other', secret: OPS.secret, scopes: ['data:read'] }]),
     });
-    expect(errorOf(() => gone.verify(token)).message).toBe('the access token belongs to an unknown client');
+    expect((await errorOf(() => gone.verify(token))).message).toBe(
+      'the access token belongs to an unknown client',
+    );
+  });
+
+  it('refuses a validly signed token that lives longer than the configured lifetime', async () => {
+    const tokens = tokenService({ JWT_TTL_SECONDS: '600' });
+    const now = Math.floor(Date.now() / 1000);
+    const tenYears = signed({ client_id: 'ops', scope: 'data:read', iat: now, exp: now + 10 * 365 * 86_400 });
+    expect((await errorOf(() => tokens.verify(tenYears))).message).toBe(
+      'the access token lives longer than this server allows',
+    );
+    const future = signed({ client_id: 'ops', scope: 'data:read', iat: now + 3600, exp: now + 3900 });
+    expect(await errorOf(() => tokens.verify(future))).toBeInstanceOf(InvalidTokenError);
+    const noIat = signed({ client_id: 'ops', scope: 'data:read', exp: now + 60 }).split('.');
+    // jsonwebtoken adds iat itself; a token without one is hand-made.
+    const bare = Buffer.from(JSON.stringify({ sub: 'ops', scope: 'data:read', exp: now + 60 })).toString(
+      'base64url',
+    );
+    expect(await errorOf(() => tokens.verify(`${noIat[0]}.${bare}.${noIat[2]}`))).toBeInstanceOf(
+      InvalidTokenError,
+    );
+    const withinSkew = signed({ client_id: 'ops', scope: 'data:read', iat: now, exp: now + 620 });
+    expect(tokens.verify(withinSkew).clientId).toBe('ops');
+  });
+
+  it('authenticates a client whose secret is configured as its scrypt hash', async () => {
+    const hashed = { ...OPS, secret: await hashSecret(OPS.secret) };
+    const tokens = tokenService({ AUTH_CLIENTS: JSON.stringify([hashed]) });
+    const response = await tokens.issue(request());
+    expect(tokens.verify(response.access_token).clientId).toBe('ops');
+    const wrong = (await errorOf(() =>
+      tokens.issue(request({ clientSecret: `${OPS.secret}x` })),
+    )) as OAuthException;
+    expect(wrong.code).toBe('invalid_client');
+    // The hash itself is not a password.
+    const hashAsSecret = (await errorOf(() =>
+      tokens.issue(request({ clientSecret: hashed.secret })),
+    )) as OAuthException;
+    expect(hashAsSecret.code).toBe('invalid_client');
+    const unknown = (await errorOf(() => tokens.issue(request({ clientId: 'nobody' })))) as OAuthException;
+    expect(unknown.code).toBe('invalid_client');
   });
 });

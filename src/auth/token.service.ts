@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import type { AuthClient } from '../config/auth-clients.js';
+import { hashSecret, isSecretHash, verifySecretHash } from '../config/secret-hash.js';
 import { OAuthException } from './oauth-error.js';
 import { isScope, type Scope } from '../config/scopes.js';
 import type { TokenRequest } from './token-request.js';
@@ -32,18 +33,24 @@ interface JwtPayload {
   client_id?: unknown;
   scope?: unknown;
   exp?: unknown;
+  iat?: unknown;
 }
 
 const ISSUER = 'movie-reco';
 const AUDIENCE = 'movie-reco-admin';
 
+/** Clock difference tolerated between the token's `iat` and this server's clock. */
+const CLOCK_SKEW_SECONDS = 30;
+
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 /**
- * Constant-time secret check. Hashing first gives both sides the same length, so neither the
- * length nor the first differing character of the secret shows in the response time.
+ * Constant-time secret check against the configured secret or its scrypt hash. Hashing a plain
+ * secret first gives both sides the same length, so neither the length nor the first differing
+ * character of the secret shows in the response time.
  */
-function secretMatches(given: string, expected: string): boolean {
+async function secretMatches(given: string, expected: string): Promise<boolean> {
+  if (isSecretHash(expected)) return verifySecretHash(given, expected);
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
@@ -55,6 +62,11 @@ export class TokenService implements OnApplicationBootstrap {
   private readonly ttlSeconds: number;
   /** Undefined when no client is configured: nothing is issued and every token is refused. */
   private readonly jwt?: JwtService;
+  /**
+   * What an unknown client id's secret is checked against: a hash when any client has one, so that
+   * an unknown id costs as long as a known one and the response time does not tell which exist.
+   */
+  private unknownClientSecret?: Promise<string>;
 
   constructor(config: AppConfig) {
     const { clients, jwtSecret, tokenTtlSeconds } = config.auth;
@@ -79,8 +91,8 @@ export class TokenService implements OnApplicationBootstrap {
   }
 
   /** The client-credentials grant: authenticates the client and signs a token for the scopes asked. */
-  issue(request: TokenRequest): TokenResponse {
-    const client = this.authenticate(request);
+  async issue(request: TokenRequest): Promise<TokenResponse> {
+    const client = await this.authenticate(request);
     const scopes = this.grantedScopes(client, request.scope);
     const scope = scopes.join(' ');
     const access_token = this.jwt!.sign(
@@ -102,9 +114,20 @@ export class TokenService implements OnApplicationBootstrap {
       }
       throw new InvalidTokenError('the access token is invalid');
     }
-    const { sub, scope, exp } = payload;
-    if (typeof sub !== 'string' || typeof scope !== 'string' || typeof exp !== 'number') {
+    const { sub, scope, exp, iat } = payload;
+    if (
+      typeof sub !== 'string' ||
+      typeof scope !== 'string' ||
+      typeof exp !== 'number' ||
+      typeof iat !== 'number'
+    ) {
       throw new InvalidTokenError('the access token is invalid');
+    }
+    // A validly signed token may still outlive what this server issues (a leaked key, an older
+    // configuration): it lives at most the configured lifetime, and was not issued in the future.
+    const now = Math.floor(Date.now() / 1000);
+    if (exp - iat > this.ttlSeconds + CLOCK_SKEW_SECONDS || iat > now + CLOCK_SKEW_SECONDS) {
+      throw new InvalidTokenError('the access token lives longer than this server allows');
     }
     // Configuration wins over a token still within its lifetime: a client removed from
     // AUTH_CLIENTS, or a scope taken from it, stops working at the next restart.
@@ -114,14 +137,25 @@ export class TokenService implements OnApplicationBootstrap {
     return { clientId: sub, scopes, expiresAt: new Date(exp * 1000) };
   }
 
-  private authenticate(request: TokenRequest): AuthClient {
+  private async authenticate(request: TokenRequest): Promise<AuthClient> {
     const client = this.jwt ? this.clients.get(request.clientId) : undefined;
     // Compare even for an unknown client, so the response time does not tell which ids exist.
-    const matches = secretMatches(request.clientSecret, client?.secret ?? '\u0000unknown client');
+    const matches = await secretMatches(
+      request.clientSecret,
+      client?.secret ?? (await this.secretForUnknownClients()),
+    );
     if (!client || !matches) {
       throw new OAuthException('invalid_client', 'unknown client or wrong secret', request.viaBasicAuth);
     }
     return client;
+  }
+
+  private secretForUnknownClients(): Promise<string> {
+    if ([...this.clients.values()].some((client) => isSecretHash(client.secret))) {
+      this.unknownClientSecret ??= hashSecret(randomUUID());
+      return this.unknownClientSecret;
+    }
+    return Promise.resolve('\u0000unknown client');
   }
 
   private grantedScopes(client: AuthClient, requested: string | undefined): Scope[] {

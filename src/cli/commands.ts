@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
+import { registerAuthCommands } from './auth-commands.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
 import type { ProgressReporter } from '../common/progress.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
@@ -326,6 +327,7 @@ export function buildProgram(context: CliContext): Command {
       },
     );
 
+  registerAuthCommands(program, { out: context.out, usageError: (message) => new CliUsageError(message) });
   return program;
 }
 

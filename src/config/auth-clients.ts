@@ -1,9 +1,12 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { isSecretHash, looksHashed } from './secret-hash.js';
+import { MIN_BITS, secretWeakness } from './secret-strength.js';
 import { isScope, type Scope, SCOPES } from './scopes.js';
 
 /** One OAuth2 client allowed to ask for tokens (client-credentials grant). */
 export interface AuthClient {
   id: string;
+  /** The secret itself, or its scrypt hash (`scrypt$…`, src/common/secret-hash.ts). */
   secret: string;
   scopes: Scope[];
 }
@@ -35,8 +38,12 @@ function problemOf(text: string): string | undefined {
     }
     if (ids.has(id)) return `client "${id}" is listed twice`;
     ids.add(id);
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-      return `client "${id}": secret must be a string of at least ${MIN_SECRET_LENGTH} characters`;
+    if (typeof secret === 'string' && looksHashed(secret)) {
+      if (!isSecretHash(secret)) {
+        return `client "${id}": secret starts like a scrypt hash but is not one; make it with: npm run cli -- auth hash-secret`;
+      }
+    } else if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
+      return `client "${id}": secret must be a string of at least ${MIN_SECRET_LENGTH} characters, or its scrypt hash`;
     }
     if (!Array.isArray(scopes) || scopes.length === 0) {
       return `client "${id}": scopes must be a non-empty array`;
@@ -50,8 +57,24 @@ function problemOf(text: string): string | undefined {
 }
 
 /**
+ * Why a (valid) client list must not be used in production: a secret in plain text, where its
+ * scrypt hash belongs. Plain text is refused whatever its strength, so the hint says how to hash.
+ */
+export function productionClientProblems(clients: AuthClient[]): string[] {
+  return clients.flatMap(({ id, secret }) => {
+    if (isSecretHash(secret)) return [];
+    const weakness = secretWeakness(secret, MIN_BITS.clientSecret);
+    return [
+      `client "${id}": the secret is stored in plain text${weakness ? ` and ${weakness}` : ''}; ` +
+        'in production give its hash instead (npm run cli -- auth hash-secret)',
+    ];
+  });
+}
+
+/**
  * Parses AUTH_CLIENTS: a JSON array such as
- * `[{"id":"ops","secret":"at-least-16-chars","scopes":["pipeline:run","data:read"]}]`.
+ * `[{"id":"ops","secret":"scrypt$14$8$1$…","scopes":["pipeline:run","data:read"]}]`, each secret
+ * either the secret itself (16+ characters; development only) or its scrypt hash.
  * JSON rather than a home-made `id:secret:scopes;...` syntax: secrets may then hold any character.
  */
 export function parseAuthClients(text: string | undefined): AuthClient[] {

@@ -19,7 +19,9 @@ import {
   validateSync,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
-import { IsAuthClients } from './auth-clients.js';
+import { maskUrlPasswords } from './mask-url.js';
+import { MIN_BITS, secretWeakness } from './secret-strength.js';
+import { IsAuthClients, parseAuthClients, productionClientProblems } from './auth-clients.js';
 
 @ValidatorConstraint({ name: 'isCronOrOff' })
 class IsCronOrOff implements ValidatorConstraintInterface {
@@ -217,6 +219,12 @@ export class Environment {
   @Min(1)
   @Max(86400)
   JWT_TTL_SECONDS: number = 3600;
+
+  /** `production` (the Docker image and the Kubernetes manifests) changes defaults; anything else is development. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
 }
 
 /** Never echoed in an error message: they hold secrets. */
@@ -243,10 +251,49 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
         const rules = Object.values(error.constraints ?? {}).join('; ');
         const value = SECRET_VARIABLES.has(error.property)
           ? '(hidden)'
-          : JSON.stringify(relevant[error.property]);
+          : maskUrlPasswords(JSON.stringify(relevant[error.property]));
         return `${error.property}=${value}: ${rules}`;
       }),
     );
   }
+  if (parsed.NODE_ENV === 'production') {
+    const problems = productionSecretProblems(parsed);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
   return parsed;
+}
+
+/**
+ * A production start refuses the secrets anyone could know: the placeholders and examples of the
+ * repository, secrets with little variety, client secrets kept in plain text. A development start
+ * takes them, so the Quick start and the tests need no generated secrets.
+ */
+function productionSecretProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const weakKey = env.JWT_SECRET && secretWeakness(env.JWT_SECRET, MIN_BITS.signingKey);
+  if (weakKey) {
+    problems.push(
+      `JWT_SECRET=(hidden): ${weakKey}; NODE_ENV=production needs a random one, e.g. openssl rand -base64 48`,
+    );
+  }
+  if (env.AUTH_CLIENTS !== undefined) {
+    problems.push(
+      ...productionClientProblems(parseAuthClients(env.AUTH_CLIENTS)).map(
+        (problem) => `AUTH_CLIENTS=(hidden): ${problem}`,
+      ),
+    );
+  }
+  const password = databasePassword(env.DATABASE_URL);
+  const weakPassword = password && secretWeakness(password, 0);
+  if (weakPassword) problems.push(`DATABASE_URL=(password hidden): the password ${weakPassword}`);
+  return problems;
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

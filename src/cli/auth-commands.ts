@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { hashSecret } from '../config/secret-hash.js';
+import { MIN_BITS, secretWeakness } from '../config/secret-strength.js';
+
+const MIN_LENGTH = 16;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
+
+/**
+ * `auth hash-secret`: the scrypt hash to put in AUTH_CLIENTS instead of a client's secret. The
+ * secret is read from stdin, not from the command line, where the shell history and `ps` would
+ * keep it; `--generate` makes a random one and prints both.
+ */
+export function registerAuthCommands(
+  program: Command,
+  io: {
+    out(text: string): void;
+    /** The CLI's usage error (exit status 2). */
+    usageError(message: string): Error;
+    stdin?: NodeJS.ReadableStream;
+  },
+): void {
+  const auth = program.command('auth').description('OAuth2 client secrets');
+  auth
+    .command('hash-secret')
+    .description('Print the scrypt hash of a client secret read from stdin, for AUTH_CLIENTS (no database)')
+    .option('--generate', 'generate a random secret instead; prints {"secret", "hash"} as JSON')
+    .action(async (options: { generate?: boolean }) => {
+      if (options.generate) {
+        const secret = randomBytes(32).toString('base64url');
+        io.out(JSON.stringify({ secret, hash: await hashSecret(secret) }));
+        return;
+      }
+      // One trailing newline (echo, a here-string) is not part of the secret.
+      const secret = (await readAll(io.stdin ?? process.stdin)).replace(/\r?\n$/, '');
+      if (secret.length < MIN_LENGTH) {
+        throw io.usageError(
+          `give the secret on stdin, at least ${MIN_LENGTH} characters (or use --generate)`,
+        );
+      }
+      const weakness = secretWeakness(secret, MIN_BITS.clientSecret);
+      if (weakness) throw io.usageError(`the secret ${weakness}; use --generate for a random one`);
+      io.out(await hashSecret(secret));
+    });
+}
