@@ -1,6 +1,7 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { FIXTURE_ENV } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
 import { getJson, isAlive, startServer, waitUntil } from './support/processes.js';
@@ -25,6 +26,35 @@ describe('the server on its embedded PostgreSQL', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  const superuser = (password: string) =>
+    new pg.Client({
+      host: '127.0.0.1',
+      port: Number(env.PG_PORT),
+      user: 'postgres',
+      password,
+      database: 'postgres',
+    });
+  const canLogIn = async (password: string) => {
+    const client = superuser(password);
+    try {
+      await client.connect();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const asSuperuser = async (password: string, sql: string) => {
+    const client = superuser(password);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+
   const dataVersion = async (baseUrl: string) => (await getJson(`${baseUrl}/status`)).body?.info?.data;
 
   it('starts, loads the data, restarts after SIGKILL without loading again, and stops on SIGTERM', async () => {
@@ -48,6 +78,17 @@ describe('the server on its embedded PostgreSQL', () => {
       'Toy Story (1995)',
     );
 
+    // The superuser's password is the folder's own, not postgres/postgres.
+    const passwordFile = join(env.PG_DATA_DIR!, 'movie-reco-password');
+    expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).toMatch(/^[0-9a-f]{48}$/);
+    expect(await canLogIn('postgres')).toBe(false);
+    expect(await canLogIn(password)).toBe(true);
+    // A folder from before, still on postgres/postgres and without the file, is moved to its own.
+    await asSuperuser(password, "ALTER ROLE postgres PASSWORD 'postgres'");
+    rmSync(passwordFile);
+
     const newPostmaster = Number(
       readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0],
     );
@@ -56,11 +97,21 @@ describe('the server on its embedded PostgreSQL', () => {
     expect(await second.exited).toBe('SIGTERM');
     expect(second.output()).toContain('embedded PostgreSQL stopped');
     expect(isAlive(newPostmaster)).toBe(false);
+
+    const third = startServer(env);
+    await waitUntil(async () => (await getJson(`${third.baseUrl}/status`)).status === 200, 'restart');
+    expect(third.output()).toContain('now has the folder');
+    const adopted = readFileSync(passwordFile, 'utf8').trim();
+    expect(adopted).not.toBe(password);
+    expect(await canLogIn('postgres')).toBe(false);
+    expect(await canLogIn(adopted)).toBe(true);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe('SIGTERM');
   });
 
   it('refuses to start with a clear message when a setting is wrong', async () => {
     const bad = startServer({ ...env, PORT: 'eighty' });
     expect(await bad.exited).toBe(1);
-    expect(bad.output()).toContain('PORT="eighty"');
+    expect(bad.output()).toContain('PORT=\\"eighty\\"'); // in a JSON line
   });
 });
