@@ -171,7 +171,10 @@ describe('deploy/k8s manifests', () => {
     expect(Object.keys(secret).sort()).toEqual(['AUTH_CLIENTS', 'DATABASE_URL', 'JWT_SECRET']);
     for (const value of Object.values(config)) expect(typeof value).toBe('string');
     expect(() => parseEnvironment({ ...config, ...secret })).not.toThrow();
-    // Placeholders, and marked as such.
+    // Placeholders, and marked as such: the image (NODE_ENV=production) refuses to start with them.
     for (const value of Object.values(secret)) expect(value).toMatch(/PLACEHOLDER/);
+    expect(() => parseEnvironment({ ...config, ...secret, NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET=\(hidden\): looks like a placeholder[\s\S]*client "ops": the secret is stored in plain text/,
+    );
   });
 });
