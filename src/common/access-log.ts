@@ -10,7 +10,7 @@ import { loggerParams } from './logger.js';
 const QUIET_ROUTES = new Set(['/metrics', '/status']);
 
 /** What the access line says about one request. */
-export interface AccessRecord {
+interface AccessRecord {
   reqId: string;
   method: string;
   /** The route pattern (`/movies/:id`); absent when no route matched (404). */
@@ -27,7 +27,7 @@ export interface AccessRecord {
 }
 
 /** The access record of a finished request. ScopesGuard leaves the token's claims in `auth`. */
-export function accessRecord(request: FastifyRequest, reply: FastifyReply): AccessRecord {
+function accessRecord(request: FastifyRequest, reply: FastifyReply): AccessRecord {
   const route = request.routeOptions.url;
   const clientId = (request as FastifyRequest & { auth?: { clientId?: string } }).auth?.clientId;
   return {
@@ -44,7 +44,7 @@ export function accessRecord(request: FastifyRequest, reply: FastifyReply): Acce
 }
 
 /** Writes exactly one line per request to `logger`, when Fastify has sent the response. */
-export function addAccessLog(fastify: FastifyInstance, logger: Pino): void {
+function addAccessLog(fastify: FastifyInstance, logger: Pino): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const record = accessRecord(request, reply);
     if (record.status < 400 && QUIET_ROUTES.has(record.route ?? '')) return done();

@@ -9,7 +9,7 @@ import type { LogLevel } from '../config/environment.js';
  * headers (pino-http's `req`/`res` serialisers, or a logged `headers` object) and the fields of
  * a token request or a client definition. `*` is one level of nesting (pino fast-redact syntax).
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',

@@ -26,7 +26,7 @@ const PLACEHOLDER_MARKERS = [
  * Estimated bits: the Shannon entropy of the characters' frequencies times the length. A random
  * base64 string scores about 5.5 bits a character, hex about 3.8, one repeated letter 0.
  */
-export function estimatedBits(secret: string): number {
+function estimatedBits(secret: string): number {
   const counts = new Map<string, number>();
   const characters = [...secret];
   for (const c of characters) counts.set(c, (counts.get(c) ?? 0) + 1);
