@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { FIXTURE_ENV } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
@@ -123,6 +125,15 @@ describe('a production server: its secrets and its logs', () => {
         });
         expect(response.status).toBe(status);
       }
+      // A client that gives up halfway through its body: no response goes out, the line still does.
+      const socket = connect(Number(base.PORT), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        'POST /users/recommendations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ratings":',
+      );
+      await sleep(300);
+      socket.destroy();
+      await sleep(300);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
@@ -151,7 +162,9 @@ describe('a production server: its secrets and its logs', () => {
       'GET /admin/models 401 -',
       'GET /admin/models 401 -',
       'GET /movies/:id 404 -',
+      'POST /users/recommendations 499 -',
     ]);
+    expect(access.at(-1)).toMatchObject({ aborted: true });
     expect(new Set(access.map((l) => l.reqId)).size).toBe(access.length);
     expect(access.every((l) => typeof l.durationMs === 'number')).toBe(true);
     expect(access.filter((l) => l.audit === 'admin')).toHaveLength(4);

@@ -26,8 +26,13 @@ interface AccessRecord {
   audit?: 'admin';
 }
 
-/** The access record of a finished request. ScopesGuard leaves the token's claims in `auth`. */
-function accessRecord(request: FastifyRequest, reply: FastifyReply): AccessRecord {
+/** Requests already given their line, and when each began (for one that ends in an abort). */
+const LOGGED = Symbol('access-logged');
+const STARTED = Symbol('access-started');
+type Tracked = FastifyRequest & { [LOGGED]?: true; [STARTED]?: number };
+
+/** The access record of a request. ScopesGuard leaves the token's claims in `auth`. */
+function accessRecord(request: FastifyRequest, status: number, elapsedMs: number): AccessRecord {
   const route = request.routeOptions.url;
   const clientId = (request as FastifyRequest & { auth?: { clientId?: string } }).auth?.clientId;
   return {
@@ -35,24 +40,41 @@ function accessRecord(request: FastifyRequest, reply: FastifyReply): AccessRecor
     method: request.method,
     ...(route ? { route } : {}),
     path: request.url.split('?')[0] ?? request.url,
-    status: reply.statusCode,
-    durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    status,
+    durationMs: Math.round(elapsedMs * 10) / 10,
     ip: request.ip,
     ...(clientId ? { clientId } : {}),
     ...(route?.startsWith('/admin/') ? { audit: 'admin' as const } : {}),
   };
 }
 
-/** Writes exactly one line per request to `logger`, when Fastify has sent the response. */
+/**
+ * Writes exactly one line per request to `logger`: when Fastify has sent the response, or when the
+ * client (or a server timeout) closed the connection first — then with status 499, as nginx logs
+ * it, since no response went out.
+ */
 function addAccessLog(fastify: FastifyInstance, logger: Pino): void {
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const record = accessRecord(request, reply);
-    if (record.status < 400 && QUIET_ROUTES.has(record.route ?? '')) return done();
+  const write = (request: Tracked, record: AccessRecord, extra: object = {}) => {
+    if (request[LOGGED]) return;
+    request[LOGGED] = true;
+    if (record.status < 400 && QUIET_ROUTES.has(record.route ?? '')) return;
     const level = record.status >= 500 ? 'error' : 'info';
     logger[level](
-      { context: 'Access', ...record },
+      { context: 'Access', ...record, ...extra },
       `${record.method} ${record.route ?? record.path} ${record.status} ${record.durationMs} ms`,
     );
+  };
+  fastify.addHook('onRequest', (request: Tracked, _reply, done) => {
+    request[STARTED] = performance.now();
+    done();
+  });
+  fastify.addHook('onResponse', (request: Tracked, reply, done) => {
+    write(request, accessRecord(request, reply.statusCode, reply.elapsedTime));
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request: Tracked, done) => {
+    const elapsed = performance.now() - (request[STARTED] ?? performance.now());
+    write(request, accessRecord(request, 499, elapsed), { aborted: true });
     done();
   });
 }
