@@ -131,6 +131,17 @@ describe('auth: OAuth2 client credentials and admin routes', () => {
       expect(body.message).toBe('the access token has expired');
     });
 
+    it('answers 401 for a validly signed token that lives longer than JWT_TTL_SECONDS', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const tenYears = new JwtService({ secret: JWT_SECRET }).sign(
+        { client_id: 'ops', scope: 'data:read', iat: now, exp: now + 10 * 365 * 86_400 },
+        { subject: 'ops', issuer: 'movie-reco', audience: 'movie-reco-admin' },
+      );
+      const response = await t.http.get('/admin/whoami').auth(tenYears, { type: 'bearer' }).expect(401);
+      expect(response.body.message).toBe('the access token lives longer than this server allows');
+      expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+    });
+
     it('tells the client, scopes and expiry of a valid token', async () => {
       const { body } = await t.http
         .get('/admin/whoami')
