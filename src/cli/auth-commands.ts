@@ -36,8 +36,14 @@ export function registerAuthCommands(
         io.out(JSON.stringify({ secret, hash: await hashSecret(secret) }));
         return;
       }
-      // One trailing newline (echo, a here-string) is not part of the secret.
-      const secret = (await readAll(io.stdin ?? process.stdin)).replace(/\r?\n$/, '');
+      const stdin = io.stdin ?? process.stdin;
+      if ((stdin as { isTTY?: boolean }).isTTY) {
+        process.stderr.write(
+          'type the secret, then Enter and Ctrl-D (it shows as you type; a pipe does not: printf %s "$SECRET" | …)\n',
+        );
+      }
+      // One trailing newline (echo, a here-string, the Enter above) is not part of the secret.
+      const secret = (await readAll(stdin)).replace(/\r?\n$/, '');
       if (secret.length < MIN_LENGTH) {
         throw io.usageError(
           `give the secret on stdin, at least ${MIN_LENGTH} characters (or use --generate)`,
