@@ -134,8 +134,12 @@ export class EmbeddedPostgres {
 
   private readPassword(): boolean {
     if (!existsSync(this.passwordFile)) return false;
-    // A copy restored with a looser mode is tightened rather than refused.
-    chmodSync(this.passwordFile, 0o600);
+    // A copy restored with a looser mode is tightened rather than refused (when the file is ours).
+    try {
+      chmodSync(this.passwordFile, 0o600);
+    } catch {
+      // Another user's file: it keeps the mode its owner gave it.
+    }
     this.password = readFileSync(this.passwordFile, 'utf8').trim();
     return this.password !== '';
   }
