@@ -78,7 +78,7 @@ describe('the model stages of a pipeline run', () => {
     const [production] = await query(`SELECT id, params FROM model_versions WHERE stage = 'production'`);
     expect(production.params).toEqual({
       ...EASE_SEQ_DEFAULTS,
-      returningLambda: 100,
+      returningRelativeLambda: 20,
       minItemCount: 100000,
       weight: 0,
     });

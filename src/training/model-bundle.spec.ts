@@ -19,7 +19,7 @@ describe('model bundle', () => {
   it("serves ease-seq in session and EASE to returning users, with each user's newest rating time", () => {
     expect(bundle.personal.algorithm).toBe('ease-seq');
     expect(bundle.returning.algorithm).toBe('ease');
-    expect(bundle.returning.params).toMatchObject({ lambda: 100, minItemCount: 1 });
+    expect(bundle.returning.params).toMatchObject({ relativeLambda: 20, minItemCount: 1 });
     // tinyData's times: users 0–3 last rated at 3, 3, 2 and 2 seconds.
     expect(Array.from(bundle.lastRated)).toEqual([3, 3, 2, 2]);
     expect(checkBundle(bundle)).toEqual([]);
@@ -80,7 +80,7 @@ describe('model bundle', () => {
   it('caps both known-user models by maxItems and refuses a fit over memoryBudgetMB', () => {
     const capped = fitBundle(tinyData(), { minItemCount: 1, maxItems: 2 });
     expect(capped.personal.params).toMatchObject({ maxItems: 2 });
-    expect(capped.returning.params).toMatchObject({ lambda: 100, maxItems: 2 });
+    expect(capped.returning.params).toMatchObject({ relativeLambda: 20, maxItems: 2 });
     expect((capped.returning as EaseRecommender).keptItems).toBe(2);
     expect(checkBundle(capped)).toEqual([]);
     const loaded = deserializeBundle(serializeBundle(capped));
@@ -103,11 +103,15 @@ describe('model bundle', () => {
       algorithm: 'ease',
       params: { lambda: 80, minItemCount: 3 },
     });
+    expect(pathSpec('session-aware', { returningRelativeLambda: 5 }, 'returning')).toEqual({
+      algorithm: 'ease',
+      params: { relativeLambda: 5 },
+    });
     // The size guards bound both EASE fits alike.
     const bounded = { lambda: 250, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 };
     expect(pathSpec('session-aware', bounded, 'returning')).toEqual({
       algorithm: 'ease',
-      params: { lambda: 100, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 },
+      params: { relativeLambda: 20, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 },
     });
     expect(pathSpec('session-aware', bounded, 'session')).toEqual({ algorithm: 'ease-seq', params: bounded });
     expect(pathSpec('ease-seq', { lambda: 250 }, 'returning')).toEqual({

@@ -33,9 +33,21 @@ export interface ModelBundle {
  */
 export const BUNDLE_ALGORITHM = 'session-aware';
 
-/** The session model's parameters plus the returning model's λ (tuned on the next-day inner split). */
-export type BundleParams = Partial<EaseSeqParams> & { returningLambda?: number };
-export const RETURNING_LAMBDA = 100;
+/**
+ * The session model's parameters plus the returning model's λ: `returningLambda` (fixed) or, by
+ * default, `returningRelativeLambda` (relative to the data, EaseFitParams.relativeLambda).
+ */
+export type BundleParams = Partial<EaseSeqParams> & {
+  returningLambda?: number;
+  returningRelativeLambda?: number;
+};
+/**
+ * The returning model's default relative λ, chosen on the next-day protocol: on ml-latest-small
+ * λ 100–800 score alike (20 gives about 540 there), on a 3,000-user sample of the generated 25M set
+ * λ ≈ 21× the kept items' mean count scores best; a fixed λ tuned on one fades on the other
+ * (BENCHMARKS.md "λ by the data").
+ */
+export const RETURNING_RELATIVE_LAMBDA = 20;
 
 /** Which known-user path a protocol measures: session → in-session, next-day → returning. */
 export type ServedPath = 'session' | 'returning';
@@ -50,12 +62,14 @@ export function pathSpec(
   path: ServedPath,
 ): { algorithm: string; params: Record<string, number | string | boolean> } {
   if (algorithm !== BUNDLE_ALGORITHM) return { algorithm, params: { ...params } };
-  const { returningLambda, ...session } = params;
+  const { returningLambda, returningRelativeLambda, ...session } = params;
   if (path === 'session') return { algorithm: 'ease-seq', params: session };
   return {
     algorithm: 'ease',
     params: {
-      lambda: returningLambda ?? RETURNING_LAMBDA,
+      ...(returningLambda === undefined
+        ? { relativeLambda: returningRelativeLambda ?? RETURNING_RELATIVE_LAMBDA }
+        : { lambda: returningLambda }),
       ...pick(session, ['minItemCount', 'cacheSize', 'maxItems', 'memoryBudgetMB']),
     },
   };

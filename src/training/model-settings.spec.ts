@@ -35,5 +35,9 @@ describe('checkedModelParams', () => {
     expect(() => checkedModelParams({ returningLambda: 0 })).toThrow(
       /MODEL_PARAMS: returningLambda must be > 0, got 0/,
     );
+    expect(checkedModelParams({ returningRelativeLambda: 10 })).toEqual({ returningRelativeLambda: 10 });
+    expect(() => checkedModelParams({ returningLambda: 100, returningRelativeLambda: 10 })).toThrow(
+      /MODEL_PARAMS: give returningLambda \(fixed\) or returningRelativeLambda \(relative to the data\), not both/,
+    );
   });
 });

@@ -3,20 +3,25 @@ import { AppConfig } from '../config/app-config.js';
 import { ConfigError } from '../config/environment.js';
 import { EASE_SEQ_DEFAULTS, easeSeqParamProblems } from './algorithms/ease-seq.js';
 import { paramProblems } from './algorithms/params.js';
-import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_LAMBDA } from './model-bundle.js';
+import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_RELATIVE_LAMBDA } from './model-bundle.js';
 
-const RETURNING_RULES = { returningLambda: { min: 0, minExclusive: true } } as const;
+const RETURNING_RULES = {
+  returningLambda: { min: 0, minExclusive: true },
+  returningRelativeLambda: { min: 0, minExclusive: true },
+} as const;
 
 /**
  * MODEL_PARAMS checked against the served model's parameters (the session model's, and the
- * returning model's `returningLambda`); a ConfigError names every problem.
+ * returning model's `returningLambda` or `returningRelativeLambda`); a ConfigError names every problem.
  */
 export function checkedModelParams(params: Readonly<Record<string, number>>): BundleParams {
-  const { returningLambda, ...session } = params;
-  const problems = [
-    ...easeSeqParamProblems(session),
-    ...paramProblems(RETURNING_RULES, returningLambda === undefined ? {} : { returningLambda }),
-  ];
+  const { returningLambda, returningRelativeLambda, ...session } = params;
+  const returning = Object.fromEntries(
+    Object.entries({ returningLambda, returningRelativeLambda }).filter(([, value]) => value !== undefined),
+  );
+  const problems = [...easeSeqParamProblems(session), ...paramProblems(RETURNING_RULES, returning)];
+  if (returningLambda !== undefined && returningRelativeLambda !== undefined)
+    problems.push('give returningLambda (fixed) or returningRelativeLambda (relative to the data), not both');
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return params as BundleParams;
 }
@@ -32,6 +37,8 @@ export class ModelSettings {
 
   constructor(config: AppConfig) {
     this.params = checkedModelParams(config.models.params);
-    this.fullParams = { ...EASE_SEQ_DEFAULTS, returningLambda: RETURNING_LAMBDA, ...this.params };
+    const returning =
+      this.params.returningLambda === undefined ? { returningRelativeLambda: RETURNING_RELATIVE_LAMBDA } : {};
+    this.fullParams = { ...EASE_SEQ_DEFAULTS, ...returning, ...this.params };
   }
 }

@@ -1,4 +1,4 @@
-import { EASE_SIZE_DEFAULTS, EaseRecommender } from './ease.js';
+import { EASE_FIT_DEFAULTS, EaseRecommender } from './ease.js';
 import {
   EASE_SEQ_DEFAULTS,
   easeSeqParamProblems,
@@ -117,7 +117,7 @@ describe('EaseSeqRecommender', () => {
       ...common,
       recentItems: 2,
       cacheSize: 2,
-      ...EASE_SIZE_DEFAULTS,
+      ...EASE_FIT_DEFAULTS,
     });
     const exact = new EaseSeqRecommender({ ...common, recentItems: 2, cacheSize: 2, maxItems: 5 });
     for (const model of [plain, explicit, exact]) model.fit(data);
@@ -166,7 +166,7 @@ describe('easeSeqParamProblems', () => {
   it('names an unknown parameter', () => {
     expect(easeSeqParamProblems({ lamda: 500 })).toEqual([
       'unknown parameter lamda (known: lambda, minItemCount, window, decay, neighbours, recentItems, ' +
-        'recentHalfLife, weight, cacheSize, maxItems, memoryBudgetMB)',
+        'recentHalfLife, weight, cacheSize, maxItems, memoryBudgetMB, relativeLambda)',
     ]);
   });
 

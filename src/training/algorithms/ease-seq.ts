@@ -1,10 +1,11 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { itemStats, popularityOrder, selectTopK } from './common.js';
 import {
-  EASE_SIZE_DEFAULTS,
-  EASE_SIZE_RULES,
+  EASE_FIT_DEFAULTS,
+  EASE_FIT_RULES,
   easeColumns,
-  type EaseSizeParams,
+  easeLambda,
+  type EaseFitParams,
   easeWeights,
   itemColumns,
 } from './ease.js';
@@ -19,9 +20,9 @@ import {
 } from './top-list-cache.js';
 import { fitTransitions, timeOrderedEntries, TRANSITION_RULES } from './transitions.js';
 
-/** maxItems and memoryBudgetMB bound the EASE part as they bound EASE (see EaseSizeParams). */
-export interface EaseSeqParams extends EaseSizeParams {
-  /** EASE: L2 regularisation λ on the diagonal of XᵀX. */
+/** maxItems and memoryBudgetMB bound the EASE part as they bound EASE (see EaseFitParams). */
+export interface EaseSeqParams extends EaseFitParams {
+  /** EASE: L2 regularisation λ on the diagonal of XᵀX (when relativeLambda is 0). */
   lambda: number;
   /** EASE: only items with at least this many interactions get a column in B. */
   minItemCount: number;
@@ -45,8 +46,8 @@ export interface EaseSeqParams extends EaseSizeParams {
   cacheSize: number;
 }
 
-/** The model's parameters at their defaults (the size guards' are EASE_SIZE_DEFAULTS). */
-export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseSizeParams> = {
+/** The model's parameters at their defaults (the fit-only ones are EASE_FIT_DEFAULTS). */
+export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseFitParams> = {
   lambda: 250,
   minItemCount: 5,
   window: 200,
@@ -67,7 +68,7 @@ const EASE_SEQ_RULES: ParamRules<EaseSeqParams> = {
   recentHalfLife: { min: 0, minExclusive: true },
   weight: { min: 0, max: 1 },
   cacheSize: { min: 0, integer: true },
-  ...EASE_SIZE_RULES,
+  ...EASE_FIT_RULES,
 };
 
 /** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
@@ -136,11 +137,11 @@ export class EaseSeqRecommender implements Recommender {
     this.p = modelParams(
       'ease-seq',
       EASE_SEQ_RULES,
-      { ...EASE_SEQ_DEFAULTS, ...EASE_SIZE_DEFAULTS },
+      { ...EASE_SEQ_DEFAULTS, ...EASE_FIT_DEFAULTS },
       params,
       source,
     );
-    // the size guards only when given (see EaseSizeParams)
+    // the fit-only parameters only when given (see EaseFitParams)
     this.params = { ...EASE_SEQ_DEFAULTS, ...params };
   }
 
@@ -152,7 +153,7 @@ export class EaseSeqRecommender implements Recommender {
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
-    const b = easeWeights(data, itemCol, colItem.length, this.p.lambda);
+    const b = easeWeights(data, itemCol, colItem.length, easeLambda(this.p, counts, colItem));
 
     const t = fitTransitions(data, {
       window: this.p.window,

@@ -1,7 +1,7 @@
 import {
   assertFits,
   EASE_DEFAULTS,
-  EASE_SIZE_DEFAULTS,
+  EASE_FIT_DEFAULTS,
   easeFitBytes,
   easeParamProblems,
   type EaseParams,
@@ -171,6 +171,56 @@ describe('EaseRecommender', () => {
   });
 });
 
+describe('EASE relative λ', () => {
+  // 30 users × 13 items, each pair rated with probability 0.3.
+  function rowsOf(copies: number): Row[] {
+    let s = 5;
+    const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+    const rows: Row[] = [];
+    for (let u = 0; u < 30; u++)
+      for (let i = 0; i < 13; i++)
+        if (rnd() < 0.3) for (let c = 0; c < copies; c++) rows.push([u + 30 * c, i, 4, u * 100 + i]);
+    return rows;
+  }
+
+  it('is relativeLambda times the mean number of users of the kept items', () => {
+    const rows = rowsOf(1);
+    const counts = new Map<number, number>();
+    for (const [, item] of rows) counts.set(item, (counts.get(item) ?? 0) + 1);
+    const mean = [...counts.values()].reduce((a, b) => a + b, 0) / counts.size;
+    const relative = new EaseRecommender({ lambda: 999, relativeLambda: 0.5, minItemCount: 0 });
+    relative.fit(buildInteractionData(rows, { numItems: 13 }));
+    const expected = naiveEase(rows, 13, 0.5 * mean);
+    for (let i = 0; i < 13; i++)
+      for (let j = 0; j < 13; j++) expect(relative.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+  });
+
+  it('gives the same weights when every user comes three times (a fixed λ does not)', () => {
+    const fit = (copies: number, params: Partial<EaseParams>) => {
+      const model = new EaseRecommender({ minItemCount: 0, ...params });
+      model.fit(buildInteractionData(rowsOf(copies), { numItems: 13 }));
+      return model;
+    };
+    const once = fit(1, { relativeLambda: 0.5 });
+    const thrice = fit(3, { relativeLambda: 0.5 });
+    const fixedOnce = fit(1, { lambda: 5 });
+    const fixedThrice = fit(3, { lambda: 5 });
+    let fixedMoved = 0;
+    for (let i = 0; i < 13; i++)
+      for (let j = 0; j < 13; j++) {
+        expect(thrice.weight(i, j)).toBeCloseTo(once.weight(i, j), 5);
+        fixedMoved = Math.max(fixedMoved, Math.abs(fixedThrice.weight(i, j) - fixedOnce.weight(i, j)));
+      }
+    expect(fixedMoved).toBeGreaterThan(0.01);
+  });
+
+  it('is recorded only when given, and refused when negative', () => {
+    expect(new EaseRecommender({ lambda: 5 }).params).not.toHaveProperty('relativeLambda');
+    expect(new EaseRecommender({ relativeLambda: 20 }).params).toMatchObject({ relativeLambda: 20 });
+    expect(easeParamProblems({ relativeLambda: -1 })).toEqual(['relativeLambda must be >= 0, got -1']);
+  });
+});
+
 describe('EASE size guards', () => {
   const data = tinyData();
   // counts (fixtures.ts): i0 3, i1 3, i2 2, i3 1, i4 1; popularity: i1, i0, i2, i3, i4.
@@ -208,7 +258,7 @@ describe('EASE size guards', () => {
 
   it('changes nothing when the cap and the budget do not bind, and reports them only when given', () => {
     const plain = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2 });
-    const explicit = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, ...EASE_SIZE_DEFAULTS });
+    const explicit = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, ...EASE_FIT_DEFAULTS });
     const exact = new EaseRecommender({ lambda, minItemCount: 1, cacheSize: 2, maxItems: 5 });
     for (const model of [plain, explicit, exact]) model.fit(data);
     expect(exact.keptItems).toBe(5);
@@ -228,7 +278,7 @@ describe('EASE size guards', () => {
     expect(easeFitBytes(10_000)).toBe(2_000_000_000);
     // The default cap fits the default budget.
     expect(() =>
-      assertFits(EASE_SIZE_DEFAULTS.maxItems, EASE_SIZE_DEFAULTS.memoryBudgetMB * 2 ** 20),
+      assertFits(EASE_FIT_DEFAULTS.maxItems, EASE_FIT_DEFAULTS.memoryBudgetMB * 2 ** 20),
     ).not.toThrow();
     expect(() => assertFits(5, 500)).not.toThrow();
   });
@@ -264,7 +314,7 @@ describe('easeParamProblems', () => {
 
   it('names an unknown parameter', () => {
     expect(easeParamProblems({ lamda: 500 })).toEqual([
-      'unknown parameter lamda (known: lambda, minItemCount, cacheSize, recencyHalfLife, maxItems, memoryBudgetMB)',
+      'unknown parameter lamda (known: lambda, minItemCount, cacheSize, recencyHalfLife, maxItems, memoryBudgetMB, relativeLambda)',
     ]);
   });
 

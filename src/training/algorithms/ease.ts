@@ -12,15 +12,15 @@ import {
 } from './top-list-cache.js';
 
 /**
- * The size guards of an EASE fit (EASE, and ease-seq's EASE part). The fit is cubic and B quadratic in
- * m, the items that get a column: the fit holds two m×m Float64 buffers and B is kept (and stored) as
- * m×m Float32, 20·m² bytes at the peak (see easeFitBytes).
+ * Parameters that only act in the fit of EASE (and of ease-seq's EASE part): the size guards and the
+ * relative λ. The fit is cubic and B quadratic in m, the items that get a column: the fit holds two m×m
+ * Float64 buffers and B is kept (and stored) as m×m Float32, 20·m² bytes at the peak (see easeFitBytes).
  *
- * A model reports (and so stores in its artifact) these two only when they were given: a model fitted
- * at their defaults writes the same bytes as before they existed, and an artifact written before them
- * loads and serves as it did (they only act in fit).
+ * A model reports (and so stores in its artifact) these only when they were given: a model fitted at
+ * their defaults writes the same bytes as before they existed, and an artifact written before them
+ * loads and serves as it did.
  */
-export interface EaseSizeParams {
+export interface EaseFitParams {
   /**
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
    * (ties by item index); the others are only reached through the popularity fill. Default 6,000,
@@ -36,13 +36,21 @@ export interface EaseSizeParams {
    * training process beside it (the bundle fits its two EASE models at once, in two threads).
    */
   memoryBudgetMB: number;
+  /**
+   * When > 0, λ = relativeLambda × the mean diagonal of XᵀX over the kept items (their mean number of
+   * users) instead of `lambda`. XᵀX grows with the users while a fixed λ does not, so a λ tuned on
+   * small data fades on large data; this one keeps its strength (the same users twice over: twice the
+   * λ, the same B). 0 = use `lambda`.
+   */
+  relativeLambda: number;
 }
 
-export const EASE_SIZE_DEFAULTS: EaseSizeParams = { maxItems: 6_000, memoryBudgetMB: 6144 };
+export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 6_000, memoryBudgetMB: 6144, relativeLambda: 0 };
 
-export const EASE_SIZE_RULES: ParamRules<EaseSizeParams> = {
+export const EASE_FIT_RULES: ParamRules<EaseFitParams> = {
   maxItems: { min: 1, integer: true },
   memoryBudgetMB: { min: 0, minExclusive: true },
+  relativeLambda: { min: 0 },
 };
 
 const BYTES_PER_MB = 1024 * 1024;
@@ -86,8 +94,8 @@ export function easeColumns(
   return { itemCol: itemColumns(colItem, numItems), colItem };
 }
 
-export interface EaseParams extends EaseSizeParams {
-  /** L2 regularisation λ added to the diagonal of XᵀX. */
+export interface EaseParams extends EaseFitParams {
+  /** L2 regularisation λ added to the diagonal of XᵀX (when relativeLambda is 0). */
   lambda: number;
   /** Only items with at least this many interactions get a column in B (the fit is cubic in their number). */
   minItemCount: number;
@@ -104,8 +112,8 @@ export interface EaseParams extends EaseSizeParams {
   recencyHalfLife: number;
 }
 
-/** The model's parameters at their defaults (the size guards' are EASE_SIZE_DEFAULTS). */
-export const EASE_DEFAULTS: Omit<EaseParams, keyof EaseSizeParams> = {
+/** The model's parameters at their defaults (the fit-only ones are EASE_FIT_DEFAULTS). */
+export const EASE_DEFAULTS: Omit<EaseParams, keyof EaseFitParams> = {
   lambda: 250,
   minItemCount: 5,
   cacheSize: 50,
@@ -118,7 +126,7 @@ const EASE_RULES: ParamRules<EaseParams> = {
   minItemCount: { min: 0, integer: true },
   cacheSize: { min: 0, integer: true },
   recencyHalfLife: { min: 0 },
-  ...EASE_SIZE_RULES,
+  ...EASE_FIT_RULES,
 };
 
 /** What is wrong with `params` (unknown names, wrong types, values out of range); empty when they can be fitted. */
@@ -175,8 +183,8 @@ export class EaseRecommender implements Recommender {
 
   /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
-    this.p = modelParams('ease', EASE_RULES, { ...EASE_DEFAULTS, ...EASE_SIZE_DEFAULTS }, params, source);
-    // the size guards only when given (see EaseSizeParams)
+    this.p = modelParams('ease', EASE_RULES, { ...EASE_DEFAULTS, ...EASE_FIT_DEFAULTS }, params, source);
+    // the fit-only parameters only when given (see EaseFitParams)
     this.params = { ...EASE_DEFAULTS, ...params };
   }
 
@@ -203,7 +211,7 @@ export class EaseRecommender implements Recommender {
     this.itemCol = itemCol;
     this.stored = {
       colItem,
-      b: easeWeights(data, itemCol, m, this.p.lambda),
+      b: easeWeights(data, itemCol, m, easeLambda(this.p, counts, colItem)),
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       userWeights: recencyWeights(data, this.p.recencyHalfLife),
@@ -316,6 +324,19 @@ function recencyWeights(data: InteractionData, halfLife: number): Float32Array {
     entries.forEach((e, r) => (weights[e] = Math.pow(0.5, r / halfLife)));
   }
   return weights;
+}
+
+/** The λ of a fit: `lambda`, or relativeLambda × the mean count of the kept columns' items. */
+export function easeLambda(
+  p: Pick<EaseParams, 'lambda' | 'relativeLambda'>,
+  counts: ArrayLike<number>,
+  colItem: Int32Array,
+): number {
+  if (p.relativeLambda === 0 || colItem.length === 0) return p.lambda;
+  let sum = 0;
+  for (const item of colItem) sum += counts[item]!;
+  // A λ of 0 would make XᵀX + λI singular for an item whose users all rated another kept item alike.
+  return Math.max(p.relativeLambda * (sum / colItem.length), Number.MIN_VALUE);
 }
 
 /**
