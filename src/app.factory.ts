@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { documentSwitchedScopes } from './auth/switched-scopes.js';
 import type { ErrorResponseDto } from './common/error-response.dto.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { startupLogger } from './common/logger.js';
@@ -15,7 +16,7 @@ export interface CreateAppOptions {
   shutdownHooks?: boolean;
 }
 
-function setupSwagger(app: NestFastifyApplication): void {
+function setupSwagger(app: NestFastifyApplication, config: AppConfig): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -24,10 +25,11 @@ function setupSwagger(app: NestFastifyApplication): void {
         'Movie recommendations with their own daily MLOps loop: catalog, data, health and metrics.',
       )
       .setVersion('0.1.0')
-      // Admin routes (@RequireScopes) take a token from POST /oauth/token as Authorization: Bearer.
+      // Guarded routes (@RequireScopes) take a token from POST /oauth/token as Authorization: Bearer.
       .addBearerAuth()
       .build(),
   );
+  documentSwitchedScopes(document, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
@@ -62,7 +64,7 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   if (options.shutdownHooks) app.enableShutdownHooks();
-  setupSwagger(app);
+  setupSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

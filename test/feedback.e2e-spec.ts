@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { bootApp, loadAll, type TestApp } from './support/app.js';
+import { AUTH_ENV, adminToken, bearer, platformToken } from './support/auth.js';
 import { FIXTURE_DIR } from './support/fixtures.js';
 
 /** A user's ratings in the well-formed part of the fixture, newest first (ties by movie id). */
@@ -19,12 +21,20 @@ function fixtureRatingsOf(userId: number) {
 describe('feedback API', () => {
   let t: TestApp;
   let db: DataSource;
+  let writer: string;
+  let reader: string;
   beforeAll(async () => {
-    t = await bootApp();
+    t = await bootApp(AUTH_ENV);
     await loadAll(t);
     db = t.app.get(DataSource);
+    writer = await platformToken(t, 'feedback:write');
+    reader = await platformToken(t, 'feedback:read');
   });
   afterAll(() => t.close());
+
+  /** As the platform backend: writes with a feedback:write token, reads with a feedback:read one. */
+  const post = (path: string) => t.http.post(path).set(bearer(writer));
+  const get = (path: string) => t.http.get(path).set(bearer(reader));
 
   const stored = async (userId: number, movieId: number) =>
     (
@@ -37,7 +47,7 @@ describe('feedback API', () => {
   describe('POST /users/:id/ratings', () => {
     it('stores a new rating as pending feedback and answers 201', async () => {
       const before = Date.now();
-      const { body } = await t.http.post('/users/500/ratings').send({ movieId: 3, rating: 4.5 }).expect(201);
+      const { body } = await post('/users/500/ratings').send({ movieId: 3, rating: 4.5 }).expect(201);
       expect(body).toEqual({
         userId: 500,
         movieId: 3,
@@ -57,10 +67,10 @@ describe('feedback API', () => {
     });
 
     it('replaces an earlier rating of the same movie: the latest wins', async () => {
-      const first = await t.http.post('/users/501/ratings').send({ movieId: 7, rating: 2 }).expect(201);
-      const second = await t.http.post('/users/501/ratings').send({ movieId: 7, rating: 5 }).expect(201);
+      const first = await post('/users/501/ratings').send({ movieId: 7, rating: 2 }).expect(201);
+      const second = await post('/users/501/ratings').send({ movieId: 7, rating: 5 }).expect(201);
       expect(new Date(second.body.ratedAt).getTime()).toBeGreaterThan(new Date(first.body.ratedAt).getTime());
-      const { body } = await t.http.get('/users/501/ratings').expect(200);
+      const { body } = await get('/users/501/ratings').expect(200);
       expect(body).toEqual({
         items: [
           {
@@ -80,15 +90,15 @@ describe('feedback API', () => {
 
     it('replaces a dataset rating and makes it pending again', async () => {
       const [oldest] = fixtureRatingsOf(1).slice(-1);
-      const before = await t.http.get('/users/1/ratings?limit=100').expect(200);
+      const before = await get('/users/1/ratings?limit=100').expect(200);
       expect(before.body.items.find((r: { movieId: number }) => r.movieId === oldest!.movieId)).toMatchObject(
         {
           source: 'dataset',
           pending: false,
         },
       );
-      await t.http.post('/users/1/ratings').send({ movieId: oldest!.movieId, rating: 0.5 }).expect(201);
-      const { body } = await t.http.get('/users/1/ratings?limit=100').expect(200);
+      await post('/users/1/ratings').send({ movieId: oldest!.movieId, rating: 0.5 }).expect(201);
+      const { body } = await get('/users/1/ratings?limit=100').expect(200);
       expect(body.total).toBe(before.body.total);
       expect(body.items[0]).toMatchObject({
         movieId: oldest!.movieId,
@@ -99,7 +109,7 @@ describe('feedback API', () => {
     });
 
     it('answers 404 for a movie not in the catalog and stores nothing', async () => {
-      const { body } = await t.http.post('/users/502/ratings').send({ movieId: 4242, rating: 3 }).expect(404);
+      const { body } = await post('/users/502/ratings').send({ movieId: 4242, rating: 3 }).expect(404);
       expect(body).toEqual({
         statusCode: 404,
         error: 'Not Found',
@@ -122,7 +132,7 @@ describe('feedback API', () => {
       [{ movieId: 1, rating: 4, comment: 'loved it' }, 'property comment should not exist'],
       [{ movieId: 1, rating: 4, userId: 7 }, 'property userId should not exist'],
     ])('answers 400 to %j: %s', async (payload, message) => {
-      const { body } = await t.http.post('/users/503/ratings').send(payload).expect(400);
+      const { body } = await post('/users/503/ratings').send(payload).expect(400);
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', path: '/users/503/ratings' });
       expect(body.message).toBe(message);
       expect(await stored(503, 1)).toBeUndefined();
@@ -139,10 +149,10 @@ describe('feedback API', () => {
       ['5.0', 'id must be a positive integer'],
       ['2147483648', 'id must be at most 2147483647'],
     ])('answers 400 to the user id %j', async (id, message) => {
-      const post = await t.http.post(`/users/${id}/ratings`).send({ movieId: 1, rating: 4 }).expect(400);
-      expect(post.body.message).toBe(message);
-      const get = await t.http.get(`/users/${id}/ratings`).expect(400);
-      expect(get.body.message).toBe(message);
+      const posted = await post(`/users/${id}/ratings`).send({ movieId: 1, rating: 4 }).expect(400);
+      expect(posted.body.message).toBe(message);
+      const read = await get(`/users/${id}/ratings`).expect(400);
+      expect(read.body.message).toBe(message);
     });
 
     it('answers odd bodies with 4xx, never 5xx', async () => {
@@ -157,7 +167,7 @@ describe('feedback API', () => {
         ['application/x-www-form-urlencoded', 'movieId=1&rating=4'],
       ];
       for (const [type, payload] of bodies) {
-        const response = await t.http.post('/users/504/ratings').set('content-type', type).send(payload);
+        const response = await post('/users/504/ratings').set('content-type', type).send(payload);
         expect({ payload, status: response.status >= 400 && response.status < 500 }).toEqual({
           payload,
           status: true,
@@ -173,7 +183,7 @@ describe('feedback API', () => {
       expect(expected.length).toBeGreaterThan(5);
       const seen: unknown[] = [];
       for (let page = 1; (page - 1) * 5 < expected.length; page++) {
-        const { body } = await t.http.get(`/users/2/ratings?page=${page}&limit=5`).expect(200);
+        const { body } = await get(`/users/2/ratings?page=${page}&limit=5`).expect(200);
         expect(body).toMatchObject({ total: expected.length, page, limit: 5 });
         seen.push(...body.items);
       }
@@ -187,13 +197,13 @@ describe('feedback API', () => {
           pending: false,
         })),
       );
-      const beyond = await t.http.get('/users/2/ratings?page=100&limit=5').expect(200);
+      const beyond = await get('/users/2/ratings?page=100&limit=5').expect(200);
       expect(beyond.body).toEqual({ items: [], total: expected.length, page: 100, limit: 5 });
     });
 
     it('puts a new feedback rating first and names the movie', async () => {
-      await t.http.post('/users/3/ratings').send({ movieId: 1, rating: 1.5 }).expect(201);
-      const { body } = await t.http.get('/users/3/ratings?limit=1').expect(200);
+      await post('/users/3/ratings').send({ movieId: 1, rating: 1.5 }).expect(201);
+      const { body } = await get('/users/3/ratings?limit=1').expect(200);
       expect(body.items).toEqual([
         expect.objectContaining({ movieId: 1, title: 'Toy Story (1995)', rating: 1.5, pending: true }),
       ]);
@@ -202,15 +212,15 @@ describe('feedback API', () => {
 
     it('breaks ties of the same moment by movie id', async () => {
       for (const movieId of [9, 4, 6]) {
-        await t.http.post('/users/506/ratings').send({ movieId, rating: 4 }).expect(201);
+        await post('/users/506/ratings').send({ movieId, rating: 4 }).expect(201);
       }
       await db.query(`UPDATE ratings SET rated_at = '2020-01-01T00:00:00Z' WHERE user_id = 506`);
-      const { body } = await t.http.get('/users/506/ratings').expect(200);
+      const { body } = await get('/users/506/ratings').expect(200);
       expect(body.items.map((r: { movieId: number }) => r.movieId)).toEqual([4, 6, 9]);
     });
 
     it('answers an empty page for a user with no ratings', async () => {
-      const { body } = await t.http.get('/users/2147483647/ratings').expect(200);
+      const { body } = await get('/users/2147483647/ratings').expect(200);
       expect(body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
     });
 
@@ -228,16 +238,107 @@ describe('feedback API', () => {
       ['page=1&page=2', 'page must be an integer'],
       ['sort=title', 'property sort should not exist'],
     ])('answers 400 to ?%s', async (search, message) => {
-      const { body } = await t.http.get(`/users/2/ratings?${search}`).expect(400);
+      const { body } = await get(`/users/2/ratings?${search}`).expect(400);
       expect(body.message).toBe(message);
     });
   });
 
-  it('documents both routes and their bodies in the OpenAPI document', async () => {
-    const { body } = await t.http.get('/docs-json').expect(200);
+  describe('identity', () => {
+    const count = async (userId: number) =>
+      (
+        await db.query<{ n: number }[]>('SELECT count(*)::integer AS n FROM ratings WHERE user_id = $1', [
+          userId,
+        ])
+      )[0]!.n;
+    /** A token with the right claims, signed with a key other than the server's. */
+    const forged = () =>
+      new JwtService({ secret: 'not-the-server-secret-but-32-chars-long' }).sign(
+        { client_id: 'platform', scope: 'feedback:write feedback:read' },
+        { subject: 'platform', issuer: 'movie-reco', audience: 'movie-reco-admin', expiresIn: 600 },
+      );
+    const unsigned = () => {
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'platform', scope: 'feedback:write', exp, iss: 'movie-reco', aud: 'movie-reco-admin' })}.`;
+    };
+
+    it('refuses a write without a token with 401, a Bearer challenge and the common error shape', async () => {
+      const response = await t.http.post('/users/520/ratings').send({ movieId: 1, rating: 5 }).expect(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer realm="movie-reco"');
+      expect(response.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'a bearer token is required: Authorization: Bearer <token>, from POST /oauth/token',
+        path: '/users/520/ratings',
+        timestamp: expect.any(String),
+      });
+      expect(await count(520)).toBe(0);
+    });
+
+    it('refuses a forged, an unsigned or a garbage token with 401 and stores nothing', async () => {
+      for (const token of [forged(), unsigned(), 'not.a.jwt']) {
+        const response = await t.http
+          .post('/users/521/ratings')
+          .set(bearer(token))
+          .send({ movieId: 1, rating: 5 })
+          .expect(401);
+        expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+        expect(response.body).toMatchObject({ statusCode: 401, message: 'the access token is invalid' });
+      }
+      expect(await count(521)).toBe(0);
+    });
+
+    it('refuses a token without feedback:write with 403 naming the scope', async () => {
+      for (const token of [reader, await adminToken(t)]) {
+        const response = await t.http
+          .post('/users/522/ratings')
+          .set(bearer(token))
+          .send({ movieId: 1, rating: 5 })
+          .expect(403);
+        expect(response.headers['www-authenticate']).toBe(
+          'Bearer realm="movie-reco", error="insufficient_scope", scope="feedback:write"',
+        );
+        expect(response.body).toMatchObject({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'the token lacks the scope(s): feedback:write',
+        });
+      }
+      expect(await count(522)).toBe(0);
+      await post('/users/522/ratings').send({ movieId: 1, rating: 5 }).expect(201);
+      expect(await count(522)).toBe(1);
+    });
+
+    it('reads a user’s ratings only with feedback:read', async () => {
+      const none = await t.http.get('/users/1/ratings').expect(401);
+      expect(none.headers['www-authenticate']).toBe('Bearer realm="movie-reco"');
+      await t.http.get('/users/1/ratings').set(bearer(forged())).expect(401);
+      const wrong = await t.http.get('/users/1/ratings').set(bearer(writer)).expect(403);
+      expect(wrong.body.message).toBe('the token lacks the scope(s): feedback:read');
+      const { body } = await get('/users/1/ratings').expect(200);
+      expect(body.total).toBeGreaterThan(0);
+    });
+
+    it('takes the token a client gets with client credentials, all its scopes by default', async () => {
+      const token = await platformToken(t);
+      await t.http.post('/users/523/ratings').set(bearer(token)).send({ movieId: 2, rating: 3 }).expect(201);
+      const { body } = await t.http.get('/users/523/ratings').set(bearer(token)).expect(200);
+      expect(body.items).toEqual([expect.objectContaining({ movieId: 2, rating: 3, pending: true })]);
+    });
+  });
+
+  it('documents both routes, their bodies and their scopes in the OpenAPI document', async () => {
+    const { body } = await get('/docs-json').expect(200);
     const path = body.paths['/users/{id}/ratings'];
     expect(Object.keys(path).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(path.post.responses)).toEqual(expect.arrayContaining(['201', '400', '404']));
+    expect(Object.keys(path.post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404']),
+    );
+    expect(path.post.security).toEqual([{ bearer: [] }]);
+    expect(path.post['x-required-scopes']).toEqual(['feedback:write']);
+    expect(path.get.security).toEqual([{ bearer: [] }]);
+    expect(path.get['x-required-scopes']).toEqual(['feedback:read']);
+    expect(Object.keys(path.get.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
     expect(body.components.schemas.CreateRatingBody.properties).toMatchObject({
       movieId: { type: 'integer' },
       rating: { type: 'number', minimum: 0.5, maximum: 5, multipleOf: 0.5 },
@@ -249,7 +350,7 @@ describe('feedback API', () => {
 
   describe('after a pipeline run', () => {
     it('the feedback is adopted into the batch and no longer pending', async () => {
-      const posted = await t.http.post('/users/505/ratings').send({ movieId: 5, rating: 3.5 }).expect(201);
+      const posted = await post('/users/505/ratings').send({ movieId: 5, rating: 3.5 }).expect(201);
       const [{ pending } = { pending: 0 }] = await db.query<{ pending: number }[]>(
         'SELECT count(*)::integer AS pending FROM ratings WHERE batch_id IS NULL',
       );
@@ -273,7 +374,7 @@ describe('feedback API', () => {
       );
       expect(left).toBe(0);
 
-      const { body } = await t.http.get('/users/505/ratings').expect(200);
+      const { body } = await get('/users/505/ratings').expect(200);
       expect(body.items).toEqual([
         {
           movieId: 5,
@@ -285,5 +386,79 @@ describe('feedback API', () => {
         },
       ]);
     });
+  });
+});
+
+describe('feedback caps per pipeline run', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let writer: string;
+  let admin: string;
+  beforeAll(async () => {
+    t = await bootApp({ ...AUTH_ENV, FEEDBACK_MAX_ROWS_PER_RUN: '4', FEEDBACK_MAX_NEW_USERS_PER_RUN: '2' });
+    await loadAll(t);
+    db = t.app.get(DataSource);
+    writer = await platformToken(t, 'feedback:write');
+    admin = await adminToken(t, 'pipeline:read');
+  });
+  afterAll(() => t.close());
+
+  const rate = (userId: number, movieId: number, rating: number) =>
+    t.http.post(`/users/${userId}/ratings`).set(bearer(writer)).send({ movieId, rating }).expect(201);
+  /** Runs the data stages and answers the transform stage's detail, as the admin API shows it. */
+  const runTransform = async () => {
+    const result = await t.app
+      .get(PipelineRunner)
+      .run({ trigger: 'cli', source: { kind: 'replay' }, until: 'transform' });
+    expect(result).toMatchObject({ status: 'succeeded' });
+    const { body } = await t.http.get(`/admin/pipeline/runs/${result!.runId}`).set(bearer(admin)).expect(200);
+    return body.stages.find((stage: { name: string }) => stage.name === 'transform').detail;
+  };
+  const pendingOf = async () =>
+    db.query<{ user_id: number; movie_id: number }[]>(
+      'SELECT user_id, movie_id FROM ratings WHERE batch_id IS NULL ORDER BY user_id, movie_id',
+    );
+
+  it('adopts at most N ratings and M new users a run, and the next run adopts the rest', async () => {
+    // Oldest first. Users 1 and 2 are in the data; 900, 901 and 902 are not.
+    const sent: [number, number, number][] = [
+      [900, 1, 4], // new user #1
+      [1, 2, 1.5],
+      [901, 2, 3], // new user #2
+      [902, 3, 5], // new user #3: over the new-user cap
+      [2, 4, 2],
+      [900, 4, 4.5], // of an admitted new user, but over the row cap
+    ];
+    for (const [userId, movieId, rating] of sent) await rate(userId, movieId, rating);
+
+    expect(await runTransform()).toMatchObject({
+      feedback: 4,
+      feedbackNewUsers: 2,
+      feedbackDeferred: 2,
+      feedbackDeferredNewUsers: 1,
+    });
+    expect(await pendingOf()).toEqual([
+      { user_id: 900, movie_id: 4 },
+      { user_id: 902, movie_id: 3 },
+    ]);
+    // Deferred, not dropped: still there and still shown as pending.
+    const reader = await platformToken(t, 'feedback:read');
+    const { body } = await t.http.get('/users/902/ratings').set(bearer(reader)).expect(200);
+    expect(body.items).toEqual([expect.objectContaining({ movieId: 3, rating: 5, pending: true })]);
+
+    expect(await runTransform()).toMatchObject({
+      feedback: 2,
+      feedbackNewUsers: 1,
+      feedbackDeferred: 0,
+      feedbackDeferredNewUsers: 0,
+    });
+    expect(await pendingOf()).toEqual([]);
+    for (const [userId, movieId, rating] of sent) {
+      const [row] = await db.query<{ rating: number; source: string; batch_id: number | null }[]>(
+        'SELECT rating, source, batch_id FROM ratings WHERE user_id = $1 AND movie_id = $2',
+        [userId, movieId],
+      );
+      expect(row).toMatchObject({ rating, source: 'feedback', batch_id: expect.any(Number) });
+    }
   });
 });

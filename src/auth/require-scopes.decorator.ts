@@ -1,11 +1,24 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import type { Scope } from '../config/scopes.js';
+import type { AuthenticatedRequest } from './request-claims.js';
 import type { TokenClaims } from './token.service.js';
 
 export const REQUIRED_SCOPES = 'auth:required-scopes';
+export const SCOPES_SWITCH = 'auth:scopes-switch';
+
+/**
+ * Settings that decide at start whether a route's @RequireScopesWhen applies, each with the
+ * environment variable that sets it (named in the OpenAPI document).
+ */
+export const SCOPES_SWITCHES = {
+  userReads: 'USER_READS_REQUIRE_TOKEN',
+} as const;
+export type ScopesSwitch = keyof typeof SCOPES_SWITCHES;
+
+/** OpenAPI extension naming the setting that makes a route's token optional. */
+export const TOKEN_SWITCH_EXTENSION = 'x-token-required-when';
 
 /**
  * Puts a route (or every route of a controller) behind a bearer token holding all the given
@@ -37,9 +50,22 @@ export function RequireScopes(...scopes: Scope[]): MethodDecorator & ClassDecora
   );
 }
 
-/** Request field where ScopesGuard leaves the verified token's claims. */
-export interface AuthenticatedRequest extends FastifyRequest {
-  auth?: TokenClaims;
+/**
+ * @RequireScopes that applies only when a setting says so (read once at start); otherwise the
+ * route is public and a valid token, if sent, is still read into `request.auth`. For routes that
+ * production guards and a development start leaves open, such as a user's recommendations:
+ *
+ *   @Get('users/:id/recommendations') @RequireScopesWhen('userReads', 'users:read') forUser() {…}
+ *
+ * The OpenAPI document shows the security requirement and names the setting; on an instance
+ * where the setting is off, the requirement is marked optional (see documentSwitchedScopes).
+ */
+export function RequireScopesWhen(setting: ScopesSwitch, ...scopes: Scope[]): MethodDecorator {
+  return applyDecorators(
+    RequireScopes(...scopes),
+    SetMetadata(SCOPES_SWITCH, setting),
+    ApiExtension(TOKEN_SWITCH_EXTENSION, `${SCOPES_SWITCHES[setting]}=true`),
+  );
 }
 
 /** The claims of the caller's token, on a route behind @RequireScopes. */

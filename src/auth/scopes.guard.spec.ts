@@ -1,6 +1,7 @@
 import { type ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type AuthenticatedRequest, RequireScopes } from './require-scopes.decorator.js';
+import type { AuthenticatedRequest } from './request-claims.js';
+import { RequireScopes, RequireScopesWhen } from './require-scopes.decorator.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { TokenService } from './token.service.js';
@@ -16,6 +17,9 @@ class Routes {
 
   @RequireScopes('models:write')
   promote(): void {}
+
+  @RequireScopesWhen('userReads', 'users:read')
+  userReads(): void {}
 }
 
 @RequireScopes('pipeline:run')
@@ -24,22 +28,24 @@ class PipelineRoutes {
   runWithData(): void {}
 }
 
-const tokens = new TokenService(
+const configOf = (env: Record<string, string> = {}) =>
   AppConfig.fromEnvironment(
     {},
     {
       AUTH_CLIENTS: JSON.stringify([
-        { id: 'ops', secret: 'ops-secret-0123456789', scopes: ['pipeline:run', 'data:read'] },
+        { id: 'ops', secret: 'ops-secret-0123456789', scopes: ['pipeline:run', 'data:read', 'users:read'] },
       ]),
       JWT_SECRET: 'unit-test-jwt-secret-of-at-least-32-chars',
+      ...env,
     },
-  ),
-);
-const guard = new ScopesGuard(new Reflector(), tokens);
+  );
+const tokens = new TokenService(configOf());
+const guardOf = (env: Record<string, string> = {}) => new ScopesGuard(new Reflector(), tokens, configOf(env));
+const guard = guardOf();
 const bearer = async (scope?: string) =>
   `Bearer ${(await tokens.issue({ clientId: 'ops', clientSecret: 'ops-secret-0123456789', scope, viaBasicAuth: false })).access_token}`;
 
-function call(controller: object, handler: string, authorization?: string) {
+function call(controller: object, handler: string, authorization?: string, using = guard) {
   const request = { headers: { authorization } } as AuthenticatedRequest;
   const headers: Record<string, string> = {};
   const reply = {
@@ -57,7 +63,7 @@ function call(controller: object, handler: string, authorization?: string) {
   let error: unknown;
   let allowed: boolean | undefined;
   try {
-    allowed = guard.canActivate(context);
+    allowed = using.canActivate(context);
   } catch (e) {
     error = e;
   }
@@ -117,5 +123,35 @@ describe('ScopesGuard', () => {
     expect(call(pipeline, 'runWithData', await bearer('pipeline:run')).error).toBeInstanceOf(
       ForbiddenException,
     );
+  });
+
+  describe('@RequireScopesWhen', () => {
+    // NODE_ENV only sets USER_READS_REQUIRE_TOKEN's default (environment.spec.ts).
+    const guarded = guardOf({ USER_READS_REQUIRE_TOKEN: 'true' });
+    const open = guardOf({ USER_READS_REQUIRE_TOKEN: 'false' });
+
+    it('guards the route when its setting is on: 401 without a token, 403 without the scope', async () => {
+      expect(call(routes, 'userReads', undefined, guarded).error).toBeInstanceOf(UnauthorizedException);
+      expect(call(routes, 'userReads', await bearer('data:read'), guarded).error).toBeInstanceOf(
+        ForbiddenException,
+      );
+      expect(call(routes, 'userReads', await bearer('users:read'), guarded).allowed).toBe(true);
+    });
+
+    it('leaves the route open when it is off, even to a garbage token, and reads a valid one', async () => {
+      expect(call(routes, 'userReads', undefined, open).allowed).toBe(true);
+      expect(call(routes, 'userReads', 'Bearer not.a.jwt', open).allowed).toBe(true);
+      const { allowed, request } = call(routes, 'userReads', await bearer('data:read'), open);
+      expect(allowed).toBe(true);
+      expect(request.auth?.clientId).toBe('ops');
+    });
+
+    it('is open by default outside production', () => {
+      expect(call(routes, 'userReads', undefined, guard).allowed).toBe(true);
+    });
+
+    it('does not loosen plain @RequireScopes routes', () => {
+      expect(call(routes, 'readData', undefined, open).error).toBeInstanceOf(UnauthorizedException);
+    });
   });
 });

@@ -7,26 +7,32 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { type AuthenticatedRequest, REQUIRED_SCOPES } from './require-scopes.decorator.js';
+import { AppConfig } from '../config/app-config.js';
 import type { Scope } from '../config/scopes.js';
+import { type AuthenticatedRequest, bearerTokenOf, requestClaims } from './request-claims.js';
+import { REQUIRED_SCOPES, SCOPES_SWITCH, type ScopesSwitch } from './require-scopes.decorator.js';
+import { scopesSwitchesOf } from './switched-scopes.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
 
-// RFC 6750 §2.1 b64token.
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const REALM = 'realm="movie-reco"';
 
 /**
- * Enforces @RequireScopes. Installed as a global guard by AuthModule (routes without the
- * decorator pass untouched); it also works with @UseGuards(ScopesGuard). Failures are thrown as
- * Nest exceptions so the global filter gives them the common error shape; the WWW-Authenticate
- * header follows RFC 6750 §3.
+ * Enforces @RequireScopes, and @RequireScopesWhen when its setting is on. Installed as a global
+ * guard by AuthModule (routes without the decorator pass untouched); it also works with
+ * @UseGuards(ScopesGuard). Failures are thrown as Nest exceptions so the global filter gives them
+ * the common error shape; the WWW-Authenticate header follows RFC 6750 §3.
  */
 @Injectable()
 export class ScopesGuard implements CanActivate {
+  private readonly switches: Record<ScopesSwitch, boolean>;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.switches = scopesSwitchesOf(config);
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const required = this.requiredScopes(context);
@@ -37,8 +43,13 @@ export class ScopesGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
+    if (!this.enforced(context)) {
+      // Open on this instance; a valid token, if sent, still names its client (logs, limits).
+      requestClaims(request, this.tokens);
+      return true;
+    }
 
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerTokenOf(request);
     if (!token) {
       void reply.header('www-authenticate', `Bearer ${REALM}`);
       throw new UnauthorizedException(
@@ -56,7 +67,6 @@ export class ScopesGuard implements CanActivate {
       );
       throw new UnauthorizedException(error.message);
     }
-
     // Set before the scope check, so that the access log names the client of a 403 too.
     request.auth = claims;
     const missing = required.filter((scope) => !claims.scopes.includes(scope));
@@ -68,6 +78,15 @@ export class ScopesGuard implements CanActivate {
       throw new ForbiddenException(`the token lacks the scope(s): ${missing.join(', ')}`);
     }
     return true;
+  }
+
+  /** False for a @RequireScopesWhen route whose setting is off on this instance. */
+  private enforced(context: ExecutionContext): boolean {
+    const setting = this.reflector.getAllAndOverride<ScopesSwitch | undefined>(SCOPES_SWITCH, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return setting === undefined || this.switches[setting];
   }
 
   /** The union of the scopes on the handler and its controller; undefined when neither has any. */

@@ -44,10 +44,23 @@ export class AppConfig {
   readonly serving: { sessionSeconds: number };
   /** The offline protocol the gate decides on, and the next-day protocol's gap. */
   readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number; maxUsers?: number };
-  /** No clients = no token is ever issued or accepted: admin routes answer 401. */
-  readonly auth: { clients: AuthClient[]; jwtSecret?: string; tokenTtlSeconds: number };
+  /**
+   * No clients = no token is ever issued or accepted: guarded routes answer 401.
+   * userReadsRequireToken: GET /users/:id/recommendations takes a `users:read` token.
+   */
+  readonly auth: {
+    clients: AuthClient[];
+    jwtSecret?: string;
+    tokenTtlSeconds: number;
+    userReadsRequireToken: boolean;
+  };
+  /** NODE_ENV=production. */
+  readonly production: boolean;
+  /** How much pending feedback one pipeline run adopts; the rest waits for the next run. */
+  readonly feedback: { maxRowsPerRun: number; maxNewUsersPerRun: number };
 
   constructor(env: Environment) {
+    this.production = env.NODE_ENV === 'production';
     this.http = { port: env.PORT, host: env.HOST };
     this.database = {
       url: env.DATABASE_URL,
@@ -81,6 +94,11 @@ export class AppConfig {
       clients: parseAuthClients(env.AUTH_CLIENTS),
       jwtSecret: env.JWT_SECRET,
       tokenTtlSeconds: env.JWT_TTL_SECONDS,
+      userReadsRequireToken: env.USER_READS_REQUIRE_TOKEN ?? this.production,
+    };
+    this.feedback = {
+      maxRowsPerRun: env.FEEDBACK_MAX_ROWS_PER_RUN,
+      maxNewUsersPerRun: env.FEEDBACK_MAX_NEW_USERS_PER_RUN,
     };
   }
 

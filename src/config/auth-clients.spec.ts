@@ -65,6 +65,7 @@ describe('AUTH_CLIENTS', () => {
       clients: [{ id: 'ops', secret: SECRET, scopes: ['data:read'] }],
       jwtSecret: JWT_SECRET,
       tokenTtlSeconds: 3600,
+      userReadsRequireToken: false,
     });
     expect(AppConfig.fromEnvironment({}, {}).auth.clients).toEqual([]);
     expect(() => parseEnvironment({ JWT_TTL_SECONDS: '0' })).toThrow(/JWT_TTL_SECONDS="0"/);

@@ -56,4 +56,35 @@ describe('AppConfig', () => {
       /every value must be a number/,
     );
   });
+
+  it('guards per-user reads in production and not in development, unless USER_READS_REQUIRE_TOKEN says', () => {
+    const userReads = (env: Record<string, string>) =>
+      AppConfig.fromEnvironment({}, env).auth.userReadsRequireToken;
+    expect(userReads({})).toBe(false);
+    expect(userReads({ NODE_ENV: 'development' })).toBe(false);
+    expect(userReads({ NODE_ENV: 'production' })).toBe(true);
+    expect(userReads({ NODE_ENV: 'production', USER_READS_REQUIRE_TOKEN: 'false' })).toBe(false);
+    expect(userReads({ USER_READS_REQUIRE_TOKEN: 'true' })).toBe(true);
+    expect(userReads({ NODE_ENV: 'production', USER_READS_REQUIRE_TOKEN: '' })).toBe(true);
+    expect(() => userReads({ USER_READS_REQUIRE_TOKEN: 'sometimes' })).toThrow(
+      /USER_READS_REQUIRE_TOKEN="sometimes": USER_READS_REQUIRE_TOKEN must be true or false/,
+    );
+  });
+
+  it('caps the feedback a run adopts, by rows and by new users', () => {
+    expect(AppConfig.fromEnvironment({}, {}).feedback).toEqual({
+      maxRowsPerRun: 100_000,
+      maxNewUsersPerRun: 1_000,
+    });
+    expect(
+      AppConfig.fromEnvironment({}, { FEEDBACK_MAX_ROWS_PER_RUN: '50', FEEDBACK_MAX_NEW_USERS_PER_RUN: '0' })
+        .feedback,
+    ).toEqual({ maxRowsPerRun: 50, maxNewUsersPerRun: 0 });
+    expect(() => parseEnvironment({ FEEDBACK_MAX_ROWS_PER_RUN: '0' })).toThrow(
+      /FEEDBACK_MAX_ROWS_PER_RUN="0"/,
+    );
+    expect(() => parseEnvironment({ FEEDBACK_MAX_NEW_USERS_PER_RUN: '-1' })).toThrow(
+      /FEEDBACK_MAX_NEW_USERS_PER_RUN="-1"/,
+    );
+  });
 });

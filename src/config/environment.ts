@@ -225,6 +225,30 @@ export class Environment {
   @IsOptional()
   @IsString()
   NODE_ENV?: string;
+
+  /**
+   * Whether GET /users/:id/recommendations takes a bearer token with `users:read` (the answer
+   * reveals the user's ratings). Unset: yes when NODE_ENV=production, no otherwise.
+   */
+  @Transform(({ value }) => toBool({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsBoolean({ message: 'USER_READS_REQUIRE_TOKEN must be true or false' })
+  USER_READS_REQUIRE_TOKEN?: boolean;
+
+  /** A pipeline run adopts at most this many pending feedback ratings; the rest wait for the next run. */
+  @Transform(toInt)
+  @IsInt({ message: 'FEEDBACK_MAX_ROWS_PER_RUN must be a whole number' })
+  @Min(1)
+  FEEDBACK_MAX_ROWS_PER_RUN: number = 100_000;
+
+  /**
+   * A pipeline run adopts the feedback of at most this many users the data does not know yet
+   * (each grows the model); the others' ratings wait for the next run. 0: only known users'.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'FEEDBACK_MAX_NEW_USERS_PER_RUN must be a whole number' })
+  @Min(0)
+  FEEDBACK_MAX_NEW_USERS_PER_RUN: number = 1_000;
 }
 
 /** Never echoed in an error message: they hold secrets. */

@@ -1,6 +1,8 @@
 /**
- * The scopes an admin client may hold. Each admin route names the scopes it needs with
+ * The scopes an API client may hold. Each guarded route names the scopes it needs with
  * @RequireScopes; a token carries the subset its client asked for (all of the client's by default).
+ * The admin API takes the first six; the platform backends that send and read users' ratings take
+ * the feedback and users scopes.
  */
 export const SCOPES = [
   'pipeline:run',
@@ -9,6 +11,9 @@ export const SCOPES = [
   'data:write',
   'models:read',
   'models:write',
+  'feedback:write',
+  'feedback:read',
+  'users:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

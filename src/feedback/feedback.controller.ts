@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { CreateRatingBody } from './dto/create-rating.body.js';
@@ -20,13 +21,17 @@ export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
   @Post(':id/ratings')
+  @RequireScopes('feedback:write')
   @ApiOperation({
-    summary: 'Rate a movie',
+    summary: 'Rate a movie (feedback:write)',
     description:
-      'Stores the rating as of now with source "feedback". It replaces any earlier rating of this user ' +
-      'for this movie (the latest wins) and stays pending until the next pipeline run adopts it into a ' +
-      'data batch. Always answers 201, also when it replaces an earlier rating: every call records a ' +
-      'new rating with its own ratedAt.',
+      'For the platform backend that speaks for its users: a bearer token from POST /oauth/token ' +
+      '(client credentials) with the feedback:write scope. Stores the rating as of now with source ' +
+      '"feedback". It replaces any earlier rating of this user for this movie (the latest wins) and ' +
+      'stays pending until a pipeline run adopts it into a data batch (each run adopts at most ' +
+      'FEEDBACK_MAX_ROWS_PER_RUN ratings and the ratings of FEEDBACK_MAX_NEW_USERS_PER_RUN users it ' +
+      'does not know; the rest waits for the next run). Always answers 201, also when it replaces an ' +
+      'earlier rating: every call records a new rating with its own ratedAt.',
   })
   @ApiCreatedResponse({ type: CreatedRatingDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No movie has this movieId' })
@@ -35,10 +40,11 @@ export class FeedbackController {
   }
 
   @Get(':id/ratings')
+  @RequireScopes('feedback:read')
   @ApiOperation({
-    summary: "A user's ratings",
+    summary: "A user's ratings (feedback:read)",
     description:
-      'Newest first (ties by movie id), from the dataset and from feedback. A user with no ratings ' +
+      'Takes a bearer token with the feedback:read scope. Newest first (ties by movie id), from the dataset and from feedback. A user with no ratings ' +
       'gets an empty page, not 404.',
   })
   @ApiOkResponse({ type: UserRatingPageDto })

@@ -207,21 +207,39 @@ export async function quarantineStagedRatings(
   }
 }
 
+/** How much pending feedback one batch adopts (AppConfig.feedback). */
+export interface FeedbackCaps {
+  maxRowsPerRun: number;
+  maxNewUsersPerRun: number;
+}
+
+/** The feedback a batch adopted, and what it left pending for the next one. */
+export interface FeedbackAdoption {
+  feedbackRows: number;
+  /** Users the data did not know before, among the adopted ratings. */
+  feedbackNewUsers: number;
+  /** Pending ratings left for the next run by the caps. */
+  feedbackDeferredRows: number;
+  /** Users still unknown to the data among the deferred ratings. */
+  feedbackDeferredNewUsers: number;
+}
+
 /**
  * Merges the staged ratings into `ratings` (a rating replaces an older one of the same user and
- * movie; an identical one changes nothing) and adopts feedback ratings that waited for a batch.
- * Returns the rows changed by each.
+ * movie; an identical one changes nothing) and adopts feedback ratings that waited for a batch,
+ * within the caps. Returns the rows changed by each.
  */
 export async function applyStagedRatings(
   client: PoolClient,
   catalog: MoviesRepository,
   batchId: number,
-): Promise<{ ratingsRows: number; feedbackRows: number }> {
+  caps: FeedbackCaps,
+): Promise<{ ratingsRows: number } & FeedbackAdoption> {
   const firstLoad = await lockIfEmpty(client);
   const ratingsRows = firstLoad
     ? await insertIntoEmptyRatings(client, batchId)
     : await mergeIntoRatings(client, batchId);
-  const feedback = await client.query('UPDATE ratings SET batch_id = $1 WHERE batch_id IS NULL', [batchId]);
+  const feedback = await adoptFeedback(client, batchId, caps);
   // The statistics of the movies the batch touched; after a first load, that is every rated movie.
   const stats = await client.query<{ movie_id: number; count: number; mean: number }>(
     `SELECT movie_id, count(*)::integer AS count, avg(rating) AS mean FROM ratings
@@ -234,7 +252,55 @@ export async function applyStagedRatings(
     counts: stats.rows.map((row) => row.count),
     means: stats.rows.map((row) => row.mean),
   });
-  return { ratingsRows, feedbackRows: feedback.rowCount ?? 0 };
+  return { ratingsRows, ...feedback };
+}
+
+/** A pending rating's user has no rating in an applied batch (nor in this one): new to the data. */
+const PENDING_WITH_NEW_USER = `
+  SELECT p.user_id, p.movie_id, p.rated_at,
+         NOT EXISTS (SELECT 1 FROM ratings k WHERE k.user_id = p.user_id AND k.batch_id IS NOT NULL) AS new_user
+  FROM ratings p WHERE p.batch_id IS NULL`;
+
+/**
+ * Adopts pending feedback into the batch, oldest first: at most `maxRowsPerRun` ratings, and only
+ * the first `maxNewUsersPerRun` users the data does not know (each one grows the model, and fake
+ * users are the cheapest thing to send). The rest stays pending, still shown as pending and still
+ * kept out of recommendations, and the next run adopts it: capped, never dropped.
+ */
+async function adoptFeedback(
+  client: PoolClient,
+  batchId: number,
+  caps: FeedbackCaps,
+): Promise<FeedbackAdoption> {
+  const { rows: adopted } = await client.query<{ rows: number; new_users: number }>(
+    `WITH pending AS (${PENDING_WITH_NEW_USER}),
+     admitted AS (
+       SELECT user_id FROM pending WHERE new_user
+       GROUP BY user_id ORDER BY min(rated_at), user_id LIMIT $3),
+     chosen AS (
+       SELECT user_id, movie_id, new_user FROM pending
+       WHERE NOT new_user OR user_id IN (SELECT user_id FROM admitted)
+       ORDER BY rated_at, user_id, movie_id LIMIT $2),
+     adopted AS (
+       UPDATE ratings r SET batch_id = $1 FROM chosen c
+       WHERE r.user_id = c.user_id AND r.movie_id = c.movie_id AND r.batch_id IS NULL
+       RETURNING r.user_id, c.new_user)
+     SELECT count(*)::integer AS rows, count(DISTINCT user_id) FILTER (WHERE new_user)::integer AS new_users
+     FROM adopted`,
+    [batchId, caps.maxRowsPerRun, caps.maxNewUsersPerRun],
+  );
+  // Counted after the adoption: a new user whose first ratings were adopted is known by now.
+  const { rows: deferred } = await client.query<{ rows: number; new_users: number }>(
+    `WITH pending AS (${PENDING_WITH_NEW_USER})
+     SELECT count(*)::integer AS rows, count(DISTINCT user_id) FILTER (WHERE new_user)::integer AS new_users
+     FROM pending`,
+  );
+  return {
+    feedbackRows: adopted[0]?.rows ?? 0,
+    feedbackNewUsers: adopted[0]?.new_users ?? 0,
+    feedbackDeferredRows: deferred[0]?.rows ?? 0,
+    feedbackDeferredNewUsers: deferred[0]?.new_users ?? 0,
+  };
 }
 
 async function mergeIntoRatings(client: PoolClient, batchId: number): Promise<number> {

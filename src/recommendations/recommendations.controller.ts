@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireScopesWhen } from '../auth/require-scopes.decorator.js';
 import { GENRE_KEYS } from '../catalog/genres.js';
 import { ErrorResponseDto } from '../common/error-response.dto.js';
 import { IdParam } from '../common/paging.js';
@@ -13,6 +20,14 @@ export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationsService) {}
 
   @Get('users/:id/recommendations')
+  // The answer reveals the user's ratings ("because you rated …"): guarded in production.
+  @RequireScopesWhen('userReads', 'users:read')
+  @ApiOperation({
+    summary: "A user's recommendations (users:read in production)",
+    description:
+      'Takes a bearer token with the users:read scope when USER_READS_REQUIRE_TOKEN is true, which it ' +
+      'is by default with NODE_ENV=production; open otherwise.',
+  })
   @ApiOkResponse({
     type: RecommendationListDto,
     description: 'Movies the user has not rated; unknown users get popular ones',

@@ -7,8 +7,18 @@ const ADMIN = {
   scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write', 'models:read', 'models:write'],
 };
 
-/** Environment for bootApp with one admin client holding every data and pipeline scope. */
-export const AUTH_ENV = { AUTH_CLIENTS: JSON.stringify([ADMIN]), JWT_SECRET };
+/** A platform backend: sends and reads its users' ratings, reads their recommendations. */
+const PLATFORM = {
+  id: 'platform',
+  secret: 'platform-secret-0123456789',
+  scopes: ['feedback:write', 'feedback:read', 'users:read'],
+};
+
+/**
+ * Environment for bootApp with two clients: the admin one holding every data and pipeline scope,
+ * and a platform backend holding the feedback and users scopes.
+ */
+export const AUTH_ENV = { AUTH_CLIENTS: JSON.stringify([ADMIN, PLATFORM]), JWT_SECRET };
 
 /** A bearer token for a configured client, with all its scopes or the ones asked for. */
 export async function clientToken(
@@ -28,3 +38,11 @@ export async function clientToken(
 export function adminToken(t: TestApp, scope?: string): Promise<string> {
   return clientToken(t, ADMIN, scope);
 }
+
+/** A bearer token for the platform client (feedback:write feedback:read users:read, or those asked). */
+export function platformToken(t: TestApp, scope?: string): Promise<string> {
+  return clientToken(t, PLATFORM, scope);
+}
+
+/** The Authorization header of a token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
