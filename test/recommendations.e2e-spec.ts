@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { RegistryService } from '../src/registry/registry.service.js';
 import { bootApp, type TestApp } from './support/app.js';
+import { AUTH_ENV, bearer, platformToken } from './support/auth.js';
 import { cleanFixtureRatings } from './support/fixtures.js';
 
 describe('recommendations served from the production model', () => {
@@ -14,8 +15,16 @@ describe('recommendations served from the production model', () => {
     expect(await servedVersion()).toBe(version);
   };
 
+  /** Rates as the platform backend does, with a feedback:write token. */
+  const rate = async (userId: number, movieId: number) =>
+    t.http
+      .post(`/users/${userId}/ratings`)
+      .set(bearer(await platformToken(t, 'feedback:write')))
+      .send({ movieId, rating: 5 })
+      .expect(201);
+
   beforeAll(async () => {
-    t = await bootApp();
+    t = await bootApp(AUTH_ENV);
   });
   afterAll(() => t.close());
 
@@ -85,6 +94,87 @@ describe('recommendations served from the production model', () => {
     await t.http.post('/users/recommendations').send({ space_opera: 1 }).expect(400);
   });
 
+  describe("who may read a user's recommendations", () => {
+    /** Another app on the same database, once it serves the production model to `headers`. */
+    const bootServing = async (env: Record<string, string>, token?: (other: TestApp) => Promise<string>) => {
+      const other = await bootApp({ ...AUTH_ENV, ...env }, t.db);
+      const headers = token ? bearer(await token(other)) : {};
+      for (let attempt = 0; attempt < 100; attempt++) {
+        if ((await other.http.get('/users/1/recommendations').set(headers)).status === 200) break;
+        await sleep(50);
+      }
+      await other.http.get('/users/1/recommendations').set(headers).expect(200);
+      return other;
+    };
+    const security = async (app: TestApp) => {
+      const { body } = await app.http.get('/docs-json').expect(200);
+      return body.paths['/users/{id}/recommendations'].get;
+    };
+
+    it('in production takes a users:read token; taste, similar and catalog routes stay public', async () => {
+      const prod = await bootServing({ NODE_ENV: 'production' }, (other) =>
+        platformToken(other, 'users:read'),
+      );
+      try {
+        const none = await prod.http.get('/users/1/recommendations').expect(401);
+        expect(none.headers['www-authenticate']).toBe('Bearer realm="movie-reco"');
+        expect(none.body).toMatchObject({
+          statusCode: 401,
+          error: 'Unauthorized',
+          path: '/users/1/recommendations',
+        });
+        const wrong = await prod.http
+          .get('/users/1/recommendations')
+          .set(bearer(await platformToken(prod, 'feedback:read feedback:write')))
+          .expect(403);
+        expect(wrong.body.message).toBe('the token lacks the scope(s): users:read');
+        const { body } = await prod.http
+          .get('/users/1/recommendations?limit=5')
+          .set(bearer(await platformToken(prod, 'users:read')))
+          .expect(200);
+        expect(body).toMatchObject({ modelVersion: 1, fallback: null });
+        expect(body.items).toHaveLength(5);
+
+        await prod.http.post('/users/recommendations').send({ comedy: 1 }).expect(200);
+        await prod.http.get('/movies/1/similar').expect(200);
+        await prod.http.get('/movies/1').expect(200);
+        await prod.http.get('/movies?search=toy').expect(200);
+        expect(await security(prod)).toMatchObject({
+          security: [{ bearer: [] }],
+          'x-required-scopes': ['users:read'],
+          'x-token-required-when': 'USER_READS_REQUIRE_TOKEN=true',
+        });
+      } finally {
+        await prod.close({ keepDatabase: true });
+      }
+    });
+
+    it('stays open on a development start, and says so in the OpenAPI document', async () => {
+      await t.http.get('/users/1/recommendations').expect(200);
+      const operation = await security(t);
+      expect(operation.security).toEqual([{ bearer: [] }, {}]);
+      expect(operation.description).toContain('Open on this instance (USER_READS_REQUIRE_TOKEN=false)');
+    });
+
+    it('follows USER_READS_REQUIRE_TOKEN over NODE_ENV, either way', async () => {
+      const openProd = await bootServing({ NODE_ENV: 'production', USER_READS_REQUIRE_TOKEN: 'false' });
+      try {
+        await openProd.http.get('/users/1/recommendations').expect(200);
+      } finally {
+        await openProd.close({ keepDatabase: true });
+      }
+      const closedDev = await bootServing({ USER_READS_REQUIRE_TOKEN: 'true' }, (other) =>
+        platformToken(other, 'users:read'),
+      );
+      try {
+        await closedDev.http.get('/users/1/recommendations').expect(401);
+        expect((await security(closedDev)).security).toEqual([{ bearer: [] }]);
+      } finally {
+        await closedDev.close({ keepDatabase: true });
+      }
+    });
+  });
+
   it('swaps in a newly promoted version with no failed request, and rolls back to the same answers', async () => {
     const before = (await t.http.get('/users/1/recommendations?limit=10').expect(200)).body;
     const failures: number[] = [];
@@ -113,7 +203,7 @@ describe('recommendations served from the production model', () => {
 
   it('never recommends a movie rated after training, and personalises for a new user who has rated', async () => {
     const top = (await t.http.get('/users/1/recommendations?limit=3').expect(200)).body.items[0];
-    await t.http.post('/users/1/ratings').send({ movieId: top.movieId, rating: 5 }).expect(201);
+    await rate(1, top.movieId);
     let ids: number[] = [top.movieId];
     for (let attempt = 0; attempt < 100 && ids.includes(top.movieId); attempt++) {
       await sleep(50);
@@ -127,7 +217,7 @@ describe('recommendations served from the production model', () => {
     const popular = (await t.http.get(`/users/${newcomer}/recommendations?limit=3`).expect(200)).body;
     expect(popular.fallback).toBe('popularity');
     const liked = popular.items[0];
-    await t.http.post(`/users/${newcomer}/ratings`).send({ movieId: liked.movieId, rating: 5 }).expect(201);
+    await rate(newcomer, liked.movieId);
     let personal = popular;
     for (let attempt = 0; attempt < 100 && personal.fallback !== null; attempt++) {
       await sleep(50);

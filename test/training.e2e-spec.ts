@@ -3,6 +3,7 @@ import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
 import { ALL_STAGES_SUCCEEDED, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
+import { AUTH_ENV, bearer, platformToken } from './support/auth.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('the model stages of a pipeline run', () => {
@@ -13,7 +14,7 @@ describe('the model stages of a pipeline run', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await bootApp({ MAX_BAD_ROW_SHARE: '1' }, db);
+    t = await bootApp({ ...AUTH_ENV, MAX_BAD_ROW_SHARE: '1' }, db);
   });
   afterAll(async () => {
     await t.close({ keepDatabase: true });
@@ -67,13 +68,19 @@ describe('the model stages of a pipeline run', () => {
   it('rejects a candidate worse than production by more than the tolerance, and keeps production', async () => {
     const reboot = async (params: string) => {
       await t.close({ keepDatabase: true });
-      t = await bootApp({ MAX_BAD_ROW_SHARE: '1', MODEL_PARAMS: params }, db);
+      t = await bootApp({ ...AUTH_ENV, MAX_BAD_ROW_SHARE: '1', MODEL_PARAMS: params }, db);
     };
+    const rate = async (userId: number, movieId: number) =>
+      t.http
+        .post(`/users/${userId}/ratings`)
+        .set(bearer(await platformToken(t, 'feedback:write')))
+        .send({ movieId, rating: 5 })
+        .expect(201);
     // On this small random fixture, ranking by popularity (EASE keeping no item, the sequence part
     // weighted 0) beats the model proper: make that production, then offer the model proper. The
     // gate decides on next-day, or on session where the fixture leaves no next-day test.
     await reboot('{"minItemCount": 100000, "weight": 0}');
-    await t.http.post('/users/7/ratings').send({ movieId: 3, rating: 5 }).expect(201);
+    await rate(7, 3);
     expect(await run()).toMatchObject({ summary: 'completed' });
     const [production] = await query(`SELECT id, params FROM model_versions WHERE stage = 'production'`);
     expect(production.params).toEqual({
@@ -84,7 +91,7 @@ describe('the model stages of a pipeline run', () => {
     });
 
     await reboot('{}');
-    await t.http.post('/users/8/ratings').send({ movieId: 4, rating: 5 }).expect(201);
+    await rate(8, 4);
     const result = await run();
     expect(result?.summary).toMatch(
       /^candidate \d+ rejected: (next-day|session) NDCG@10 [\d.]+ is worse than production's [\d.]+ by more than 0.005$/,
