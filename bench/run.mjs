@@ -139,8 +139,8 @@ function cpuMeter(serverPid) {
  * model version 1 trained on every rating (`ingest --next` up to REPLAY_START_YEAR=2017, then
  * `pipeline run` applies 2018 and trains). After that the replay is exhausted: a run would stop at
  * its ingest stage with "no new data" and never train. So before each training window one
- * feedback rating is posted (POST /users/:id/ratings); the run adopts it as a data batch and
- * trains on all data. Each window: start a run (POST /admin/pipeline/runs, bearer token from
+ * feedback rating is posted (POST /users/:id/ratings with a feedback:write token); the run adopts
+ * it as a data batch and trains on all data. Each window: start a run (POST /admin/pipeline/runs, bearer token from
  * /oauth/token), wait until its train stage is running, load one route for `seconds`, check the
  * train stage is still running; then wait for the run to end and for its model to be served.
  */
@@ -168,7 +168,9 @@ async function serving(adminDbUrl) {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       MOVIELENS_DIR: movielensDir,
-      AUTH_CLIENTS: JSON.stringify([{ ...client, scopes: ['pipeline:run', 'pipeline:read'] }]),
+      AUTH_CLIENTS: JSON.stringify([
+        { ...client, scopes: ['pipeline:run', 'pipeline:read', 'feedback:write'] },
+      ]),
       JWT_SECRET: `${client.secret}-jwt-secret-of-at-least-32-characters`,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -225,8 +227,8 @@ async function serving(adminDbUrl) {
     /** One window inside a training run; returns the load figures and the run's facts. */
     const duringTraining = async (path, connections, rating) => {
       // The replay is exhausted: without a pending feedback rating the run would not train.
-      await json('POST', '/users/611/ratings', { body: { movieId: 1, rating } });
       const bearer = await token();
+      await json('POST', '/users/611/ratings', { token: bearer, body: { movieId: 1, rating } });
       const { runId } = await json('POST', '/admin/pipeline/runs', { token: bearer });
       const get = () => json('GET', `/admin/pipeline/runs/${runId}`, { token: bearer });
       await until(`run ${runId} to reach its train stage`, async () => {
