@@ -67,9 +67,11 @@ export class TokenService implements OnApplicationBootstrap {
    * an unknown id costs as long as a known one and the response time does not tell which exist.
    */
   private unknownClientSecret?: Promise<string>;
+  private readonly userReadsRequireToken: boolean;
 
   constructor(config: AppConfig) {
-    const { clients, jwtSecret, tokenTtlSeconds } = config.auth;
+    const { clients, jwtSecret, tokenTtlSeconds, userReadsRequireToken } = config.auth;
+    this.userReadsRequireToken = userReadsRequireToken;
     this.clients = new Map(clients.map((client) => [client.id, client]));
     this.ttlSeconds = tokenTtlSeconds;
     if (this.clients.size > 0 && jwtSecret) {
@@ -84,8 +86,11 @@ export class TokenService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.jwt) {
+      const userReads = this.userReadsRequireToken
+        ? ', as are per-user recommendations (USER_READS_REQUIRE_TOKEN)'
+        : '';
       this.logger.warn(
-        'AUTH_CLIENTS is not set: POST /oauth/token answers invalid_client and admin routes are unreachable (401)',
+        `AUTH_CLIENTS is not set: POST /oauth/token answers invalid_client; admin routes and sending or reading ratings are unreachable (401)${userReads}`,
       );
     }
   }
