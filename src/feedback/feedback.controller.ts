@@ -44,8 +44,8 @@ export class FeedbackController {
   @ApiOperation({
     summary: "A user's ratings (feedback:read)",
     description:
-      'Takes a bearer token with the feedback:read scope. Newest first (ties by movie id), from the dataset and from feedback. A user with no ratings ' +
-      'gets an empty page, not 404.',
+      'Takes a bearer token with the feedback:read scope. Newest first (ties by movie id), from the ' +
+      'dataset and from feedback. A user with no ratings gets an empty page, not 404.',
   })
   @ApiOkResponse({ type: UserRatingPageDto })
   list(@Param() params: IdParam, @Query() query: PageQuery): Promise<UserRatingPageDto> {
