@@ -462,3 +462,36 @@ describe('feedback caps per pipeline run', () => {
     }
   });
 });
+
+describe('feedback of new users with FEEDBACK_MAX_NEW_USERS_PER_RUN=0', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp({ ...AUTH_ENV, FEEDBACK_MAX_NEW_USERS_PER_RUN: '0' });
+    await loadAll(t);
+  });
+  afterAll(() => t.close());
+
+  it('waits, pending, and the run says how much waits', async () => {
+    const token = await platformToken(t);
+    await t.http.post('/users/950/ratings').set(bearer(token)).send({ movieId: 1, rating: 4 }).expect(201);
+    const result = await t.app
+      .get(PipelineRunner)
+      .run({ trigger: 'cli', source: { kind: 'full' }, until: 'transform' });
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      summary:
+        'no new data: every rating of the batch was already applied; 1 feedback rating(s) over the per-run caps wait for the next run',
+    });
+    const admin = await adminToken(t, 'pipeline:read');
+    const { body: run } = await t.http
+      .get(`/admin/pipeline/runs/${result!.runId}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(run.stages.find((stage: { name: string }) => stage.name === 'transform').detail).toEqual({
+      feedbackDeferred: 1,
+      feedbackDeferredNewUsers: 1,
+    });
+    const { body } = await t.http.get('/users/950/ratings').set(bearer(token)).expect(200);
+    expect(body.items).toEqual([expect.objectContaining({ movieId: 1, rating: 4, pending: true })]);
+  });
+});
