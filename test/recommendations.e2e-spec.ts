@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { RegistryService } from '../src/registry/registry.service.js';
 import { bootApp, type TestApp } from './support/app.js';
-import { AUTH_ENV, bearer, platformToken } from './support/auth.js';
+import { AUTH_ENV, bearer, platformToken, productionAuthEnv } from './support/auth.js';
 import { cleanFixtureRatings } from './support/fixtures.js';
 
 describe('recommendations served from the production model', () => {
@@ -112,7 +112,7 @@ describe('recommendations served from the production model', () => {
     };
 
     it('in production takes a users:read token; taste, similar and catalog routes stay public', async () => {
-      const prod = await bootServing({ NODE_ENV: 'production' }, (other) =>
+      const prod = await bootServing(await productionAuthEnv(), (other) =>
         platformToken(other, 'users:read'),
       );
       try {
@@ -157,7 +157,10 @@ describe('recommendations served from the production model', () => {
     });
 
     it('follows USER_READS_REQUIRE_TOKEN over NODE_ENV, either way', async () => {
-      const openProd = await bootServing({ NODE_ENV: 'production', USER_READS_REQUIRE_TOKEN: 'false' });
+      const openProd = await bootServing({
+        ...(await productionAuthEnv()),
+        USER_READS_REQUIRE_TOKEN: 'false',
+      });
       try {
         await openProd.http.get('/users/1/recommendations').expect(200);
       } finally {

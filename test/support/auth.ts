@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../../src/config/secret-hash.js';
 import type { TestApp } from './app.js';
 
 const JWT_SECRET = 'x'.repeat(32);
@@ -19,6 +21,22 @@ const PLATFORM = {
  * and a platform backend holding the feedback and users scopes.
  */
 export const AUTH_ENV = { AUTH_CLIENTS: JSON.stringify([ADMIN, PLATFORM]), JWT_SECRET };
+
+/**
+ * The same two clients for a NODE_ENV=production start, which refuses plain-text client secrets
+ * and weak signing keys: the secrets as their scrypt hashes and a random JWT_SECRET. Tokens are
+ * asked for with the same secrets (adminToken, platformToken).
+ */
+export async function productionAuthEnv(): Promise<Record<string, string>> {
+  const clients = await Promise.all(
+    [ADMIN, PLATFORM].map(async (client) => ({ ...client, secret: await hashSecret(client.secret) })),
+  );
+  return {
+    NODE_ENV: 'production',
+    AUTH_CLIENTS: JSON.stringify(clients),
+    JWT_SECRET: randomBytes(36).toString('base64'),
+  };
+}
 
 /** A bearer token for a configured client, with all its scopes or the ones asked for. */
 export async function clientToken(
