@@ -5,9 +5,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { documentSwitchedScopes } from './auth/switched-scopes.js';
+import { TokenService } from './auth/token.service.js';
 import type { ErrorResponseDto } from './common/error-response.dto.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { strictJsonParser } from './common/json-body.js';
 import { startupLogger } from './common/logger.js';
+import { registerRateLimits } from './common/rate-limits.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -48,6 +51,52 @@ function answerFrameworkError(error: FastifyError, request: FastifyRequest, repl
   } satisfies ErrorResponseDto);
 }
 
+/**
+ * Helmet's default headers (Nest's built-in equivalent). The CSP lets Swagger UI at /docs run: its
+ * scripts and styles are files served from /docs; it styles elements inline and shows data: images
+ * (the logo). No upgrade-insecure-requests: the service speaks plain HTTP behind TLS termination,
+ * and on a plain-HTTP origin the directive would send /docs' own assets to https.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+} as const;
+
+/** A hop count as the function proxy-addr makes of it (the adapter's type takes no number). */
+function trustProxyOption(value: AppConfig['http']['trustProxy']) {
+  return typeof value === 'number' ? (_address: string, hop: number) => hop < value : value;
+}
+
+/** The client id of a valid bearer token (for rate limits); undefined when there is none. */
+function clientIdentifier(app: NestFastifyApplication): (token: string) => string | undefined {
+  let tokens: TokenService | undefined;
+  try {
+    tokens = app.get(TokenService, { strict: false });
+  } catch {
+    tokens = undefined;
+  }
+  return (token) => {
+    try {
+      return tokens?.verify(token).clientId;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** Builds the HTTP application (not yet listening) the same way for the server and the e2e tests. */
 export async function createApp(
   config: AppConfig,
@@ -55,12 +104,26 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: answerFrameworkError }),
+    new FastifyAdapter({
+      // JSON and form bodies; the CSV upload streams and enforces UPLOAD_MAX_BYTES itself.
+      bodyLimit: config.http.bodyMaxBytes,
+      trustProxy: trustProxyOption(config.http.trustProxy),
+      // A request must have fully arrived within requestTimeout (408; Node checks every 30 s), and a
+      // connection silent that long is closed: slow-body senders cannot hold sockets open.
+      requestTimeout: config.http.requestTimeoutMs,
+      connectionTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      frameworkErrors: answerFrameworkError,
+    }),
     // Start-up messages go to the same pino logger at once (not buffered), so they carry the
     // time they happened.
     { abortOnError: false, logger: startupLogger(config.logLevel) },
   );
   app.useLogger(app.get(Logger));
+  app.useSecurityHeaders(SECURITY_HEADERS);
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', {}, strictJsonParser(fastify.getDefaultJsonParser('error', 'error')));
+  await registerRateLimits(app, config.rateLimits, clientIdentifier(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   if (options.shutdownHooks) app.enableShutdownHooks();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { bootApp, type TestApp } from './support/app.js';
 
@@ -35,6 +36,8 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
     await t.http.get('/users/999999/recommendations').expect(200);
     await t.http.get('/movies/1/similar').expect(200);
     await t.http.post('/users/recommendations').send({ comedy: 1 }).expect(200);
+    // The database-wide figures are read in the background; read them now rather than wait.
+    await t.app.get(DatabaseMetricsCollector).refresh();
     text = (await t.http.get('/metrics').expect(200)).text;
   });
   afterAll(() => t.close());

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
 import { bootApp, type TestApp } from './support/app.js';
 
 describe('operations endpoints', () => {
@@ -28,7 +29,11 @@ describe('operations endpoints', () => {
       expect(down.body.health.details.data.status).toBe('up');
       const api = await t.http.get('/movies/1').expect(503);
       expect(api.body.message).toBe('the database is unavailable; try again shortly');
-      // Metrics still answer: the database-wide ones keep their last values, the failure is counted.
+      // Liveness does not depend on the database: restarting the process would not bring it back.
+      await t.http.get('/status/live').expect(200, { status: 'ok' });
+      // Metrics still answer: the database-wide ones keep their last values, the failed background
+      // read is counted.
+      await t.app.get(DatabaseMetricsCollector).refresh();
       const metrics = await t.http.get('/metrics').expect(200);
       expect(metrics.text).toMatch(/^movie_reco_database_metrics_errors_total [1-9]/m);
       expect(metrics.text).toContain('movie_reco_http_request_duration_seconds_bucket');

@@ -21,3 +21,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     /Connection terminated|timeout exceeded when trying to connect/i.test(message ?? '')
   );
 }
+
+/** A unique index refused a row: with `index`, only that index's refusal counts. */
+export function isUniqueViolation(error: unknown, index?: string): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return code === '23505' && (index === undefined || constraint === index);
+}

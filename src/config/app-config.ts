@@ -6,6 +6,7 @@ import {
   type EvaluationProtocol,
   type LogLevel,
   parseEnvironment,
+  parseTrustProxy,
   type PeriodKind,
   type Role,
 } from './environment.js';
@@ -27,7 +28,18 @@ function parseModelParams(text: string): Record<string, number> {
 
 /** Typed configuration used everywhere in the app; built once from the environment. */
 export class AppConfig {
-  readonly http: { port: number; host: string };
+  readonly http: {
+    port: number;
+    host: string;
+    /** Fastify's trustProxy: which X-Forwarded-For hops name the client. */
+    trustProxy: boolean | number | string[];
+    bodyMaxBytes: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
+  /** Requests per minute; `perMinute` 0 = no general limit. */
+  readonly rateLimits: { perMinute: number; tokenPerMinute: number; feedbackPerMinute: number };
+  readonly metrics: { refreshSeconds: number };
   readonly database: { url?: string; embeddedDataDir: string; embeddedPort: number };
   readonly movielens: { dir?: string; url: string; sha256?: string; cacheDir: string };
   readonly logLevel: LogLevel;
@@ -61,7 +73,20 @@ export class AppConfig {
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
-    this.http = { port: env.PORT, host: env.HOST };
+    this.http = {
+      port: env.PORT,
+      host: env.HOST,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+      bodyMaxBytes: env.BODY_MAX_BYTES,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    };
+    this.rateLimits = {
+      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      tokenPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
+      feedbackPerMinute: env.FEEDBACK_RATE_LIMIT_PER_MINUTE,
+    };
+    this.metrics = { refreshSeconds: env.METRICS_REFRESH_SECONDS };
     this.database = {
       url: env.DATABASE_URL,
       embeddedDataDir: resolve(env.PG_DATA_DIR),

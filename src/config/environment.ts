@@ -34,6 +34,29 @@ class IsCronOrOff implements ValidatorConstraintInterface {
   }
 }
 
+/** TRUST_PROXY: true/false, a hop count, or a list of addresses/CIDRs (see parseTrustProxy). */
+@ValidatorConstraint({ name: 'isTrustProxy' })
+class IsTrustProxy implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseTrustProxy(value) !== undefined;
+  }
+
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses or CIDRs';
+  }
+}
+
+/** What Fastify's `trustProxy` takes; undefined when the text is none of the allowed forms. */
+export function parseTrustProxy(text: string): boolean | number | string[] | undefined {
+  const value = text.trim().toLowerCase();
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  if (['true', 'yes', 'on'].includes(value)) return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/;
+  return entries.every((entry) => address.test(entry)) ? entries : undefined;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -194,6 +217,60 @@ export class Environment {
   /** Hyper-parameters of the known-user model (ease-seq) as JSON, e.g. {"lambda": 500}; checked by training. */
   @Matches(/^\{.*\}$/s, { message: 'MODEL_PARAMS must be a JSON object, e.g. {"lambda": 500}' })
   MODEL_PARAMS: string = '{}';
+
+  /**
+   * Whose address a request comes from: `false` the connecting peer; `true` the leftmost
+   * X-Forwarded-For entry (only behind a proxy that overwrites it); a number of proxy hops to trust;
+   * or a comma-separated list of proxy addresses/CIDRs. Rate limits key on that address.
+   */
+  @Validate(IsTrustProxy)
+  TRUST_PROXY: string = 'false';
+
+  /** Largest JSON or form body (every route but the CSV upload, which has UPLOAD_MAX_BYTES). */
+  @Transform(toInt)
+  @IsInt({ message: 'BODY_MAX_BYTES must be a whole number of bytes' })
+  @Min(256)
+  @Max(1_048_576)
+  BODY_MAX_BYTES: number = 8192;
+
+  /** A request (headers and body) must have arrived within this; slower connections are closed. */
+  @Transform(toInt)
+  @IsInt({ message: 'REQUEST_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  REQUEST_TIMEOUT_SECONDS: number = 60;
+
+  /** An idle kept-alive connection is closed after this (above a load balancer's usual 60 s). */
+  @Transform(toInt)
+  @IsInt({ message: 'KEEP_ALIVE_TIMEOUT_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  KEEP_ALIVE_TIMEOUT_SECONDS: number = 72;
+
+  /** Requests per minute per client (bearer token) or else per address, on every route; 0 = no limit. */
+  @Transform(toInt)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(0)
+  RATE_LIMIT_PER_MINUTE: number = 600_000;
+
+  /** Token requests per minute per address; each minute over it doubles the wait (up to an hour). */
+  @Transform(toInt)
+  @IsInt({ message: 'TOKEN_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  TOKEN_RATE_LIMIT_PER_MINUTE: number = 30;
+
+  /** Rating writes (POST /users/:id/ratings) per minute per client, or else per address. */
+  @Transform(toInt)
+  @IsInt({ message: 'FEEDBACK_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  FEEDBACK_RATE_LIMIT_PER_MINUTE: number = 600;
+
+  /** How often the database-wide figures /metrics shows are read (scrapes never query). */
+  @Transform(toInt)
+  @IsInt({ message: 'METRICS_REFRESH_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  METRICS_REFRESH_SECONDS: number = 15;
 
   @Transform(toInt)
   @IsInt()

@@ -14,7 +14,20 @@ export class HealthController {
   ) {}
 
   /**
-   * 200 with every check when the database answers within a second. Otherwise 503 in the common
+   * Liveness: 200 whenever the process answers HTTP, whatever the database does. Restarting the
+   * process cannot fix an unreachable database; readiness (GET /status) takes it out of rotation.
+   */
+  @Get('live')
+  @ApiOkResponse({
+    description: 'The process is up; nothing else is checked',
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
+  })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: 200 with every check when the database answers within a second. Otherwise 503 in the common
    * error shape, the failing checks named in the message and the full result under `health`.
    */
   @Get()

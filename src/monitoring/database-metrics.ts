@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
@@ -15,6 +17,15 @@ interface Snapshot {
   models: Awaited<ReturnType<RegistryService['summary']>>;
 }
 
+/** The table owners, reading through the collector's own connection. */
+interface Readers {
+  batches: BatchesRepository;
+  ratings: RatingsRepository;
+  validation: ValidationRepository;
+  runs: PipelineRunsRepository;
+  registry: RegistryService;
+}
+
 /** drift report measure → (feature, measure) labels */
 const DRIFT_LABELS: Record<string, { feature: string; measure: string }> = {
   rating_psi: { feature: 'rating', measure: 'psi' },
@@ -22,53 +33,106 @@ const DRIFT_LABELS: Record<string, { feature: string; measure: string }> = {
   activity_ks: { feature: 'activity', measure: 'ks' },
 };
 
-/** A slow or unreachable database must not hold up /metrics: the last values stay. */
-const READ_TIMEOUT_MS = 2000;
+/** PostgreSQL cancels a snapshot statement that runs longer (count(*) of 25M ratings: ~1 s). */
+const STATEMENT_TIMEOUT_MS = 5000;
 
 /**
- * Reads the database-wide metrics (data, pipeline, registry, drift) before each scrape, each from
- * the module that owns the table.
+ * The database-wide metrics (data, pipeline, registry, drift), each read from the module that
+ * owns the table, in the background every METRICS_REFRESH_SECONDS: a scrape only serialises the
+ * last snapshot, so any number of scrapers cost the database nothing. The reads go through a
+ * one-connection pool of their own with a server-side statement timeout: they can neither take
+ * the serving pool's connections nor run on in PostgreSQL. A failed read keeps the last values
+ * (and counts an error).
  */
 @Injectable()
-export class DatabaseMetricsCollector {
+export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DatabaseMetricsCollector.name);
+  private readonly refreshMs: number;
+  private pool?: DataSource;
+  private readers?: Readers;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
 
   constructor(
-    private readonly batches: BatchesRepository,
-    private readonly ratings: RatingsRepository,
-    private readonly validation: ValidationRepository,
-    private readonly runs: PipelineRunsRepository,
-    private readonly registry: RegistryService,
+    @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
     config: AppConfig,
   ) {
     metrics.database.driftThreshold.set({ measure: 'psi' }, config.drift.psi);
     metrics.database.driftThreshold.set({ measure: 'ks' }, config.drift.ks);
+    this.refreshMs = config.metrics.refreshSeconds * 1000;
   }
 
-  async refresh(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
+  onApplicationBootstrap(): void {
+    void this.refresh();
+    this.timer = setInterval(() => {
+      if (!this.running) void this.refresh();
+    }, this.refreshMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    if (this.pool?.isInitialized) await this.pool.destroy();
+  }
+
+  /** Reads a new snapshot (after the one under way, if any); resolves when it is applied or failed. */
+  refresh(): Promise<void> {
+    const next = (this.running ?? Promise.resolve()).then(() => this.readAndApply());
+    const tracked = next.finally(() => {
+      if (this.running === tracked) this.running = undefined;
+    });
+    this.running = tracked;
+    return tracked;
+  }
+
+  private async readAndApply(): Promise<void> {
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
-      });
-      this.apply(await Promise.race([this.snapshot(), timeout]));
+      this.apply(await this.snapshot(await this.connect()));
+      this.metrics.database.refreshed.set(Date.now() / 1000);
     } catch (error) {
       this.metrics.database.scrapeErrors.inc();
       this.logger.warn(`database-wide metrics not refreshed: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  private async snapshot(): Promise<Snapshot> {
-    const [batches, ratings, quarantined, runs, models] = await Promise.all([
-      this.batches.summary(),
-      this.ratings.count(),
-      this.validation.quarantinedByCheck(),
-      this.runs.summary(),
-      this.registry.summary(),
-    ]);
+  /** The collector's pool, opened on first use (and again after a failed start). */
+  private async connect(): Promise<Readers> {
+    if (this.readers) return this.readers;
+    const pool = new DataSource({
+      ...this.db.options,
+      entities: [],
+      migrations: [],
+      migrationsRun: false,
+      synchronize: false,
+      logging: ['error'],
+      extra: {
+        max: 1,
+        connectionTimeoutMillis: STATEMENT_TIMEOUT_MS,
+        statement_timeout: STATEMENT_TIMEOUT_MS,
+        application_name: 'movie-reco metrics',
+      },
+    } as typeof this.db.options);
+    await pool.initialize();
+    this.pool = pool;
+    this.readers = {
+      batches: new BatchesRepository(pool),
+      ratings: new RatingsRepository(pool),
+      validation: new ValidationRepository(pool),
+      runs: new PipelineRunsRepository(pool),
+      registry: new RegistryService(pool),
+    };
+    return this.readers;
+  }
+
+  private async snapshot(readers: Readers): Promise<Snapshot> {
+    // One after the other: the pool has one connection.
+    const batches = await readers.batches.summary();
+    const ratings = await readers.ratings.count();
+    const quarantined = await readers.validation.quarantinedByCheck();
+    const runs = await readers.runs.summary();
+    const models = await readers.registry.summary();
     return { batches, ratings, quarantined, runs, models };
   }
 

@@ -48,7 +48,7 @@ const serving = {
 } as const;
 
 /**
- * Facts of the whole database, read at scrape time: the same on every replica, so dashboards and
+ * Facts of the whole database, read in the background (src/monitoring/database-metrics.ts): the same on every replica, so dashboards and
  * alerts aggregate them with max(), not sum(). Counters are totals kept in tables, so they only
  * ever grow (a reset shows only if the database is replaced).
  */
@@ -113,7 +113,12 @@ const database = {
   scrapeErrors: {
     kind: 'counter',
     name: `${METRIC_PREFIX}database_metrics_errors_total`,
-    help: 'Scrapes whose database-wide metrics could not be read (their last values are kept)',
+    help: 'Background reads of the database-wide metrics that failed (their last values are kept)',
+  },
+  refreshed: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}database_metrics_refreshed_timestamp_seconds`,
+    help: 'When the database-wide metrics were last read (Unix seconds; they are read every METRICS_REFRESH_SECONDS, not per scrape)',
   },
 } as const;
 

@@ -1,9 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { IngestionModule } from '../ingestion/ingestion.module.js';
-import { PipelineModule } from '../pipeline/pipeline.module.js';
-import { RegistryModule } from '../registry/registry.module.js';
-import { ValidationModule } from '../validation/validation.module.js';
 import { DatabaseMetricsCollector } from './database-metrics.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -22,11 +18,11 @@ const PROMETHEUS = PrometheusModule.register({
 
 /**
  * Prometheus metrics through @willsoto/nestjs-prometheus (prom-client): the HTTP and serving figures of this process, and the
- * database-wide ones read from each table's owner at scrape time.
+ * database-wide ones read from each table's owner in the background (not per scrape).
  */
 @Global()
 @Module({
-  imports: [PROMETHEUS, IngestionModule, ValidationModule, PipelineModule, RegistryModule],
+  imports: [PROMETHEUS],
   providers: [...metricProviders(), metricsServiceProvider, HttpMetricsHook, DatabaseMetricsCollector],
   exports: [MetricsService, DatabaseMetricsCollector],
 })

@@ -24,7 +24,13 @@ export class UserRecommendationsQuery extends LimitQuery {
   genre?: string;
 }
 
-/** A new user's taste: a weight >= 0 per genre; only the proportions matter. */
+/**
+ * The largest taste weight. Weights are scored as Float32 (3.4e38 at most); only proportions
+ * matter, so a bound far below that loses nothing and keeps every product finite.
+ */
+export const MAX_TASTE_WEIGHT = 1000;
+
+/** A new user's taste: a weight from 0 to MAX_TASTE_WEIGHT per genre; only the proportions matter. */
 export class GenreTasteBody {
   constructor() {
     for (const key of GENRE_KEYS) (this as Record<string, unknown>)[key] = undefined;
@@ -32,10 +38,17 @@ export class GenreTasteBody {
 }
 for (const key of GENRE_KEYS) {
   const target = GenreTasteBody.prototype;
-  ApiPropertyOptional({ type: Number, minimum: 0, example: key === 'comedy' ? 2 : undefined })(target, key);
+  ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    maximum: MAX_TASTE_WEIGHT,
+    example: key === 'comedy' ? 2 : undefined,
+  })(target, key);
   IsOptional()(target, key);
-  Min(0)(target, key);
+  // Applied in the order they run (stopAtFirstError): the type first, then the range.
   IsNumber({ allowNaN: false, allowInfinity: false }, { message: `${key} must be a number` })(target, key);
+  Min(0, { message: `${key} must be between 0 and ${MAX_TASTE_WEIGHT}` })(target, key);
+  Max(MAX_TASTE_WEIGHT, { message: `${key} must be between 0 and ${MAX_TASTE_WEIGHT}` })(target, key);
 }
 
 export class RecommendedItemDto {

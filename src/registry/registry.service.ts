@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { isUniqueViolation } from '../common/database-errors.js';
 import { PROMOTION_CHANNEL } from '../database/channels.js';
 import { inTransaction } from '../database/pool-client.js';
 
@@ -196,6 +197,19 @@ export class RegistryService {
    * a rollback is done. The pipeline announces in its deploy stage, once the artifact is checked.
    */
   async promote(id: number, reason: string, { announce = true } = {}): Promise<void> {
+    try {
+      await this.promoteInTransaction(id, reason, announce);
+    } catch (error) {
+      // Two promotions of different versions at once: each archives the production version it
+      // saw, and the later commit then finds another one production (the partial unique index).
+      if (!isUniqueViolation(error, 'model_versions_production_idx')) throw error;
+      throw new ConflictException(
+        `another version was promoted at the same time as version ${id}; check GET /admin/models and retry`,
+      );
+    }
+  }
+
+  private async promoteInTransaction(id: number, reason: string, announce: boolean): Promise<void> {
     await inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ stage: ModelStage }>(
         'SELECT stage FROM model_versions WHERE id = $1 FOR UPDATE',
