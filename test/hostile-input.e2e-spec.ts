@@ -147,7 +147,7 @@ const BAD_QUERIES = [
 function forgedTokens(): [string, string][] {
   const now = Math.floor(Date.now() / 1000);
   const good = { sub: CLIENT.id, scope: SCOPES.join(' ') };
-  const options = { issuer: 'movie-reco', audience: 'movie-reco' };
+  const options = { issuer: 'movie-reco', audience: 'movie-reco-admin' };
   const wrongKey = new JwtService({ secret: 'w'.repeat(32) });
   const rightKey = new JwtService({ secret: JWT_SECRET });
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -91,6 +91,7 @@ describe('operations endpoints', () => {
         '/movies/{id}/similar',
         '/oauth/token',
         '/status',
+        '/status/live',
         '/users/recommendations',
         '/users/{id}/ratings',
         '/users/{id}/recommendations',

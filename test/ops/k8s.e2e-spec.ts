@@ -85,15 +85,21 @@ describe('deploy/k8s manifests', () => {
   });
 
   it.each(['api', 'worker'] as const)(
-    '%s pods probe /status on the container port, with resources',
+    '%s pods probe /status (readiness) and /status/live (startup, liveness) on the container port, with resources',
     (role) => {
       const deployment = deploymentOf(role);
       const [container, ...others] = deployment.spec.template.spec.containers;
       expect(others).toEqual([]);
       const ports: { name?: string; containerPort: number }[] = container.ports;
-      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      // Liveness must not depend on the database: a restart cannot fix PostgreSQL.
+      const paths = {
+        readinessProbe: '/status',
+        livenessProbe: '/status/live',
+        startupProbe: '/status/live',
+      };
+      for (const [probe, path] of Object.entries(paths)) {
         const get = container[probe]?.httpGet;
-        expect({ probe, path: get?.path }).toEqual({ probe, path: '/status' });
+        expect({ probe, path: get?.path }).toEqual({ probe, path });
         const port = ports.find((p) => p.containerPort === get.port || (p.name && p.name === get.port));
         expect({ probe, port: get.port, matches: Boolean(port) }).toEqual({
           probe,
