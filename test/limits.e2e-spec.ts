@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
-import { AUTH_ENV, adminToken } from './support/auth.js';
+import { AUTH_ENV } from './support/auth.js';
 import { bootApp, type TestApp } from './support/app.js';
 
 const ADMIN = JSON.parse(AUTH_ENV.AUTH_CLIENTS)[0] as { id: string; secret: string };

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
+import { RENDER_REUSE_MS } from '../src/monitoring/metrics.controller.js';
 import { bootApp, type TestApp } from './support/app.js';
 
 describe('operations endpoints', () => {
@@ -54,6 +55,8 @@ describe('operations endpoints', () => {
       await t.http.get('/movies/123').expect(404);
       await t.http.get('/movies/456').expect(404);
       await t.http.get('/no/such/route').expect(404);
+      // A scrape within RENDER_REUSE_MS of the last one gets that one's text.
+      await sleep(RENDER_REUSE_MS);
       const { text, headers } = await t.http.get('/metrics').expect(200);
       expect(headers['content-type']).toContain('text/plain');
       expect(text).toContain('movie_reco_process_cpu_seconds_total');

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { createValidationPipe } from '../common/validation.js';
-import { GenreTasteBody } from './dto.js';
+import { GenreTasteBody, MAX_TASTE_WEIGHT } from './dto.js';
 
 const pipe = createValidationPipe();
 const body = { type: 'body', metatype: GenreTasteBody } as const;
@@ -17,7 +17,7 @@ async function problems(value: unknown): Promise<string[]> {
 
 describe('GenreTasteBody', () => {
   it('accepts weights from 0 to 1000', async () => {
-    expect(await problems({ comedy: 0, drama: 1000, action: 2.5 })).toEqual([]);
+    expect(await problems({ comedy: 0, drama: MAX_TASTE_WEIGHT, action: 2.5 })).toEqual([]);
   });
 
   it.each([
