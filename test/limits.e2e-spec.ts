@@ -80,6 +80,35 @@ describe('rate limits (small limits set by configuration)', () => {
   });
 });
 
+describe('whose address a limit counts (TRUST_PROXY)', () => {
+  const statuses = async (t: TestApp, forwardedFor: string[]) => {
+    const answers: number[] = [];
+    for (const address of forwardedFor) {
+      answers.push((await t.http.get('/movies').set('x-forwarded-for', address)).status);
+    }
+    return answers;
+  };
+
+  it('ignores X-Forwarded-For by default: a client cannot pick the address it is counted under', async () => {
+    const t = await bootApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      expect(await statuses(t, ['198.51.100.1', '198.51.100.2', '198.51.100.3'])).toEqual([200, 200, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('counts the forwarded client address behind a trusted proxy hop', async () => {
+    const t = await bootApp({ RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' });
+    try {
+      expect(await statuses(t, ['198.51.100.1', '198.51.100.2', '198.51.100.3'])).toEqual([200, 200, 200]);
+      expect(await statuses(t, ['198.51.100.9', '198.51.100.9', '198.51.100.9'])).toEqual([200, 200, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('the token endpoint under a brute force', () => {
   it('bans for longer each minute a client keeps guessing (backoff)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });

@@ -1,5 +1,5 @@
 import { AppConfig } from './app-config.js';
-import { ConfigError, parseEnvironment } from './environment.js';
+import { ConfigError, parseEnvironment, parseTrustProxy } from './environment.js';
 
 describe('parseEnvironment', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -86,5 +86,23 @@ describe('AppConfig', () => {
     expect(() => parseEnvironment({ FEEDBACK_MAX_NEW_USERS_PER_RUN: '-1' })).toThrow(
       /FEEDBACK_MAX_NEW_USERS_PER_RUN="-1"/,
     );
+  });
+});
+
+describe('parseTrustProxy (TRUST_PROXY)', () => {
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+    ['10.0.0.1, 192.168.0.0/16', ['10.0.0.1', '192.168.0.0/16']],
+    ['::1,fd00::/8', ['::1', 'fd00::/8']],
+  ])('reads %j', (text, value) => {
+    expect(parseTrustProxy(text)).toEqual(value);
+  });
+
+  it.each(['maybe', '1.5', 'proxy.example.com', '10.0.0.0/8;rm'])('refuses %j at start', (text) => {
+    expect(() => parseEnvironment({ TRUST_PROXY: text })).toThrow(/TRUST_PROXY must be true, false/);
   });
 });
