@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
-import { AUTH_ENV } from './support/auth.js';
+import { AUTH_ENV, adminToken } from './support/auth.js';
 import { bootApp, type TestApp } from './support/app.js';
 
 const ADMIN = JSON.parse(AUTH_ENV.AUTH_CLIENTS)[0] as { id: string; secret: string };
@@ -103,6 +103,31 @@ describe('whose address a limit counts (TRUST_PROXY)', () => {
     try {
       expect(await statuses(t, ['198.51.100.1', '198.51.100.2', '198.51.100.3'])).toEqual([200, 200, 200]);
       expect(await statuses(t, ['198.51.100.9', '198.51.100.9', '198.51.100.9'])).toEqual([200, 200, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('per client', () => {
+  it('counts a valid bearer token under its client, and a forged one under the address', async () => {
+    const t = await bootApp({ ...AUTH_ENV, RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const token = await adminToken(t);
+      const get = (authorization?: string) => {
+        const request = t.http.get('/movies');
+        return (authorization ? request.set('authorization', authorization) : request).then((r) => r.status);
+      };
+      const anonymous = [await get(), await get(), await get(), await get()];
+      expect(anonymous).toEqual([200, 200, 200, 429]);
+      expect(await get('Bearer not.a.token')).toBe(429);
+      const client = [
+        await get(`Bearer ${token}`),
+        await get(`Bearer ${token}`),
+        await get(`Bearer ${token}`),
+      ];
+      expect(client).toEqual([200, 200, 200]);
+      expect(await get(`Bearer ${token}`)).toBe(429);
     } finally {
       await t.close();
     }
