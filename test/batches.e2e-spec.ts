@@ -26,7 +26,9 @@ const goodCsv = (userId: number) =>
     .concat('\n');
 
 const uploadsLeft = async () =>
-  (await readdir(tmpdir())).filter((file) => file.startsWith('movie-reco-upload-')).sort();
+  (await readdir(tmpdir()))
+    .filter((file) => file.startsWith('movie-reco-upload-') || file.startsWith('movie-reco-quarantine-'))
+    .sort();
 
 describe('admin: data batches and uploads', () => {
   let t: TestApp;
@@ -201,6 +203,8 @@ describe('admin: data batches and uploads', () => {
       const { body: rejected } = await get('/admin/batches?status=rejected').expect(200);
       expect(rejected.total).toBe(1);
       const [batch] = rejected.items;
+      // The run names the batch it stored, so the runbook's path to its report leads there.
+      expect(run.batchId).toBe(batch.id);
       expect(batch).toMatchObject({
         kind: 'upload',
         status: 'rejected',
@@ -223,13 +227,44 @@ describe('admin: data batches and uploads', () => {
       expect(quarantine.items[0]).toMatchObject({ file: 'bad.csv', line: 2, check: 'rating' });
     });
 
-    it('fails the run when the CSV lacks the header', async () => {
-      const { body } = await upload('502,1,4.0,1700000000\n502,2,3.5,1700000000\n').expect(202);
+    it('answers 400 when the first line is not the header, starting no run', async () => {
+      const { body: before } = await get('/admin/pipeline/runs').expect(200);
+      const { body } = await upload('502,1,4.0,1700000000\n502,2,3.5,1700000000\n').expect(400);
+      expect(body).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        message:
+          'upload.csv must start with the header userId,movieId,rating,timestamp; found "502,1,4.0,1700000000"',
+      });
+      const wrongColumns = await upload('user,movie,stars,time\n502,1,4.0,1700000000\n').expect(400);
+      expect(wrongColumns.body.message).toContain('found "user,movie,stars,time"');
+      const { body: after } = await get('/admin/pipeline/runs').expect(200);
+      expect(after.total).toBe(before.total);
+    });
+
+    it('quarantines rows with NUL or control bytes, with a reason, and applies the rest', async () => {
+      const good = goodCsv(508).trimEnd().split('\n');
+      const csv = Buffer.concat([
+        Buffer.from(`${good.slice(0, 20).join('\n')}\n`),
+        Buffer.from('508,21,4.0,\0\0\0\n'),
+        Buffer.from(`${good.slice(20).join('\n')}\n`),
+      ]);
+      const { body } = await upload(csv, '?name=control.csv').expect(202);
       const run = await waitForRun(body.runId);
-      expect(run.status).toBe('failed');
-      expect(run.error).toContain(
-        'upload.csv must start with the header userId,movieId,rating,timestamp; found "502,1,4.0,1700000000"',
-      );
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+      const { body: batch } = await get(`/admin/batches/${run.batchId}`).expect(200);
+      expect(batch).toMatchObject({ status: 'applied', ratingsRows: 30, quarantinedRows: 1 });
+      expect(batch.report.checks).toMatchObject({ control_bytes: 1 });
+      const { body: quarantine } = await get(`/admin/batches/${run.batchId}/quarantine`).expect(200);
+      expect(quarantine.items).toEqual([
+        {
+          file: 'control.csv',
+          line: 21,
+          raw: '508,21,4.0,\u2400\u2400\u2400',
+          check: 'control_bytes',
+          reason: 'the row holds the control byte 0x00 (NUL)',
+        },
+      ]);
     });
 
     it('answers 413 over UPLOAD_MAX_BYTES', async () => {

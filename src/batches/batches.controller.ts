@@ -43,7 +43,7 @@ import {
   QuarantineQuery,
   UploadQuery,
 } from './dto.js';
-import { CSV_MEDIA_TYPE, mediaTypeOf, receiveUpload, removeUpload } from './upload.js';
+import { checkUploadHeader, CSV_MEDIA_TYPE, mediaTypeOf, receiveUpload, removeUpload } from './upload.js';
 
 const DEFAULT_UPLOAD_NAME = 'upload.csv';
 
@@ -95,7 +95,10 @@ export class BatchesController {
     schema: { type: 'string', format: 'binary' },
   })
   @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Empty body or a bad name' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Empty body, a bad name, or a first line that is not the ratings header',
+  })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'A run is active; activeRunId names it' })
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
@@ -134,6 +137,7 @@ export class BatchesController {
 
     let started;
     try {
+      await checkUploadHeader(received.file, name);
       started = await startRunForRequest(this.config, () =>
         this.runner.start({ trigger: 'upload', source: { kind: 'upload', file: received.file, name } }),
       );

@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { finished, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { missingHeader } from '../ingestion/rating-rows-job.js';
+import { tempFilePath } from '../ingestion/temp-files.js';
 
 export const CSV_MEDIA_TYPE = 'text/csv';
 
@@ -45,7 +46,7 @@ export async function receiveUpload(
     discard(payload);
     throw tooLarge(maxBytes);
   }
-  const file = join(directory, `movie-reco-upload-${randomUUID()}.csv`);
+  const file = tempFilePath('upload', 'csv', directory);
   let bytes = 0;
   const limiter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -76,4 +77,34 @@ export async function receiveUpload(
     throw new BadRequestException('the request body is empty: send the ratings CSV as the body');
   }
   return { file, bytes };
+}
+
+/** How far into the file the header line is looked for. */
+const HEADER_SCAN_BYTES = 64 * 1024;
+
+/**
+ * Checks, before any run starts, that a received upload begins with the ratings header: a wrong
+ * file is the client's mistake, answered 400 here rather than as a run that fails later.
+ */
+export async function checkUploadHeader(file: string, name: string): Promise<void> {
+  const handle = await open(file);
+  let head: Buffer;
+  try {
+    const buffer = Buffer.alloc(HEADER_SCAN_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const end = head.indexOf(0x0a);
+  const line = head.toString('utf8', 0, end < 0 ? head.length : end).replace(/\r$/, '');
+  let fields: string[];
+  try {
+    fields =
+      (parseCsv(line, { bom: true, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+  } catch {
+    fields = line.split(',');
+  }
+  const missing = missingHeader(name, fields, line);
+  if (missing !== undefined) throw new BadRequestException(missing);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 
 /**
  * A compiled worker script beside `callerUrl`. Run from the build it sits there; when the caller
@@ -57,4 +57,92 @@ export function yieldCpuToServing(): void {
   } catch {
     // Not permitted here: run at normal priority.
   }
+}
+
+/** A worker's stream message (anything else it posts is its result). */
+interface StreamItem {
+  item: unknown;
+}
+
+const isStreamItem = (message: unknown): message is StreamItem =>
+  typeof message === 'object' && message !== null && 'item' in message;
+
+/** Items a streaming worker may post before the parent has taken them: what bounds its memory. */
+const STREAM_CREDITS = 2;
+const CREDIT = 'credit';
+
+type StreamEntry<T, R> = { item: T } | { result: R } | { error: Error };
+
+/**
+ * Runs `script` in a worker thread that posts items with `streamToParent` and yields them in order;
+ * `onResult` gets the worker's final message. The worker may run at most STREAM_CREDITS items ahead
+ * of the consumer, so a slow consumer (a COPY into the database) holds the worker back rather than
+ * letting messages pile up in memory. Stopping early, or an error, terminates the worker.
+ */
+export async function* streamWorker<T, R>(
+  callerUrl: string,
+  script: string,
+  data: unknown,
+  onResult: (result: R) => void,
+): AsyncGenerator<T> {
+  const worker = new Worker(compiled(callerUrl, script), { workerData: data });
+  const queue: StreamEntry<T, R>[] = [];
+  let wake: (() => void) | undefined;
+  const push = (entry: StreamEntry<T, R>) => {
+    queue.push(entry);
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (message: unknown) =>
+    push(isStreamItem(message) ? { item: message.item as T } : { result: message as R }),
+  );
+  worker.once('error', (error) => push({ error }));
+  worker.once('exit', (code) =>
+    push({ error: new Error(`the worker ${script} stopped with exit code ${code} before its result`) }),
+  );
+  try {
+    for (;;) {
+      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const entry = queue.shift()!;
+      if ('error' in entry) throw entry.error;
+      if ('result' in entry) {
+        onResult(entry.result);
+        return;
+      }
+      yield entry.item;
+      worker.postMessage(CREDIT);
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The worker's side of streamWorker: `send` posts an item, waiting while the parent has not taken
+ * the earlier ones; `finish` posts the result.
+ */
+export function streamToParent(port: MessagePort): {
+  send(item: unknown): Promise<void>;
+  finish(result: unknown): void;
+} {
+  let credits = STREAM_CREDITS;
+  let waiting: (() => void) | undefined;
+  const onCredit = () => {
+    credits++;
+    waiting?.();
+    waiting = undefined;
+  };
+  port.on('message', onCredit);
+  return {
+    async send(item) {
+      while (credits === 0) await new Promise<void>((resolve) => (waiting = resolve));
+      credits--;
+      port.postMessage({ item } satisfies StreamItem);
+    },
+    finish(result) {
+      port.postMessage(result);
+      // Nothing else to wait for: the worker's event loop may now empty and the thread end.
+      port.off('message', onCredit);
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import type { MoviesRepository } from '../catalog/movies.repository.js';
 import { inTransaction } from '../database/pool-client.js';
-import type { Quarantined } from '../validation/quarantined-row.js';
 import type { StagedBatch } from '../validation/validate.stage.js';
 import type { ValidationReport } from '../validation/validation-report.js';
 import type { ValidationRepository } from '../validation/validation.repository.js';
 import type { DataSource } from 'typeorm';
-import { quarantineStagedRatings } from './batch-staging.js';
+import { quarantineCounts, quarantineStagedRatings } from './batch-staging.js';
 import type { BatchTransaction } from './batch-transaction.js';
 import type { BatchesRepository, BatchRecord } from './batches.repository.js';
 
@@ -14,7 +13,6 @@ export interface PendingBatch extends BatchRecord {
   fileLabel: string;
   /** Rows of this batch read from the source, good and bad. */
   rowsRead: number;
-  quarantine: Quarantined[];
   moviesRows: number;
 }
 
@@ -42,28 +40,31 @@ export class ActiveBatch implements StagedBatch {
     return this.pending.rowsRead;
   }
 
-  get quarantine(): Quarantined[] {
-    return this.pending.quarantine;
+  quarantineCounts(): Promise<Record<string, number>> {
+    return quarantineCounts(this.transaction.client);
   }
 
   async checkStagedRows(): Promise<void> {
-    await quarantineStagedRatings(
-      this.transaction.client,
-      this.owners.catalog,
-      this.pending.fileLabel,
-      this.pending.quarantine,
-    );
+    await quarantineStagedRatings(this.transaction.client, this.owners.catalog, this.pending.fileLabel);
   }
 
-  /** Undoes the batch, then records it as rejected with its report, in a transaction of its own. */
+  /**
+   * Records the batch as rejected, with its report and quarantined rows, in a transaction of its
+   * own (the quarantined rows streamed across from the batch's staging), then undoes the batch.
+   * Returns the id of the rejected batch as recorded.
+   */
   async reject(report: ValidationReport): Promise<number> {
-    await this.transaction.rollback();
-    return inTransaction(this.owners.dataSource, async (client) => {
-      const id = await this.owners.batches.insert(client, this.pending, this.runId, {
-        quarantinedRows: report.rowsQuarantined,
+    try {
+      return await inTransaction(this.owners.dataSource, async (client) => {
+        const id = await this.owners.batches.insert(client, this.pending, this.runId, {
+          quarantinedRows: report.rowsQuarantined,
+        });
+        await this.owners.validation.recordReport(client, id, report);
+        await this.owners.validation.copyStagedQuarantine(this.transaction.client, client, id);
+        return id;
       });
-      await this.owners.validation.record(client, id, report, this.pending.quarantine);
-      return id;
-    });
+    } finally {
+      await this.transaction.rollback();
+    }
   }
 }

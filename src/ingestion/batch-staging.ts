@@ -1,18 +1,22 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { PoolClient } from 'pg';
 import { copyInto, copyLine } from '../database/copy-from.js';
-import { readCsvBatches, readCsvRecords, type RecordSource } from './csv-records.js';
+import { streamWorker } from '../common/worker-thread.js';
+import { readCsvRecords } from './csv-records.js';
 import { fileSize } from './movielens-source.js';
-import {
-  isHeader,
-  MOVIES_HEADER,
-  parseMovieRow,
-  parseRatingRow,
-  RATINGS_HEADER,
-  ratingMoment,
-} from '../validation/movielens-rows.js';
+import { isHeader, MOVIES_HEADER, parseMovieRow } from '../validation/movielens-rows.js';
 import type { ProgressReporter } from '../common/progress.js';
 import type { MoviesRepository } from '../catalog/movies.repository.js';
-import type { Quarantined } from '../validation/quarantined-row.js';
+import { type Quarantined, quarantinedRaw } from '../validation/quarantined-row.js';
+import {
+  type RatingSource,
+  recordSource,
+  type StagedChunk,
+  type StageRatingsJob,
+  type StageRatingsResult,
+} from './rating-rows-job.js';
+import { tempFilePath } from './temp-files.js';
 
 /**
  * The steps of applying one batch inside the caller's transaction: stage rows with COPY, move
@@ -21,14 +25,38 @@ import type { Quarantined } from '../validation/quarantined-row.js';
  * and the batch's staging table.
  */
 
-class MissingColumnsError extends Error {
-  override name = 'MissingColumnsError';
-}
-
-export async function createStagingTable(client: PoolClient): Promise<void> {
+/**
+ * The batch's staging tables, dropped when its transaction ends: the good rows read, and the rows
+ * quarantined (on disk in the database rather than in this process: a file of bad rows costs no
+ * memory here). `moment` decides which period a quarantined row belongs to.
+ */
+export async function createStagingTables(client: PoolClient): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE staging_ratings (line integer, raw text, user_id integer, movie_id integer, rating real, ts bigint)
     ON COMMIT DROP`);
+  await client.query(`
+    CREATE TEMP TABLE staging_quarantine (file text, line integer, raw text, "check" text, reason text, moment bigint)
+    ON COMMIT DROP`);
+}
+
+/** Adds rows to the batch's quarantine. */
+export async function stageQuarantined(client: PoolClient, rows: readonly Quarantined[]): Promise<void> {
+  if (rows.length === 0) return;
+  await copyInto(
+    client,
+    'staging_quarantine',
+    rows.map((row) =>
+      copyLine([row.file, row.line, quarantinedRaw(row.raw), row.check, row.reason, row.moment ?? null]),
+    ),
+  );
+}
+
+/** The batch's quarantined rows by the check they failed. */
+export async function quarantineCounts(client: PoolClient): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ check: string; count: number }>(
+    'SELECT "check", count(*)::integer AS count FROM staging_quarantine GROUP BY "check"',
+  );
+  return Object.fromEntries(rows.map((row) => [row.check, row.count]));
 }
 
 /** Upserts the catalog from movies.csv; returns the rows of movies added or changed. */
@@ -63,106 +91,75 @@ export async function upsertMovies(
   return changed;
 }
 
-export interface StageRatingsOptions {
-  /** Stage only rows at or after this moment (seconds); undefined = from the beginning. */
-  fromSeconds?: number;
-  /** Keep rows with no plausible timestamp (they belong to the first batch only). */
-  includeMomentless: boolean;
-  /** Uploaded files must start with the header; the MovieLens files may omit it. */
-  requireHeader: boolean;
+export type StageRatingsOptions = Omit<StageRatingsJob, 'source' | 'fileLabel' | 'quarantineFile'> & {
   progress: ProgressReporter;
-  nowSeconds: number;
-}
+};
 
-export async function wholeFile(path: string): Promise<RecordSource> {
-  return { totalBytes: await fileSize(path), batches: (onBytes) => readCsvBatches(path, onBytes) };
+export async function wholeFile(path: string): Promise<RatingSource> {
+  return { kind: 'file', path, totalBytes: await fileSize(path) };
 }
 
 /**
- * Streams ratings records into staging_ratings (good rows) and `quarantine` (bad rows), keeping
- * only the rows from `fromSeconds` on. Returns the number of rows considered (good and bad).
+ * Stages a ratings source: a worker thread reads and checks the rows (rating-rows-job.ts) while
+ * this thread only streams what it hands over into the database, good rows into staging_ratings
+ * as they come, then the quarantined ones (spilled to a temporary file by the worker) into
+ * staging_quarantine. Returns the number of rows considered (good and bad).
  */
 export async function stageRatings(
   client: PoolClient,
-  source: RecordSource,
+  source: RatingSource,
   fileLabel: string,
   options: StageRatingsOptions,
-  quarantine: Quarantined[],
 ): Promise<number> {
-  const { fromSeconds, includeMomentless, requireHeader, progress, nowSeconds } = options;
-  const { totalBytes } = source;
-  let bytesRead = 0;
-  let considered = 0;
-  let first = true;
+  const { progress, ...checks } = options;
+  const { totalBytes } = recordSource(source);
+  const job: StageRatingsJob = {
+    ...checks,
+    source,
+    fileLabel,
+    quarantineFile: tempFilePath('quarantine', 'copy'),
+  };
+  let result: StageRatingsResult | undefined;
   progress.start(fileLabel, totalBytes);
-  // One COPY text chunk per batch of records: a string per row would cost an await per row.
-  async function* chunks() {
-    const batches = source.batches((bytes) => {
-      bytesRead += bytes;
-      progress.update(bytesRead);
-    });
-    for await (const records of batches) {
-      let chunk = '';
-      for (const record of records) {
-        if (first) {
-          first = false;
-          if (isHeader(record.fields, RATINGS_HEADER)) continue;
-          if (requireHeader) {
-            throw new MissingColumnsError(
-              `${fileLabel} must start with the header ${RATINGS_HEADER.join(',')}; found "${record.raw.slice(0, 100)}"`,
-            );
-          }
-        }
-        const moment = ratingMoment(record.fields, nowSeconds);
-        if (moment === undefined ? !includeMomentless : fromSeconds !== undefined && moment < fromSeconds)
-          continue;
-        considered++;
-        const result = parseRatingRow(record.fields, nowSeconds);
-        if (result.ok) {
-          const r = result.row;
-          chunk += copyLine([record.line, record.raw, r.userId, r.movieId, r.rating, r.timestamp]);
-        } else {
-          quarantine.push({
-            file: fileLabel,
-            line: record.line,
-            raw: record.raw,
-            check: result.check,
-            reason: result.reason,
-            moment,
-          });
-        }
+  try {
+    async function* good() {
+      const chunks = streamWorker<StagedChunk, StageRatingsResult>(
+        import.meta.url,
+        './rating-rows.worker.js',
+        job,
+        (done) => (result = done),
+      );
+      for await (const { copy, bytesRead } of chunks) {
+        progress.update(bytesRead);
+        if (copy !== '') yield copy;
       }
-      if (chunk !== '') yield chunk;
     }
+    await copyInto(client, 'staging_ratings', good());
+    if (!result) throw new Error(`reading ${fileLabel} ended without a result`);
+    if (result.quarantined > 0)
+      await copyInto(client, 'staging_quarantine', createReadStream(job.quarantineFile, 'utf8'));
+  } finally {
+    await rm(job.quarantineFile, { force: true }).catch(() => undefined);
   }
-  await copyInto(client, 'staging_ratings', chunks());
   progress.update(totalBytes);
   progress.stop();
-  return considered;
+  return result.considered;
 }
 
 /** The earliest staged moment (good or quarantined rows), to find the next period with data. */
-export async function earliestStagedMoment(
-  client: PoolClient,
-  quarantine: Quarantined[],
-): Promise<number | undefined> {
-  const { rows } = await client.query<{ min: string | null }>('SELECT min(ts) AS min FROM staging_ratings');
-  const candidates = quarantine.map((row) => row.moment).filter((m): m is number => m !== undefined);
-  if (rows[0]?.min !== null && rows[0]?.min !== undefined) candidates.push(Number(rows[0].min));
-  return candidates.length > 0 ? Math.min(...candidates) : undefined;
+export async function earliestStagedMoment(client: PoolClient): Promise<number | undefined> {
+  const { rows } = await client.query<{ min: string | null }>(
+    'SELECT least((SELECT min(ts) FROM staging_ratings), (SELECT min(moment) FROM staging_quarantine)) AS min',
+  );
+  const min = rows[0]?.min;
+  return min === null || min === undefined ? undefined : Number(min);
 }
 
-/** Drops staged rows at or after `endSeconds`; returns how many rows it dropped. */
-export async function cutStagedAt(
-  client: PoolClient,
-  endSeconds: number,
-  quarantine: Quarantined[],
-): Promise<number> {
-  const { rowCount } = await client.query('DELETE FROM staging_ratings WHERE ts >= $1', [endSeconds]);
-  const kept = quarantine.filter((row) => row.moment === undefined || row.moment < endSeconds);
-  const dropped = quarantine.length - kept.length;
-  quarantine.splice(0, quarantine.length, ...kept);
-  return (rowCount ?? 0) + dropped;
+/** Drops staged rows, good and quarantined, at or after `endSeconds`; returns how many it dropped. */
+export async function cutStagedAt(client: PoolClient, endSeconds: number): Promise<number> {
+  const good = await client.query('DELETE FROM staging_ratings WHERE ts >= $1', [endSeconds]);
+  const bad = await client.query('DELETE FROM staging_quarantine WHERE moment >= $1', [endSeconds]);
+  return (good.rowCount ?? 0) + (bad.rowCount ?? 0);
 }
 
 /** Moves ratings of movies not in the catalog, and all but the latest of duplicates, to quarantine. */
@@ -170,41 +167,27 @@ export async function quarantineStagedRatings(
   client: PoolClient,
   catalog: MoviesRepository,
   fileLabel: string,
-  quarantine: Quarantined[],
-) {
+): Promise<void> {
   const staged = await client.query<{ movie_id: number }>('SELECT DISTINCT movie_id FROM staging_ratings');
   const unknownIds = await catalog.unknownIds(
     client,
     staged.rows.map((row) => row.movie_id),
   );
-  const unknown = await client.query<{ line: number; raw: string; movie_id: number }>(
-    `DELETE FROM staging_ratings WHERE movie_id = ANY($1::integer[]) RETURNING line, raw, movie_id`,
-    [unknownIds],
+  await client.query(
+    `WITH moved AS (DELETE FROM staging_ratings WHERE movie_id = ANY($1::integer[]) RETURNING line, raw, movie_id)
+     INSERT INTO staging_quarantine (file, line, raw, "check", reason)
+     SELECT $2, line, raw, 'unknown_movie', 'movieId ' || movie_id || ' is not in the catalog' FROM moved`,
+    [unknownIds, fileLabel],
   );
-  for (const row of unknown.rows) {
-    quarantine.push({
-      file: fileLabel,
-      line: row.line,
-      raw: row.raw,
-      check: 'unknown_movie',
-      reason: `movieId ${row.movie_id} is not in the catalog`,
-    });
-  }
-  const superseded = await client.query<{ line: number; raw: string }>(`
-    WITH ranked AS (
-      SELECT line, row_number() OVER (PARTITION BY user_id, movie_id ORDER BY ts DESC, line DESC) AS rank
-      FROM staging_ratings)
-    DELETE FROM staging_ratings s USING ranked r WHERE s.line = r.line AND r.rank > 1
-    RETURNING s.line, s.raw`);
-  for (const row of superseded.rows) {
-    quarantine.push({
-      file: fileLabel,
-      line: row.line,
-      raw: row.raw,
-      check: 'duplicate',
-      reason: 'duplicate rating of the same user and movie; the latest wins',
-    });
-  }
+  await client.query(
+    `WITH ranked AS (
+       SELECT line, row_number() OVER (PARTITION BY user_id, movie_id ORDER BY ts DESC, line DESC) AS rank
+       FROM staging_ratings),
+     moved AS (DELETE FROM staging_ratings s USING ranked r WHERE s.line = r.line AND r.rank > 1 RETURNING s.line, s.raw)
+     INSERT INTO staging_quarantine (file, line, raw, "check", reason)
+     SELECT $1, line, raw, 'duplicate', 'duplicate rating of the same user and movie; the latest wins' FROM moved`,
+    [fileLabel],
+  );
 }
 
 /** How much pending feedback one batch adopts (AppConfig.feedback). */

@@ -11,9 +11,10 @@ import type { Quarantined } from '../validation/quarantined-row.js';
 import { ValidationRepository } from '../validation/validation.repository.js';
 import { ActiveBatch, type PendingBatch } from './active-batch.js';
 import {
-  createStagingTable,
+  createStagingTables,
   cutStagedAt,
   earliestStagedMoment,
+  stageQuarantined,
   stageRatings,
   upsertMovies,
   wholeFile,
@@ -81,7 +82,7 @@ export class IngestStage {
     progress: ProgressReporter,
   ): Promise<IngestOutcome> {
     const { client } = transaction;
-    await createStagingTable(client);
+    await createStagingTables(client);
     const staging = { client, progress, nowSeconds: Math.floor(Date.now() / 1000) };
     const pending =
       request.kind === 'upload'
@@ -127,18 +128,12 @@ export class IngestStage {
 
   private async stageUpload(staging: Staging, file: string, name: string): Promise<PendingBatch> {
     const batch = newBatch('upload', `upload:${name}`, await checksumFiles([file]), name);
-    batch.rowsRead = await stageRatings(
-      staging.client,
-      await wholeFile(file),
-      name,
-      {
-        includeMomentless: true,
-        requireHeader: true,
-        progress: staging.progress,
-        nowSeconds: staging.nowSeconds,
-      },
-      batch.quarantine,
-    );
+    batch.rowsRead = await stageRatings(staging.client, await wholeFile(file), name, {
+      includeMomentless: true,
+      requireHeader: true,
+      progress: staging.progress,
+      nowSeconds: staging.nowSeconds,
+    });
     return batch;
   }
 
@@ -159,7 +154,7 @@ export class IngestStage {
     const movieQuarantine: Quarantined[] = [];
     batch.moviesRows = await upsertMovies(client, this.catalog, files.moviesCsv, movieQuarantine);
     if (kind !== 'period') {
-      batch.quarantine.push(...movieQuarantine);
+      await stageQuarantined(client, movieQuarantine);
       batch.rowsRead += movieQuarantine.length;
     }
     if (kind === 'period') {
@@ -170,28 +165,22 @@ export class IngestStage {
         return batch;
       }
     }
-    batch.rowsRead += await stageRatings(
-      client,
-      await wholeFile(files.ratingsCsv),
-      'ratings.csv',
-      {
-        fromSeconds: lastEnd !== undefined && kind === 'period' ? seconds(lastEnd) : undefined,
-        includeMomentless: kind !== 'period',
-        requireHeader: false,
-        progress,
-        nowSeconds,
-      },
-      batch.quarantine,
-    );
+    batch.rowsRead += await stageRatings(client, await wholeFile(files.ratingsCsv), 'ratings.csv', {
+      fromSeconds: lastEnd !== undefined && kind === 'period' ? seconds(lastEnd) : undefined,
+      includeMomentless: kind !== 'period',
+      requireHeader: false,
+      progress,
+      nowSeconds,
+    });
     if (kind === 'initial') {
       const end = initialLoadEnd(this.config.replay.startYear);
-      batch.rowsRead -= await cutStagedAt(client, seconds(end), batch.quarantine);
+      batch.rowsRead -= await cutStagedAt(client, seconds(end));
       batch.period = { label: `up to ${this.config.replay.startYear}`, end };
     } else if (kind === 'period') {
-      const earliest = await earliestStagedMoment(client, batch.quarantine);
+      const earliest = await earliestStagedMoment(client);
       if (earliest !== undefined) {
         const period = periodContaining(this.config.replay.period, new Date(earliest * 1000));
-        batch.rowsRead -= await cutStagedAt(client, seconds(period.end), batch.quarantine);
+        batch.rowsRead -= await cutStagedAt(client, seconds(period.end));
         batch.period = period;
       }
     }
@@ -218,7 +207,6 @@ export class IngestStage {
         progress: staging.progress,
         nowSeconds: staging.nowSeconds,
       },
-      batch.quarantine,
     );
     batch.period = period;
   }
@@ -246,7 +234,6 @@ function newBatch(kind: BatchKind, source: string, checksum: string, fileLabel: 
     source,
     checksum,
     fileLabel,
-    quarantine: [],
     moviesRows: 0,
     rowsRead: 0,
     startedAt: Date.now(),

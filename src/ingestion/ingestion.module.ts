@@ -6,6 +6,7 @@ import { DataStatusService } from './data-status.service.js';
 import { IngestStage } from './ingest.stage.js';
 import { IngestionService } from './ingestion.service.js';
 import { RatingsRepository } from './ratings.repository.js';
+import { TempFileSweeper } from './temp-files.js';
 import { TransformStage } from './transform.stage.js';
 
 /** The data store: sources, batches (data versions) and ratings; the ingest and transform stages. */
@@ -18,6 +19,7 @@ import { TransformStage } from './transform.stage.js';
     RatingsRepository,
     IngestStage,
     TransformStage,
+    TempFileSweeper,
   ],
   exports: [
     IngestionService,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CsvRecord, readCsvRecords } from './csv-records.js';
-import { MomentIndex } from './moment-index.js';
+import { lineRecords, MomentIndex } from './moment-index.js';
 
 async function all(batches: AsyncIterable<CsvRecord[]>): Promise<CsvRecord[]> {
   const out: CsvRecord[] = [];
@@ -33,7 +33,7 @@ describe('MomentIndex', () => {
 
   it('reads the lines of a time range, with their line numbers and raw text, in file order', async () => {
     const index = (await MomentIndex.open(csv, indexPath, yes))!;
-    const records = await all((await index.range(150, 300)).batches(() => undefined));
+    const records = await all(lineRecords(await index.range(150, 300)).batches(() => undefined));
     expect(records.map((record) => [record.line, record.raw])).toEqual([
       [5, '2,10,5.0,200'],
       [6, '2,12,x,250'],

@@ -3,6 +3,14 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CsvRecord, RecordSource } from './csv-records.js';
 
+/** Lines of a file by byte offset (ascending) and line number, as an index range finds them. */
+export interface IndexedLines {
+  kind: 'lines';
+  path: string;
+  offsets: Float64Array;
+  lines: Uint32Array;
+}
+
 /**
  * An index of a ratings file by time, so a replay period reads its own lines rather than the whole
  * file. Built once per file (one pass, a few seconds a 25M-line file) into a sidecar file: every
@@ -76,46 +84,12 @@ export class MomentIndex {
     }
   }
 
-  /** The lines with a moment in [from, end), in file order, as records. */
-  async range(from: number, end: number): Promise<RecordSource> {
-    const { offsets, lines } = await this.slice(from, end);
-    // One span: lines whose starts are within SPAN_GAP of the previous one's, up to MAX_SPAN.
-    const spans: { first: number; last: number }[] = [];
-    for (let first = 0; first < offsets.length;) {
-      let last = first;
-      while (
-        last + 1 < offsets.length &&
-        offsets[last + 1]! - offsets[last]! <= SPAN_GAP &&
-        offsets[last + 1]! - offsets[first]! <= MAX_SPAN
-      )
-        last++;
-      spans.push({ first, last });
-      first = last + 1;
-    }
-    const ratingsCsv = this.ratingsCsv;
-    return {
-      totalBytes: spans.reduce((sum, { first, last }) => sum + offsets[last]! - offsets[first]!, 0),
-      async *batches(onBytes) {
-        const data = await open(ratingsCsv);
-        try {
-          for (const { first, last } of spans) {
-            const start = offsets[first]!;
-            const span = await readSpan(data, start, offsets[last]!);
-            onBytes(span.length);
-            const batch: CsvRecord[] = [];
-            for (let i = first; i <= last; i++) {
-              const at = offsets[i]! - start;
-              const stop = span.indexOf(NEWLINE, at);
-              const raw = span.toString('utf8', at, stop < 0 ? span.length : stop);
-              batch.push({ line: lines[i]!, raw, fields: raw.split(',') });
-            }
-            yield batch;
-          }
-        } finally {
-          await data.close();
-        }
-      },
-    };
+  /**
+   * The lines with a moment in [from, end), in file order: plain data (offsets and line numbers),
+   * so the worker thread that parses them can be handed it; `lineRecords` reads them.
+   */
+  async range(from: number, end: number): Promise<IndexedLines> {
+    return { kind: 'lines', path: this.ratingsCsv, ...(await this.slice(from, end)) };
   }
 
   /** The offsets (ascending) and line numbers of the lines with a moment in [from, end). */
@@ -307,4 +281,49 @@ class GrowingArray<T extends Uint32Array | Float64Array> {
   values(): T {
     return this.array.subarray(0, this.size) as T;
   }
+}
+
+/** The spans a range's lines are read in: lines within SPAN_GAP of each other, up to MAX_SPAN. */
+function spansOf(offsets: Float64Array): { first: number; last: number }[] {
+  const spans: { first: number; last: number }[] = [];
+  for (let first = 0; first < offsets.length;) {
+    let last = first;
+    while (
+      last + 1 < offsets.length &&
+      offsets[last + 1]! - offsets[last]! <= SPAN_GAP &&
+      offsets[last + 1]! - offsets[first]! <= MAX_SPAN
+    )
+      last++;
+    spans.push({ first, last });
+    first = last + 1;
+  }
+  return spans;
+}
+
+/** The records of an index range, one batch per span read. */
+export function lineRecords({ path, offsets, lines }: IndexedLines): RecordSource {
+  const spans = spansOf(offsets);
+  return {
+    totalBytes: spans.reduce((sum, { first, last }) => sum + offsets[last]! - offsets[first]!, 0),
+    async *batches(onBytes) {
+      const data = await open(path);
+      try {
+        for (const { first, last } of spans) {
+          const start = offsets[first]!;
+          const span = await readSpan(data, start, offsets[last]!);
+          onBytes(span.length);
+          const batch: CsvRecord[] = [];
+          for (let i = first; i <= last; i++) {
+            const at = offsets[i]! - start;
+            const stop = span.indexOf(NEWLINE, at);
+            const raw = span.toString('utf8', at, stop < 0 ? span.length : stop);
+            batch.push({ line: lines[i]!, raw, fields: raw.split(',') });
+          }
+          yield batch;
+        }
+      } finally {
+        await data.close();
+      }
+    },
+  };
 }

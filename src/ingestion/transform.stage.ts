@@ -58,10 +58,10 @@ export class TransformStage {
       moviesRows: pending.moviesRows,
       ratingsRows: applied.ratingsRows,
       feedbackRows: applied.feedbackRows,
-      quarantinedRows: pending.quarantine.length,
+      quarantinedRows: report.rowsQuarantined,
       seconds: (Date.now() - pending.startedAt) / 1000,
     });
-    await this.validation.record(client, batch.id, report, pending.quarantine);
+    await this.validation.record(client, batch.id, report);
     await transaction.commit(async (committed) => {
       // Fresh statistics, so the planner sees the new row counts. The batch is committed by now:
       // a failure here is only worth a warning.

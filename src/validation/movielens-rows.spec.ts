@@ -56,6 +56,14 @@ describe('parseRatingRow', () => {
     expect(parseRatingRow(fields, NOW)).toMatchObject({ ok: false, reason });
   });
 
+  it.each([
+    [['1', '31', '4.0', '\0\0'], 'the row holds the control byte 0x00 (NUL)'],
+    [['1', '3\x071', '4.0', '1260759144'], 'the row holds the control byte 0x07'],
+    [['1', '31', '4.0', '1260759144', '\x7f'], 'the row holds the control byte 0x7f'],
+  ])('quarantines %j for its control byte: %s', (fields, reason) => {
+    expect(parseRatingRow(fields, NOW)).toEqual({ ok: false, check: 'control_bytes', reason });
+  });
+
   it('names the check a row failed', () => {
     expect(parseRatingRow(['1', '31', '9', '1260759144'], NOW)).toEqual({
       ok: false,

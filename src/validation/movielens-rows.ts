@@ -20,6 +20,7 @@ export interface RatingRow {
 
 /** The row-level checks; each quarantined row names the one it failed. */
 export const ROW_CHECKS = [
+  'control_bytes',
   'field_count',
   'empty_field',
   'invalid_utf8',
@@ -41,6 +42,27 @@ const fail = (check: RowCheck, reason: string) => ({ ok: false, check, reason })
 const EARLIEST_TIMESTAMP = Date.UTC(1995, 0, 1) / 1000;
 const MAX_INT32 = 2_147_483_647;
 const INVALID_UTF8 = '\uFFFD';
+/** NUL and the other C0 control characters but tab, newline and carriage return, and DEL. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+/**
+ * A row holding a NUL or another control byte: PostgreSQL text cannot hold NUL, and no field of
+ * the MovieLens layout has a use for them, so the row is quarantined (the rest of the batch goes on).
+ */
+function controlBytes(fields: string[]): RowResult<never> | undefined {
+  for (const field of fields) {
+    const found = CONTROL.exec(field);
+    if (found) {
+      const code = found[0].charCodeAt(0).toString(16).padStart(2, '0');
+      return fail(
+        'control_bytes',
+        `the row holds the control byte 0x${code}${code === '00' ? ' (NUL)' : ''}`,
+      );
+    }
+  }
+  return undefined;
+}
 
 function positiveInteger(text: string | undefined): number | undefined {
   if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
@@ -49,6 +71,8 @@ function positiveInteger(text: string | undefined): number | undefined {
 }
 
 export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
+  const control = controlBytes(fields);
+  if (control) return control;
   if (fields.length !== 3) return fail('field_count', `expected 3 fields, got ${fields.length}`);
   const [idText, rawTitle, genreText] = fields as [string, string, string];
   const id = positiveInteger(idText);
@@ -66,6 +90,8 @@ export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
 }
 
 export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<RatingRow> {
+  const control = controlBytes(fields);
+  if (control) return control;
   if (fields.length !== 4) return fail('field_count', `expected 4 fields, got ${fields.length}`);
   if (fields.some((field) => field.trim() === '')) return fail('empty_field', 'a field is empty');
   if (fields.some((field) => field.includes(INVALID_UTF8)))

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import type { StageReport } from '../common/stage-report.js';
-import type { Quarantined } from './quarantined-row.js';
 import { buildValidationReport, type ValidationReport } from './validation-report.js';
 
 /**
@@ -11,7 +10,8 @@ import { buildValidationReport, type ValidationReport } from './validation-repor
 export interface StagedBatch {
   /** Rows of the batch read from its source, good and bad. */
   readonly rowsRead: number;
-  readonly quarantine: Quarantined[];
+  /** Rows quarantined so far, by the check they failed. */
+  quarantineCounts(): Promise<Record<string, number>>;
   /** Moves staged rows of movies not in the catalog, and superseded duplicates, to the quarantine. */
   checkStagedRows(): Promise<void>;
   /** Undoes the batch and records it as rejected, with its report and quarantined rows; its id. */
@@ -42,7 +42,7 @@ export class ValidateStage {
     await batch.checkStagedRows();
     const report = buildValidationReport(
       batch.rowsRead,
-      batch.quarantine.map((row) => row.check),
+      await batch.quarantineCounts(),
       this.config.validation.maxBadRowShare,
     );
     if (!report.passed) {

@@ -19,12 +19,13 @@ export const BATCH_CHECKS = [...ROW_CHECKS, 'unknown_movie', 'duplicate'] as con
 
 export function buildValidationReport(
   rowsRead: number,
-  failedChecks: readonly string[],
+  /** Rows that failed each check (a check no row failed may be absent). */
+  failed: Readonly<Record<string, number>>,
   threshold: number,
 ): ValidationReport {
   const checks: Record<string, number> = Object.fromEntries(BATCH_CHECKS.map((check) => [check, 0]));
-  for (const check of failedChecks) checks[check] = (checks[check] ?? 0) + 1;
-  const rowsQuarantined = failedChecks.length;
+  for (const [check, count] of Object.entries(failed)) checks[check] = (checks[check] ?? 0) + count;
+  const rowsQuarantined = Object.values(failed).reduce((sum, count) => sum + count, 0);
   const badRowShare = rowsRead === 0 ? 0 : rowsQuarantined / rowsRead;
   return {
     passed: badRowShare <= threshold,

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { copyInto, copyLine } from '../database/copy-from.js';
-import type { Quarantined } from './quarantined-row.js';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { ValidationReport } from './validation-report.js';
 
 interface ReportRow {
@@ -29,13 +29,20 @@ export interface QuarantinedView {
 export class ValidationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Records a batch's report and its quarantined rows, in the caller's transaction. */
-  async record(
-    client: PoolClient,
-    batchId: number,
-    report: ValidationReport,
-    quarantine: readonly Quarantined[],
-  ): Promise<void> {
+  /**
+   * Records a batch's report and its quarantined rows, in the caller's transaction: the batch's own,
+   * whose staging_quarantine (src/ingestion/batch-staging.ts) holds them.
+   */
+  async record(client: PoolClient, batchId: number, report: ValidationReport): Promise<void> {
+    await this.recordReport(client, batchId, report);
+    await client.query(
+      `INSERT INTO quarantined_rows (batch_id, file, line, raw, "check", reason)
+       SELECT $1, file, line, raw, "check", reason FROM staging_quarantine ORDER BY file, line`,
+      [batchId],
+    );
+  }
+
+  async recordReport(client: PoolClient, batchId: number, report: ValidationReport): Promise<void> {
     await client.query(
       `INSERT INTO validation_reports (batch_id, passed, rows_read, rows_accepted, rows_quarantined, bad_row_share, threshold, checks)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -50,12 +57,24 @@ export class ValidationRepository {
         JSON.stringify(report.checks),
       ],
     );
-    if (quarantine.length === 0) return;
-    await copyInto(
-      client,
-      'quarantined_rows (batch_id, file, line, raw, "check", reason)',
-      quarantine.map((row) => copyLine([batchId, row.file, row.line, row.raw, row.check, row.reason])),
+  }
+
+  /**
+   * Streams the quarantined rows staged on `staged` (a batch about to be rolled back) into
+   * `quarantined_rows` on `target`, as rows of `batchId`: COPY out piped into COPY in, so no more
+   * than a chunk of them is ever in this process.
+   */
+  async copyStagedQuarantine(staged: PoolClient, target: PoolClient, batchId: number): Promise<void> {
+    if (!Number.isSafeInteger(batchId)) throw new Error(`not a batch id: ${batchId}`);
+    const out = staged.query(
+      copyTo(
+        `COPY (SELECT ${batchId}, file, line, raw, "check", reason FROM staging_quarantine ORDER BY file, line) TO STDOUT`,
+      ),
     );
+    const into = target.query(
+      copyFrom('COPY quarantined_rows (batch_id, file, line, raw, "check", reason) FROM STDIN'),
+    );
+    await pipeline(out, into);
   }
 
   async report(batchId: number): Promise<ValidationReport | undefined> {
