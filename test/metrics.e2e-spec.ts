@@ -23,7 +23,7 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
   let text: string;
 
   beforeAll(async () => {
-    t = await bootApp({ MAX_BAD_ROW_SHARE: '1' });
+    t = await bootApp({ MAX_BAD_ROW_SHARE: '1', DRIFT_MIN_SAMPLE: '1' });
     // The second run's batch has a reference to drift from.
     for (let run = 1; run <= 2; run++) {
       expect(await t.app.get(PipelineRunner).run({ trigger: 'cli' })).toMatchObject({ status: 'succeeded' });

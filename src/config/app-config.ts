@@ -50,7 +50,8 @@ export class AppConfig {
   /** A cron expression, or undefined when the schedule is off. */
   readonly pipeline: { cron?: string; uploadMaxBytes: number };
   readonly validation: { maxBadRowShare: number };
-  readonly drift: { psi: number; ks: number };
+  /** Thresholds, and the fewest ratings a batch needs for its drift to be measured. */
+  readonly drift: { psi: number; ks: number; minSample: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
   /** How recent a known user's last rating must be for the session model to serve them. */
   readonly serving: { sessionSeconds: number };
@@ -107,7 +108,11 @@ export class AppConfig {
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     };
     this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
-    this.drift = { psi: env.DRIFT_PSI_THRESHOLD, ks: env.DRIFT_KS_THRESHOLD };
+    this.drift = {
+      psi: env.DRIFT_PSI_THRESHOLD,
+      ks: env.DRIFT_KS_THRESHOLD,
+      minSample: env.DRIFT_MIN_SAMPLE,
+    };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
     this.serving = { sessionSeconds: env.SESSION_MINUTES * 60 };
     this.evaluation = {

@@ -171,6 +171,11 @@ export class Environment {
   DRIFT_PSI_THRESHOLD: number = 0.2;
 
   @Transform(toNumber)
+  @IsInt({ message: 'DRIFT_MIN_SAMPLE must be a whole number' })
+  @Min(1)
+  DRIFT_MIN_SAMPLE: number = 1000;
+
+  @Transform(toNumber)
   @IsNumber({}, { message: 'DRIFT_KS_THRESHOLD must be a number' })
   @Min(0)
   @Max(1)

@@ -13,6 +13,8 @@ export interface DriftReport {
   thresholds: { psi: number; ks: number };
   /** The measures over their threshold. */
   drifted: string[];
+  /** Why nothing was measured, when the batch is too small for the measures to mean anything. */
+  skipped?: string;
 }
 
 const RATING_BINS = 10;
@@ -35,10 +37,17 @@ export class DriftService {
   ) {}
 
   async measure(client: PoolClient): Promise<DriftReport> {
-    const { psi: psiThreshold, ks: ksThreshold } = this.config.drift;
+    const { psi: psiThreshold, ks: ksThreshold, minSample } = this.config.drift;
     const referenceSize = await this.ratings.size(client, 'applied');
     const measures: DriftReport['measures'] = { rating_psi: null, genre_psi: null, activity_ks: null };
-    if (referenceSize > 0) {
+    // A handful of ratings makes PSI and KS large by chance alone (5 ratings: PSI near 3), and
+    // would flag, and page for, every measure: below the minimum nothing is measured.
+    const sampleSize = referenceSize > 0 ? await this.ratings.size(client, 'staged') : 0;
+    const skipped =
+      referenceSize > 0 && sampleSize < minSample
+        ? `${sampleSize} staged ratings, fewer than DRIFT_MIN_SAMPLE (${minSample}): not measured`
+        : undefined;
+    if (referenceSize > 0 && skipped === undefined) {
       measures.rating_psi = round(
         populationStabilityIndex(
           await this.ratingHistogram(client, 'applied'),
@@ -67,6 +76,7 @@ export class DriftService {
       measures,
       thresholds: { psi: psiThreshold, ks: ksThreshold },
       drifted,
+      ...(skipped && { skipped }),
     };
   }
 

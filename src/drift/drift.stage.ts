@@ -10,6 +10,9 @@ export class DriftStage {
 
   async run(batchClient: PoolClient): Promise<{ report: DriftReport; stage: StageReport }> {
     const report = await this.drift.measure(batchClient);
-    return { report, stage: { detail: { ...report.measures, drifted: report.drifted } } };
+    return {
+      report,
+      stage: { detail: { ...report.measures, drifted: report.drifted, skipped: report.skipped } },
+    };
   }
 }

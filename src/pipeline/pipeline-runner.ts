@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -11,7 +11,27 @@ import type { RunState } from './run-state.js';
 import { PipelineStages, type Stage } from './stages.js';
 
 /** Which process ran a run, for the history: `pid@host`. */
-const RUNNER_NAME = `${process.pid}@${hostname()}`;
+const HOST = hostname();
+const RUNNER_NAME = `${process.pid}@${HOST}`;
+
+/**
+ * Whether the runner (pid@host) of a run still marked running is certainly gone: a process of this
+ * host that no longer exists, or this process's own pid (from before a restart: a container's pid
+ * 1), as nothing of this process runs yet when it starts. Another host's runner cannot be told.
+ */
+function deadOnThisHost(runner: string): boolean {
+  const at = runner.lastIndexOf('@');
+  if (at < 0 || runner.slice(at + 1) !== HOST) return false;
+  const pid = Number(runner.slice(0, at));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /** One pipeline run at a time across every process sharing the database. */
 const PIPELINE_LOCK_KEY = 'movie-reco:pipeline';
@@ -28,8 +48,12 @@ export interface StartedRun {
   done: Promise<RunOutcome>;
 }
 
+/**
+ * An error's message as the run history can store it: PostgreSQL text and jsonb cannot hold NUL,
+ * and an error quoting an uploaded row may carry one (shown as ␀).
+ */
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replaceAll('\0', '\u2400');
 }
 
 /** Where a run records itself; the runs repository on the connection that holds the lock. */
@@ -67,6 +91,11 @@ export async function executeStages(
     records.push(record);
     await recorder.save(snapshot('running', null, null)).catch(() => undefined);
     const started = performance.now();
+    const skipped = stage.skip?.(state);
+    if (skipped !== undefined) {
+      Object.assign(record, { status: 'skipped', seconds: 0, detail: { reason: skipped } });
+      continue;
+    }
     try {
       const result = await stage.run(state);
       record.status = 'succeeded';
@@ -99,14 +128,21 @@ export async function executeStages(
   );
   const status = failure === null ? 'succeeded' : 'failed';
   summary ??= failure === null ? 'completed' : null;
-  await recorder
-    .save(snapshot(status, summary, failure))
-    .catch((error) =>
-      logger.error(
-        { runId: state.runId, err: error },
-        `could not record the end of run ${state.runId}: ${errorMessage(error)}`,
-      ),
+  await recorder.save(snapshot(status, summary, failure)).catch(async (error) => {
+    logger.error(
+      { runId: state.runId, err: error },
+      `could not record the end of run ${state.runId}: ${errorMessage(error)}`,
     );
+    // A run left `running` would read as still going: record at least its outcome and error.
+    await recorder
+      .save({
+        status,
+        stages: [],
+        summary,
+        error: failure ?? `the run's record could not be saved: ${errorMessage(error)}`,
+      })
+      .catch(() => undefined);
+  });
   if (failure === null)
     logger.log({ runId: state.runId, summary }, `pipeline run ${state.runId} succeeded: ${summary}`);
   else logger.error({ runId: state.runId }, `pipeline run ${state.runId} failed: ${failure}`);
@@ -118,7 +154,7 @@ export async function executeStages(
  * batch transaction is rolled back, so the data stays as it was.
  */
 @Injectable()
-export class PipelineRunner {
+export class PipelineRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger(PipelineRunner.name);
 
   constructor(
@@ -172,6 +208,46 @@ export class PipelineRunner {
       if (locked) await this.unlock(lockClient);
       await held.release();
       throw error;
+    }
+  }
+
+  /**
+   * At start, runs left `running` by a process that died are marked interrupted, so the history
+   * does not show them running until the next run. Able to take the pipeline lock, no live process
+   * is running one: all of them are. Otherwise only those of this host's dead runners are, so a
+   * live process's run is never relabelled.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const marked = await this.markInterruptedRuns();
+      if (marked.length > 0)
+        this.logger.warn(
+          { runIds: marked },
+          `marked ${marked.length} run(s) of stopped processes interrupted`,
+        );
+    } catch (error) {
+      this.logger.warn(`could not check for interrupted runs: ${errorMessage(error)}`);
+    }
+  }
+
+  async markInterruptedRuns(): Promise<number[]> {
+    const held = await holdClient(this.dataSource);
+    try {
+      const { rows } = await held.client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [PIPELINE_LOCK_KEY],
+      );
+      if (rows[0]?.locked) {
+        try {
+          return await this.runs.markInterrupted(held.client);
+        } finally {
+          await this.unlock(held.client);
+        }
+      }
+      const dead = (await this.runs.runningRunners(held.client)).filter(deadOnThisHost);
+      return dead.length === 0 ? [] : await this.runs.markInterrupted(held.client, dead);
+    } finally {
+      await held.release();
     }
   }
 

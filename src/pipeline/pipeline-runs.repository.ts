@@ -81,13 +81,26 @@ export class PipelineRunsRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Marks every run still running as failed; call only while holding the pipeline lock. */
-  async markInterrupted(client: PoolClient): Promise<void> {
-    await client.query(
+  /**
+   * Marks runs still running as failed (interrupted): every one, or those of the given runners
+   * (pid@host). Every one only while holding the pipeline lock, which a live run holds.
+   */
+  async markInterrupted(client: PoolClient, runners?: readonly string[]): Promise<number[]> {
+    const { rows } = await client.query<{ id: number }>(
       `UPDATE pipeline_runs SET status = 'failed', finished_at = now(),
-         error = 'interrupted: the process running it stopped before it finished'
-       WHERE status = 'running'`,
+         error = 'interrupted: the process running it (' || coalesce(runner, 'unknown') || ') stopped before it finished'
+       WHERE status = 'running' AND ($1::text[] IS NULL OR runner = ANY($1::text[])) RETURNING id`,
+      [runners ?? null],
     );
+    return rows.map((row) => row.id);
+  }
+
+  /** The runners (pid@host) of the runs still marked running. */
+  async runningRunners(client: PoolClient): Promise<string[]> {
+    const { rows } = await client.query<{ runner: string }>(
+      `SELECT DISTINCT runner FROM pipeline_runs WHERE status = 'running' AND runner IS NOT NULL`,
+    );
+    return rows.map((row) => row.runner);
   }
 
   /** Records a new run; undefined when a scheduled run of the same tick exists already. */

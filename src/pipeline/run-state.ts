@@ -32,6 +32,8 @@ export interface RunState {
   candidateId?: number;
   /** promote: the version the candidate replaced, for deploy to roll back to. */
   replacedId?: number;
+  /** ingest or transform: no new data, but the newest data version has no model: train it. */
+  retrainDataVersion?: number;
   /** Recorded on the run row: the batch the run stored (applied or rejected). */
   batchId?: number;
 }

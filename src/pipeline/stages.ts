@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
 import { DriftStage } from '../drift/drift.stage.js';
+import { DataStatusService } from '../ingestion/data-status.service.js';
 import { EvaluateStage } from '../evaluation/evaluate.stage.js';
 import { IngestStage } from '../ingestion/ingest.stage.js';
 import { TransformStage } from '../ingestion/transform.stage.js';
@@ -17,7 +18,15 @@ import { need, type RunState } from './run-state.js';
 export interface Stage {
   readonly name: string;
   run(state: RunState): Promise<StageReport>;
+  /** Why this run skips the stage, if it does (recorded as skipped, the run goes on). */
+  skip?(state: RunState): string | undefined;
 }
+
+/** The data stages have no batch to work on when a run only retrains (see `retrainIfBehind`). */
+const noBatch = (state: RunState) =>
+  state.batch === undefined && state.retrainDataVersion !== undefined
+    ? `no new batch: retraining on data version ${state.retrainDataVersion}, which no model was trained on`
+    : undefined;
 
 /**
  * A pipeline run, in order: each stage's work is in the module that owns it; this file says what
@@ -39,7 +48,32 @@ export class PipelineStages {
     deploy: DeployStage,
     registry: RegistryService,
     model: ModelSettings,
+    dataStatus: DataStatusService,
   ) {
+    const stageNames = () => this.all.map((stage) => stage.name);
+    /**
+     * A stage that found no new data ends the run, unless the run goes on to train and the newest
+     * data version has no model decided on it (a run killed after transform committed, or data
+     * loaded with `ingest`): then the run goes on and trains it. A candidate the gate turned down
+     * counts as decided, so a rejected version is not retrained run after run.
+     */
+    const retrainIfBehind = async (state: RunState, stage: StageReport): Promise<StageReport> => {
+      if (stage.finish === undefined) return stage;
+      const names = stageNames();
+      const until = state.options.until;
+      if (until !== undefined && names.indexOf(until) < names.indexOf('train')) return stage;
+      const [dataVersion, trained] = await Promise.all([
+        dataStatus.dataVersion(),
+        registry.newestDecidedDataVersion(),
+      ]);
+      if (dataVersion === 0 || trained >= dataVersion) return stage;
+      state.retrainDataVersion = dataVersion;
+      return {
+        ...stage,
+        finish: undefined,
+        detail: { ...stage.detail, noNewData: stage.finish, retrain: dataVersion, trainedUpTo: trained },
+      };
+    };
     this.all = [
       {
         name: 'ingest',
@@ -48,11 +82,12 @@ export class PipelineStages {
           const { batch, stage } = await ingest.run(state.runId, source, state.progress);
           state.batch = batch;
           state.batchId = batch?.id;
-          return stage;
+          return retrainIfBehind(state, stage);
         },
       },
       {
         name: 'validate',
+        skip: noBatch,
         async run(state) {
           try {
             const { report, stage } = await validate.run(need(state, 'batch'));
@@ -66,6 +101,7 @@ export class PipelineStages {
       },
       {
         name: 'drift',
+        skip: noBatch,
         async run(state) {
           const { report, stage } = await drift.run(need(state, 'batch').transaction.client);
           state.drift = report;
@@ -74,12 +110,16 @@ export class PipelineStages {
       },
       {
         name: 'transform',
+        skip: noBatch,
         async run(state) {
           const { dataVersion, stage } = await transform.run(need(state, 'batch'), need(state, 'validation'));
           state.dataVersion = dataVersion;
           // A batch that changed nothing was rolled back: no batch of this run was stored.
-          if (dataVersion === undefined) state.batchId = undefined;
-          return stage;
+          if (dataVersion === undefined) {
+            state.batchId = undefined;
+            state.batch = undefined;
+          }
+          return retrainIfBehind(state, stage);
         },
       },
       {

@@ -113,6 +113,17 @@ export class RegistryService {
       : undefined;
   }
 
+  /**
+   * The newest data version a model was trained on and decided (promoted, archived or rejected);
+   * 0 when none. A version left a candidate was cut off before the gate (a crash).
+   */
+  async newestDecidedDataVersion(): Promise<number> {
+    const [row] = await this.db.query<{ version: number | null }[]>(
+      `SELECT max(data_version) AS version FROM model_versions WHERE stage <> 'candidate'`,
+    );
+    return row?.version ?? 0;
+  }
+
   /** The figures the metrics publish: the newest version's training time, production's NDCG@10. */
   async summary(): Promise<{ latestTrainingSeconds: number | null; productionNdcg: number | null }> {
     const [row] = await this.db.query<{ training_seconds: number | null; production_ndcg: string | null }[]>(`
