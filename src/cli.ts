@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createInterface } from 'node:readline/promises';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { CliModule } from './cli/cli.module.js';
@@ -30,6 +31,15 @@ async function main(argv: string[]): Promise<number> {
     },
     progress: () => (process.stderr.isTTY ? terminalProgress() : undefined),
     out: (text) => process.stdout.write(`${text}\n`),
+    confirm: async (question) => {
+      if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+      } finally {
+        prompt.close();
+      }
+    },
   });
   await program.parseAsync(argv);
   return 0;

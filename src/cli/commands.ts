@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
+import { revertLastMigration } from './revert-migration.js';
 import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
@@ -18,6 +19,8 @@ export interface CliContext {
   /** A terminal bar when a person watches, else undefined (the service logs progress lines). */
   progress(): ProgressReporter | undefined;
   out(text: string): void;
+  /** Asks a yes/no question on a terminal; undefined when no one can answer (not a terminal). */
+  confirm?(question: string): Promise<boolean | undefined>;
 }
 
 /**
@@ -112,23 +115,26 @@ export function buildProgram(context: CliContext): Command {
       }),
     );
   db.command('revert')
-    .description('Revert the most recent migration')
-    .action(() =>
+    .description('Revert the most recent migration (asks first when that drops a table holding data)')
+    .option('--yes', 'revert even when it drops tables holding data')
+    .action((options: { yes?: boolean }) =>
       withApp(context, 'schema', async (app) => {
-        const dataSource = dataSourceOf(app);
-        const before = await dataSource
-          .query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id DESC LIMIT 1')
-          .catch((error: { driverError?: { code?: string } }) => {
-            // 42P01: no migrations table yet, i.e. nothing was ever migrated.
-            if (error.driverError?.code === '42P01') return [];
-            throw error;
-          });
-        if (before.length === 0) {
-          context.out('No migration has been applied; nothing to revert.');
-          return;
-        }
-        await dataSource.undoLastMigration({ transaction: 'each' });
-        context.out(`Reverted ${before[0]!.name}.`);
+        const reverted = await revertLastMigration(dataSourceOf(app), async (losses) => {
+          if (options.yes) return true;
+          const question =
+            `Reverting drops ${losses.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}; ` +
+            'their data is lost. Revert?';
+          const answer = await context.confirm?.(question);
+          if (answer === undefined) {
+            throw new CliUsageError(
+              `${question.replace(/ Revert\?$/, '')} Run again with --yes to revert (no terminal to ask on).`,
+            );
+          }
+          return answer;
+        });
+        if (reverted.status === 'none') context.out('No migration has been applied; nothing to revert.');
+        else if (reverted.status === 'declined') context.out(`Kept ${reverted.name}; nothing was reverted.`);
+        else context.out(`Reverted ${reverted.name}.`);
       }),
     );
 
