@@ -175,6 +175,12 @@ describe('admin: data batches and uploads', () => {
       expect(response.headers['location']).toBe(response.body.location);
       const run = await waitForRun(response.body.runId);
       expect(run).toMatchObject({ trigger: 'upload', status: 'succeeded', dataVersion: 2, error: null });
+      // 30 ratings are too few for drift to mean anything (DRIFT_MIN_SAMPLE, 1000 by default).
+      expect(run.drift).toMatchObject({
+        measures: { rating_psi: null, genre_psi: null, activity_ks: null },
+        drifted: [],
+        skipped: '30 staged ratings, fewer than DRIFT_MIN_SAMPLE (1000): not measured',
+      });
 
       const { body: batch } = await get(`/admin/batches/${run.batchId}`).expect(200);
       expect(batch).toMatchObject({
