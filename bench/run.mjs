@@ -3,6 +3,7 @@
 // request only (slow), a whole pipeline run on generated data of growing sizes.
 // Usage: npm run bench [-- --runs 3 --seconds 10 --only ingest,replay,http,serving --connections 32,8]
 //        npm run bench -- --only scale [--scale-sizes 1000000,5000000]
+//        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,9 +15,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { writeScalePlot } from './scale-plot.mjs';
 
-// The default sections; `scale` runs only when named in --only.
+// The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'http', 'serving'];
-const ON_REQUEST = ['scale'];
+const ON_REQUEST = ['scale', 'uploads'];
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
@@ -27,6 +28,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32,8' },
     // Dataset sizes of the scale section, in ratings, comma-separated.
     'scale-sizes': { type: 'string', default: '1000000,5000000' },
+    // Size of the uploads section's file of bad rows, in MB.
+    'upload-mb': { type: 'string', default: '50' },
+    // The uploads section's server heap (--max-old-space-size, MB).
+    'upload-heap-mb': { type: 'string', default: '300' },
   },
 });
 const runs = Number(args.runs);
@@ -529,6 +534,165 @@ async function scale(adminDbUrl, machine) {
   return { plot: 'bench/scale.svg', sizes };
 }
 
+/** The server's resident set now and its peak so far (VmRSS, VmHWM of /proc/PID/status), in MB. */
+function rssMB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) =>
+    Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)[1]) / 1024);
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
+
+/**
+ * A CSV upload of bad rows against the server's memory and its answers: the compiled server on
+ * ml-latest-small with a `--upload-heap-mb` heap, GET /movies/1 under autocannon (8 connections)
+ * idle for `seconds`, then again while `POST /admin/batches` takes `--upload-mb` MB of rows that
+ * all fail validation (ratings out of range; the batch is rejected and every row quarantined), from
+ * the upload's first byte until its run ends. Reports both p50/p99, the server's RSS before and its
+ * peak (VmHWM), the run's outcome and seconds.
+ */
+async function uploads(adminDbUrl) {
+  const name = `movie_reco_bench_${process.pid}_uploads`;
+  await admin(adminDbUrl, `CREATE DATABASE ${name}`);
+  const url = Object.assign(new URL(adminDbUrl), { pathname: `/${name}` }).toString();
+  const env = { DATABASE_URL: url, PIPELINE_CRON: 'off', AUTO_INGEST: 'false' };
+  cli(['db', 'migrate'], env);
+  cli(['ingest', '--all', '--json'], env);
+  const client = { id: 'bench', secret: `bench-${process.pid}-${Math.random().toString(36).slice(2)}` };
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const base = `http://127.0.0.1:${port}`;
+  const heapMB = Number(args['upload-heap-mb']);
+  const app = spawn(process.execPath, [`--max-old-space-size=${heapMB}`, 'dist/src/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      MOVIELENS_DIR: movielensDir,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      UPLOAD_MAX_BYTES: String(Number(args['upload-mb']) * 2 ** 20 + 2 ** 20),
+      AUTH_CLIENTS: JSON.stringify([{ ...client, scopes: ['data:write', 'pipeline:read'] }]),
+      JWT_SECRET: `bench-jwt-${Math.random().toString(36).slice(2)}-${Date.now()}`,
+    },
+    stdio: 'ignore',
+  });
+  try {
+    await until('the server', async () =>
+      (await fetch(`${base}/status`).catch(() => ({ ok: false }))).ok ? true : undefined,
+    );
+    const { access_token: token } = await (
+      await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.id,
+          client_secret: client.secret,
+        }),
+      })
+    ).json();
+    const load = (duration) => autocannon({ url: `${base}/movies/1`, connections: 8, duration });
+    const latency = (r) => ({
+      requests: r.requests.total,
+      p50ms: r.latency.p50,
+      p99ms: r.latency.p99,
+      maxMs: r.latency.max,
+      errors: r.errors + r.non2xx,
+    });
+    const idle = latency(await load(seconds));
+    const before = rssMB(app.pid);
+
+    // Every row fails the rating check; user and movie ids vary as in a real file.
+    const rows = [];
+    let bytes = 0;
+    const target = Number(args['upload-mb']) * 2 ** 20;
+    for (let i = 0; bytes < target; i++) {
+      const row = `${1 + (i % 90_000)},${1 + ((i * 7) % 190_000)},9.5,${1500000000 + i}\n`;
+      rows.push(row);
+      bytes += row.length;
+    }
+    const body = Buffer.from(`userId,movieId,rating,timestamp\n${rows.join('')}`);
+    rows.length = 0;
+
+    // The event loop's delay over the upload: /metrics resets prom-client's histogram at each scrape.
+    const eventLoopLag = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text().catch(() => '');
+      const value = (name) =>
+        Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]);
+      return { p99ms: Math.round(value('p99') * 1000), maxMs: Math.round(value('max') * 1000) };
+    };
+    await eventLoopLag();
+    let peakSampled = before.rss;
+    const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, rssMB(app.pid).rss)), 100);
+    const started = performance.now();
+    const runDone = (async () => {
+      const response = await fetch(`${base}/admin/batches?name=bad-rows.csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body,
+      });
+      if (response.status !== 202)
+        throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+      const { runId } = await response.json();
+      return until(
+        `run ${runId}`,
+        async () => {
+          const run = await (
+            await fetch(`${base}/admin/pipeline/runs/${runId}`, {
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).json();
+          return run.status === 'running' ? undefined : run;
+        },
+        { everyMs: 250, timeoutMs: 600_000 },
+      );
+    })();
+    // Load /movies/1 in windows until the run has ended.
+    const during = [];
+    let finished;
+    runDone.then(
+      (run) => (finished = run),
+      () => (finished = null),
+    );
+    while (finished === undefined) during.push(await load(2));
+    const run = await runDone;
+    const runSeconds = (performance.now() - started) / 1000;
+    const lag = await eventLoopLag();
+    clearInterval(sampler);
+    const after = rssMB(app.pid);
+    const all = during.flatMap((r) => r.requests.total);
+    const merged = {
+      requests: all.reduce((sum, n) => sum + n, 0),
+      // The worst window's percentiles: a stall anywhere shows.
+      p50ms: Math.max(...during.map((r) => r.latency.p50)),
+      p99ms: Math.max(...during.map((r) => r.latency.p99)),
+      maxMs: Math.max(...during.map((r) => r.latency.max)),
+      errors: during.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
+    };
+    return {
+      uploadMB: Number((body.length / 2 ** 20).toFixed(1)),
+      badRows: Number(run.stages?.[0]?.rows ?? 0),
+      heapLimitMB: heapMB,
+      run: {
+        status: run.status,
+        error: run.error,
+        batchId: run.batchId,
+        seconds: Number(runSeconds.toFixed(1)),
+        stageSeconds: Object.fromEntries(run.stages.filter((s) => s.seconds).map((s) => [s.name, s.seconds])),
+      },
+      rssBeforeMB: before.rss,
+      rssPeakSampledMB: peakSampled,
+      rssPeakMB: after.peak,
+      serverAlive: app.exitCode === null,
+      serverEventLoopLagDuringUpload: lag,
+      movies1Idle: idle,
+      movies1DuringUpload: merged,
+    };
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((resolve) => app.once('exit', resolve));
+    await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`);
+  }
+}
+
 const server = await adminUrl();
 const results = {
   machine: `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -627,6 +791,9 @@ try {
 
   // 5. Scale (only with --only scale): one pipeline run per generated dataset size.
   if (only.has('scale')) results.scale = await scale(server.url, results.machine);
+
+  // 6. Uploads (only with --only uploads): a large file of bad rows against memory and latency.
+  if (only.has('uploads')) results.uploads = await uploads(server.url);
 } finally {
   await server.stop();
 }

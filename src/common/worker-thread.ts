@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type MessagePort, Worker } from 'node:worker_threads';
+import { type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
 
 /**
  * A compiled worker script beside `callerUrl`. Run from the build it sits there; when the caller
@@ -84,8 +84,9 @@ export async function* streamWorker<T, R>(
   script: string,
   data: unknown,
   onResult: (result: R) => void,
+  resourceLimits?: ResourceLimits,
 ): AsyncGenerator<T> {
-  const worker = new Worker(compiled(callerUrl, script), { workerData: data });
+  const worker = new Worker(compiled(callerUrl, script), { workerData: data, resourceLimits });
   const queue: StreamEntry<T, R>[] = [];
   let wake: (() => void) | undefined;
   const push = (entry: StreamEntry<T, R>) => {

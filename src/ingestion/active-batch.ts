@@ -49,11 +49,25 @@ export class ActiveBatch implements StagedBatch {
   }
 
   /**
-   * Records the batch as rejected, with its report and quarantined rows, in a transaction of its
-   * own (the quarantined rows streamed across from the batch's staging), then undoes the batch.
-   * Returns the id of the rejected batch as recorded.
+   * Records the batch as rejected, with its report and quarantined rows, and undoes the rest of it;
+   * returns its id. When the batch changed no movie, nothing of it but its own row is applied yet:
+   * the rejection is recorded in its transaction, under the id it has had since ingest, the
+   * quarantined rows moved by the database itself. Otherwise the batch is rolled back and the
+   * rejection recorded in a transaction of its own, the quarantined rows streamed across first.
    */
   async reject(report: ValidationReport): Promise<number> {
+    const seconds = (Date.now() - this.pending.startedAt) / 1000;
+    if (this.pending.moviesRows === 0) {
+      const client = this.transaction.client;
+      try {
+        await this.owners.batches.markRejected(client, this.id, report.rowsQuarantined, seconds);
+        await this.owners.validation.record(client, this.id, report);
+        await this.transaction.commit();
+      } finally {
+        await this.transaction.rollback();
+      }
+      return this.id;
+    }
     try {
       return await inTransaction(this.owners.dataSource, async (client) => {
         const id = await this.owners.batches.insert(client, this.pending, this.runId, {

@@ -99,6 +99,9 @@ export async function wholeFile(path: string): Promise<RatingSource> {
   return { kind: 'file', path, totalBytes: await fileSize(path) };
 }
 
+/** The heap of the thread that reads and checks a file's rows. */
+const READER_HEAP_MB = 64;
+
 /**
  * Stages a ratings source: a worker thread reads and checks the rows (rating-rows-job.ts) while
  * this thread only streams what it hands over into the database, good rows into staging_ratings
@@ -128,6 +131,8 @@ export async function stageRatings(
         './rating-rows.worker.js',
         job,
         (done) => (result = done),
+        // What it holds is a batch of records at a time: a bound, not a guess, for any file.
+        { maxOldGenerationSizeMb: READER_HEAP_MB },
       );
       for await (const { copy, bytesRead } of chunks) {
         progress.update(bytesRead);

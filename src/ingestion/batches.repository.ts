@@ -133,6 +133,20 @@ export class BatchesRepository {
     return id;
   }
 
+  /** Records a batch being applied as rejected instead (in its own transaction), with its counts. */
+  async markRejected(
+    client: PoolClient,
+    id: number,
+    quarantinedRows: number,
+    seconds: number,
+  ): Promise<void> {
+    const { rowCount } = await client.query(
+      `UPDATE data_batches SET status = 'rejected', quarantined_rows = $2, seconds = $3 WHERE id = $1`,
+      [id, quarantinedRows, seconds],
+    );
+    if (rowCount !== 1) throw new Error(`batch ${id} is not recorded`);
+  }
+
   /**
    * Gives the batch the next data version and its final counts, and announces the version to
    * every serving process when the caller's transaction commits.

@@ -226,6 +226,8 @@ export class PipelineRunner implements OnApplicationBootstrap {
           `marked ${marked.length} run(s) of stopped processes interrupted`,
         );
     } catch (error) {
+      // 42P01: no pipeline_runs table yet (`db migrate` on an empty database): no run to mark.
+      if ((error as { code?: string }).code === '42P01') return;
       this.logger.warn(`could not check for interrupted runs: ${errorMessage(error)}`);
     }
   }

@@ -136,7 +136,7 @@ export class PipelineRunsRepository {
     );
   }
 
-  /** The figures the metrics publish. */
+  /** The figures the metrics publish; the drift of the newest batch large enough to be measured. */
   async summary(): Promise<{
     finished: Record<string, number>;
     lastSuccess: number | null;
@@ -156,7 +156,8 @@ export class PipelineRunsRepository {
            FROM (SELECT status, count(*) AS n FROM pipeline_runs WHERE status <> 'running' GROUP BY status) p) AS runs,
         (SELECT extract(epoch FROM max(finished_at))::float8 FROM pipeline_runs WHERE status = 'succeeded') AS last_success,
         (SELECT stages FROM pipeline_runs WHERE status <> 'running' ORDER BY id DESC LIMIT 1) AS last_stages,
-        (SELECT drift FROM pipeline_runs WHERE drift IS NOT NULL AND status = 'succeeded' ORDER BY id DESC LIMIT 1) AS drift`);
+        (SELECT drift FROM pipeline_runs WHERE drift IS NOT NULL AND drift->>'skipped' IS NULL AND status = 'succeeded'
+           ORDER BY id DESC LIMIT 1) AS drift`);
     return {
       finished: Object.fromEntries(Object.entries(row?.runs ?? {}).map(([k, v]) => [k, Number(v)])),
       lastSuccess: row?.last_success ?? null,
