@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runWorker } from './worker-thread.js';
+import { runWorker, streamWorker } from './worker-thread.js';
 
 describe('runWorker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'worker-thread-'));
@@ -28,5 +28,51 @@ describe('runWorker', () => {
   it('rejects when the worker throws', async () => {
     const url = script('throws.mjs', `throw new Error('no room for B');`);
     await expect(runWorker(url, url, {})).rejects.toThrow('no room for B');
+  });
+});
+
+describe('streamWorker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stream-worker-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const helper = new URL('./worker-thread.js', import.meta.url).href.replace('/src/', '/dist/src/');
+  const script = (name: string, body: string) => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      `import { parentPort, workerData } from 'node:worker_threads';\nimport { streamToParent } from '${helper}';\n${body}`,
+    );
+    return pathToFileURL(path).href;
+  };
+
+  it('yields the items in order to a slow consumer, then hands over the result', async () => {
+    const url = script(
+      'items.mjs',
+      `const channel = streamToParent(parentPort);
+       const posted = [];
+       for (let i = 0; i < workerData.count; i++) { await channel.send({ i, postedBefore: posted.length }); posted.push(i); }
+       channel.finish({ sent: posted.length });`,
+    );
+    let result: unknown;
+    const items: { i: number; postedBefore: number }[] = [];
+    for await (const item of streamWorker<{ i: number; postedBefore: number }, unknown>(
+      url,
+      url,
+      { count: 6 },
+      (r) => (result = r),
+    )) {
+      items.push(item);
+      // A slow consumer: the worker must wait for it.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(items.map((item) => item.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(result).toEqual({ sent: 6 });
+  });
+
+  it('throws the worker’s error', async () => {
+    const url = script('fails.mjs', `throw new Error('bad header');`);
+    const consume = async () => {
+      for await (const _ of streamWorker(url, url, {}, () => undefined)) void _;
+    };
+    await expect(consume()).rejects.toThrow('bad header');
   });
 });

@@ -37,7 +37,7 @@ export interface StageRatingsResult {
   quarantined: number;
 }
 
-export class MissingHeaderError extends Error {
+class MissingHeaderError extends Error {
   override name = 'MissingHeaderError';
 }
 
