@@ -534,12 +534,19 @@ async function scale(adminDbUrl, machine) {
   return { plot: 'bench/scale.svg', sizes };
 }
 
-/** The server's resident set now and its peak so far (VmRSS, VmHWM of /proc/PID/status), in MB. */
+/**
+ * The server's resident set now and its peak so far (VmRSS, VmHWM of /proc/PID/status), in MB;
+ * nulls once the process is gone.
+ */
 function rssMB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name) =>
-    Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)[1]) / 1024);
-  return { rss: field('VmRSS'), peak: field('VmHWM') };
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) =>
+      Math.round(Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)[1]) / 1024);
+    return { rss: field('VmRSS'), peak: field('VmHWM') };
+  } catch {
+    return { rss: null, peak: null };
+  }
 }
 
 /**
@@ -597,7 +604,16 @@ async function uploads(adminDbUrl) {
       maxMs: r.latency.max,
       errors: r.errors + r.non2xx,
     });
+    // The event loop's delay over a window: /metrics resets prom-client's histogram at each scrape.
+    const eventLoopLag = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text().catch(() => '');
+      const value = (name) =>
+        Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]);
+      return { p99ms: Math.round(value('p99') * 1000), maxMs: Math.round(value('max') * 1000) };
+    };
+    await eventLoopLag();
     const idle = latency(await load(seconds));
+    const idleLag = await eventLoopLag().catch(() => null);
     const before = rssMB(app.pid);
 
     // Every row fails the rating check; user and movie ids vary as in a real file.
@@ -612,16 +628,14 @@ async function uploads(adminDbUrl) {
     const body = Buffer.from(`userId,movieId,rating,timestamp\n${rows.join('')}`);
     rows.length = 0;
 
-    // The event loop's delay over the upload: /metrics resets prom-client's histogram at each scrape.
-    const eventLoopLag = async () => {
-      const text = await (await fetch(`${base}/metrics`)).text().catch(() => '');
-      const value = (name) =>
-        Number(new RegExp(`^\\w*nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]);
-      return { p99ms: Math.round(value('p99') * 1000), maxMs: Math.round(value('max') * 1000) };
-    };
     await eventLoopLag();
     let peakSampled = before.rss;
-    const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, rssMB(app.pid).rss)), 100);
+    let peakSeen = before.peak;
+    const sampler = setInterval(() => {
+      const now = rssMB(app.pid);
+      if (now.rss !== null) peakSampled = Math.max(peakSampled, now.rss);
+      if (now.peak !== null) peakSeen = Math.max(peakSeen, now.peak);
+    }, 100);
     const started = performance.now();
     const runDone = (async () => {
       const response = await fetch(`${base}/admin/batches?name=bad-rows.csv`, {
@@ -653,16 +667,22 @@ async function uploads(adminDbUrl) {
       () => (finished = null),
     );
     while (finished === undefined) during.push(await load(2));
-    const run = await runDone;
+    // A server killed by the upload (out of memory) has no run to show: say so.
+    const run = await runDone.catch((error) => ({
+      status: app.exitCode === null ? 'unknown' : `server exited (${app.exitCode ?? app.signalCode})`,
+      error: error.message,
+      batchId: null,
+      stages: [],
+    }));
     const runSeconds = (performance.now() - started) / 1000;
-    const lag = await eventLoopLag();
+    const lag = await eventLoopLag().catch(() => null);
     clearInterval(sampler);
     const after = rssMB(app.pid);
     const all = during.flatMap((r) => r.requests.total);
     const merged = {
       requests: all.reduce((sum, n) => sum + n, 0),
       // The worst window's percentiles: a stall anywhere shows.
-      p50ms: Math.max(...during.map((r) => r.latency.p50)),
+      p50ms: Math.max(...during.map((r) => r.latency.p50 ?? 0)),
       p99ms: Math.max(...during.map((r) => r.latency.p99)),
       maxMs: Math.max(...during.map((r) => r.latency.max)),
       errors: during.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
@@ -680,15 +700,18 @@ async function uploads(adminDbUrl) {
       },
       rssBeforeMB: before.rss,
       rssPeakSampledMB: peakSampled,
-      rssPeakMB: after.peak,
-      serverAlive: app.exitCode === null,
+      rssPeakMB: after.peak ?? peakSeen,
+      serverAlive: await sleep(1000).then(() => app.exitCode === null && app.signalCode === null),
+      serverEventLoopLagIdle: idleLag,
       serverEventLoopLagDuringUpload: lag,
       movies1Idle: idle,
       movies1DuringUpload: merged,
     };
   } finally {
-    app.kill('SIGTERM');
-    await new Promise((resolve) => app.once('exit', resolve));
+    if (app.exitCode === null && app.signalCode === null) {
+      app.kill('SIGTERM');
+      await new Promise((resolve) => app.once('exit', resolve));
+    }
     await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`);
   }
 }

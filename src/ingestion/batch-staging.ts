@@ -100,7 +100,7 @@ export async function wholeFile(path: string): Promise<RatingSource> {
 }
 
 /** The heap of the thread that reads and checks a file's rows. */
-const READER_HEAP_MB = 64;
+const READER_HEAP_MB = 48;
 
 /**
  * Stages a ratings source: a worker thread reads and checks the rows (rating-rows-job.ts) while
