@@ -25,6 +25,8 @@ export interface RecommendationList {
 /** How many candidates a genre-filtered list draws from before filtering. */
 const FILTER_POOL = 500;
 const NOTHING = new Set<number>();
+/** The dataset's genre name (as the catalog holds it) → its index in a taste. */
+const TASTE_GENRE_INDEX = new Map(GENRE_KEYS.map((key, g) => [datasetGenreName(key)!, g]));
 
 /**
  * One model version ready to answer from memory: the bundle plus the id maps and the catalog it
@@ -106,15 +108,26 @@ export class ServingModel {
     return this.list(similar, limit, undefined, null, () => reason);
   }
 
+  /**
+   * Films for a genre taste. Each is explained by the genre it shares with the taste that weighs
+   * most: genre popularity may rank a film that holds only some of the stated genres.
+   */
   forTaste(taste: Float32Array, limit: number): RecommendationList {
     const ranked = this.bundle.taste.recommendForTaste(taste, limit, NOTHING);
-    let top = 0;
-    for (let g = 1; g < taste.length; g++) if (taste[g]! > taste[top]!) top = g;
-    const reason =
-      taste[top]! > 0
-        ? `matches your taste for ${datasetGenreName(GENRE_KEYS[top]!)}`
-        : 'popular with everyone';
-    return this.list(ranked, limit, undefined, taste[top]! > 0 ? null : 'popularity', () => reason);
+    if (!taste.some((weight) => weight > 0))
+      return this.list(ranked, limit, undefined, 'popularity', () => 'popular with everyone');
+    return this.list(ranked, limit, undefined, null, (_item, entry) => {
+      let best: string | undefined;
+      let bestWeight = 0;
+      for (const genre of entry.genres) {
+        const g = TASTE_GENRE_INDEX.get(genre);
+        if (g !== undefined && taste[g]! > bestWeight) {
+          best = genre;
+          bestWeight = taste[g]!;
+        }
+      }
+      return best ? `matches your taste for ${best}` : 'popular with people of your taste';
+    });
   }
 
   private list(

@@ -6,6 +6,7 @@
 import { type EaseParams, EaseRecommender } from './algorithms/ease.js';
 import { type EaseSeqParams, EaseSeqRecommender } from './algorithms/ease-seq.js';
 import { type GenreKnnParams, GenreKnnRecommender } from './algorithms/genre-knn.js';
+import { type GenrePopularityParams, GenrePopularityRecommender } from './algorithms/genre-popularity.js';
 import { ItemKnnRecommender, type ItemKnnParams } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import type { Recommender } from './model.js';
@@ -31,6 +32,12 @@ export const ALGORITHMS: readonly AlgorithmEntry[] = [
     kind: 'baseline',
     create: (params: Params) => new GenreKnnRecommender(params as Partial<GenreKnnParams>),
     grid: { geometry: ['cosine', 'profile'] },
+  },
+  {
+    name: 'genre-popularity',
+    kind: 'baseline',
+    create: (params: Params) => new GenrePopularityRecommender(params as Partial<GenrePopularityParams>),
+    grid: { geometry: ['cosine', 'cover'], sharpness: [0.5, 1, 2, 4], weight: ['count', 'liked'] },
   },
   {
     name: 'item-knn',

@@ -1,5 +1,7 @@
+import { GENRE_COUNT } from './algorithms/common.js';
 import type { EaseRecommender } from './algorithms/ease.js';
 import { tinyData } from './algorithms/fixtures.js';
+import { GenreKnnRecommender } from './algorithms/genre-knn.js';
 import {
   checkBundle,
   deserializeBundle,
@@ -74,6 +76,28 @@ describe('model bundle', () => {
     const loaded = deserializeBundle(old);
     expect(loaded.returning).toBe(loaded.personal);
     expect(loaded.lastRated.every((t) => t === Number.NEGATIVE_INFINITY)).toBe(true);
+    expect(checkBundle(loaded)).toEqual([]);
+  });
+
+  it('answers a genre taste with genre popularity, and loads a bundle whose taste model is genre KNN', () => {
+    expect(bundle.taste.algorithm).toBe('genre-popularity');
+    const older = new GenreKnnRecommender();
+    older.fit(tinyData());
+    older.forgetUsers();
+    const models = {
+      personal: bundle.personal.serialize(),
+      returning: bundle.returning.serialize(),
+      similar: bundle.similar.serialize(),
+      popular: bundle.popular.serialize(),
+      taste: older.serialize(),
+    };
+    const loaded = deserializeBundle(
+      encodeBundle({ models, userIds: bundle.userIds, itemIds: bundle.itemIds, lastRated: bundle.lastRated }),
+    );
+    expect(loaded.taste.algorithm).toBe('genre-knn');
+    const action = new Float32Array(GENRE_COUNT).fill(0);
+    action[0] = 1;
+    expect(loaded.taste.recommendForTaste(action, 3, none)).toEqual(older.recommendForTaste(action, 3, none));
     expect(checkBundle(loaded)).toEqual([]);
   });
 

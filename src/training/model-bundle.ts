@@ -1,6 +1,7 @@
 import { EaseRecommender } from './algorithms/ease.js';
 import { EaseSeqRecommender, type EaseSeqParams } from './algorithms/ease-seq.js';
 import { GenreKnnRecommender } from './algorithms/genre-knn.js';
+import { GenrePopularityRecommender } from './algorithms/genre-popularity.js';
 import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import { GENRE_COUNT } from './algorithms/common.js';
@@ -10,7 +11,7 @@ import type { InteractionData, Recommendations, Recommender } from './model.js';
 /**
  * What one model version serves: for known users a session model (a user rating right now) and a
  * returning-user model (one back after a while), item-item neighbours for similar movies,
- * popularity for unknown users, genre KNN for a genre taste; with the id maps and each user's
+ * popularity for unknown users, genre popularity for a genre taste; with the id maps and each user's
  * newest training rating time, which tells the two known-user paths apart.
  */
 export interface ModelBundle {
@@ -22,7 +23,7 @@ export interface ModelBundle {
   lastRated: Float64Array;
   similar: ItemKnnRecommender;
   popular: PopularityRecommender;
-  taste: GenreKnnRecommender;
+  taste: TasteModel;
   userIds: Int32Array;
   itemIds: Int32Array;
 }
@@ -79,6 +80,15 @@ function pick<T extends Record<string, unknown>>(object: T, keys: readonly strin
   return Object.fromEntries(Object.entries(object).filter(([key]) => keys.includes(key))) as Partial<T>;
 }
 
+/** What answers a newcomer's genre taste: genre popularity, or genre KNN in bundles written before it. */
+export type TasteModel = GenrePopularityRecommender | GenreKnnRecommender;
+
+/** Taste models a stored bundle may hold: the current one and that of earlier versions. */
+const TASTE_MODELS: Record<string, (bytes: Uint8Array) => TasteModel> = {
+  'genre-popularity': (bytes) => GenrePopularityRecommender.deserialize(bytes),
+  'genre-knn': (bytes) => GenreKnnRecommender.deserialize(bytes),
+};
+
 /** Personal models a stored bundle may hold: the current one and those of earlier versions. */
 const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
   'ease-seq': (bytes) => EaseSeqRecommender.deserialize(bytes),
@@ -99,7 +109,7 @@ function unfitted(params: BundleParams): BundleModels {
     returning: new EaseRecommender(returning),
     similar: new ItemKnnRecommender(),
     popular: new PopularityRecommender(),
-    taste: new GenreKnnRecommender(),
+    taste: new GenrePopularityRecommender(),
   };
 }
 
@@ -218,7 +228,7 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
   const personal = deserializePersonal(next());
   const similar = ItemKnnRecommender.deserialize(next());
   const popular = PopularityRecommender.deserialize(next());
-  const taste = GenreKnnRecommender.deserialize(next());
+  const taste = deserializeTaste(next());
   const userIds = new Int32Array(next().slice().buffer);
   const itemIds = new Int32Array(next().slice().buffer);
   const hasReturningPath = sizes.length > 0;
@@ -234,6 +244,13 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     userIds,
     itemIds,
   };
+}
+
+function deserializeTaste(bytes: Uint8Array): TasteModel {
+  const algorithm = modelAlgorithm(bytes);
+  const deserialize = TASTE_MODELS[algorithm];
+  if (!deserialize) throw new Error(`a model bundle cannot hold a taste model "${algorithm}"`);
+  return deserialize(bytes);
 }
 
 function deserializePersonal(bytes: Uint8Array): Recommender {

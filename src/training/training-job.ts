@@ -50,7 +50,7 @@ export function fitModelsJob(
 /**
  * The bundle's models in two groups of about equal work, one worker thread each, so a fit uses two
  * cores: the session model (its EASE, the transitions and its top lists) against the returning
- * model (its EASE and top lists) with item neighbours, popularity and genre KNN. Each worker holds
+ * model (its EASE and top lists) with item neighbours, popularity and genre popularity. Each worker holds
  * its own interaction matrix and EASE buffers: peak memory is about twice a one-thread fit's.
  */
 const MODEL_GROUPS: BundleModel[][] = [['personal'], ['returning', 'similar', 'popular', 'taste']];

@@ -5,6 +5,7 @@ import { EaseRecommender } from './ease.js';
 import { EaseSeqRecommender } from './ease-seq.js';
 import { tinyData } from './fixtures.js';
 import { GenreKnnRecommender } from './genre-knn.js';
+import { GenrePopularityRecommender } from './genre-popularity.js';
 import { ItemKnnRecommender } from './item-knn.js';
 import { PopularityRecommender } from './popularity.js';
 import { decodeModel, encodeModel } from './serialization.js';
@@ -19,6 +20,10 @@ const EXPECTED: Record<string, { bytes: number; sha256: string }> = {
   popularity: { bytes: 304, sha256: 'ce88ab9c0227d6f0f62b3f45332e1e2b9c00bba8d0ba67fcf7732ee6cd2e27e3' },
   'item-knn': { bytes: 848, sha256: '398de00749651d5148d612bdfd21343b89d068244a18b2498d972b02d5fc2ade' },
   'genre-knn': { bytes: 816, sha256: 'a5aa07b4210816a2c5e1ee6bb352c973d1aade86a4be99393654c4e51e1b2ef9' },
+  'genre-popularity': {
+    bytes: 928,
+    sha256: '2f4fc63a3a3dfeef5a1ccc78b19d335b98559522a4bf4c6ab0a170188a3d94f8',
+  },
   ease: { bytes: 1008, sha256: '262be2b8a19f105270011eeb654b19d9130b98737fc9dbb7122f9a31a615c575' },
   'ease-seq': { bytes: 1504, sha256: 'c63cb31b6cbaf0c8dbe6eb5597b8e142cd8b1e222cdc6a7df2a363e614f648ac' },
 };
@@ -33,6 +38,10 @@ function fittedModels(): Record<string, { model: Recommender; load: (bytes: Uint
       load: ItemKnnRecommender.deserialize,
     },
     'genre-knn': { model: new GenreKnnRecommender(), load: GenreKnnRecommender.deserialize },
+    'genre-popularity': {
+      model: new GenrePopularityRecommender({ geometry: 'cosine', sharpness: 2, weight: 'count' }),
+      load: GenrePopularityRecommender.deserialize,
+    },
     ease: {
       model: new EaseRecommender({ lambda: 0.5, minItemCount: 1, cacheSize: 2, recencyHalfLife: 1 }),
       load: EaseRecommender.deserialize,
