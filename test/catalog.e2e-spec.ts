@@ -1,5 +1,10 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bootApp, loadAll, type TestApp } from './support/app.js';
-import { cleanFixtureRatings } from './support/fixtures.js';
+import { cleanFixtureRatings, FIXTURE_DIR } from './support/fixtures.js';
+
+const titles = (body: { items: { title: string }[] }) => body.items.map((m) => m.title);
 
 describe('catalog API', () => {
   let t: TestApp;
@@ -30,6 +35,36 @@ describe('catalog API', () => {
         'Toy Story 2 (1999)',
         'Toy Soldiers (1991)',
       ]);
+    });
+
+    it('finds titles despite typos, ranked by match then by rating count', async () => {
+      const { body } = await t.http.get('/movies?search=toy%20stroy').expect(200);
+      expect(titles(body).slice(0, 2)).toEqual(['Toy Story (1995)', 'Toy Story 2 (1999)']);
+      const jumanji = await t.http.get('/movies?search=jumanij').expect(200);
+      expect(titles(jumanji.body)[0]).toBe('Jumanji (1995)');
+    });
+
+    it('finds a title from the beginning of its words', async () => {
+      const { body } = await t.http.get('/movies?search=jum').expect(200);
+      expect(titles(body)).toEqual(['Jumanji (1995)']);
+    });
+
+    it('folds accents both ways: "amelie" finds "Amélie"', async () => {
+      const { body } = await t.http.get('/movies?search=amelie').expect(200);
+      expect(body.items[0]).toMatchObject({ id: 21 });
+      const upper = await t.http.get('/movies?search=AMÉLIE').expect(200);
+      expect(upper.body.items[0]).toMatchObject({ id: 21 });
+    });
+
+    it('pages through search results and filters them by genre', async () => {
+      const all = await t.http.get('/movies?search=toy').expect(200);
+      const second = await t.http.get('/movies?search=toy&limit=1&page=2').expect(200);
+      expect(second.body).toMatchObject({ total: all.body.total, page: 2, limit: 1 });
+      expect(second.body.items).toEqual([all.body.items[1]]);
+      const action = await t.http.get('/movies?search=toy&genre=action').expect(200);
+      expect(titles(action.body)).toEqual(['Toy Soldiers (1991)']);
+      const byId = await t.http.get('/movies?search=toy&sort=id').expect(200);
+      expect(byId.body.items.map((m: { id: number }) => m.id)).toEqual([1, 24, 30]);
     });
 
     it('treats % and _ in the search text as plain characters', async () => {
@@ -155,6 +190,42 @@ describe('catalog API', () => {
         .send('{bad json')
         .expect(400);
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', path: '/movies' });
+    });
+  });
+
+  describe('when a batch adds movies', () => {
+    let dir: string;
+    let fresh: TestApp;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'movie-reco-catalog-'));
+      cpSync(FIXTURE_DIR, dir, { recursive: true });
+      fresh = await bootApp({ MOVIELENS_DIR: dir });
+      await loadAll(fresh);
+    });
+    afterAll(async () => {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('searches and serves them once the batch is applied, without a restart', async () => {
+      // The catalog is in memory from this first request on.
+      const before = await fresh.http.get('/movies?search=zyzzyva').expect(200);
+      expect(before.body.total).toBe(0);
+      await fresh.http.get('/movies/9001').expect(404);
+
+      appendFileSync(join(dir, 'movies.csv'), '9001,Zyzzyva Nights (2003),Drama\n');
+      appendFileSync(join(dir, 'ratings.csv'), '1,9001,4.5,1041379200\n');
+      expect(await loadAll(fresh)).toMatchObject({ status: 'succeeded' });
+
+      // The batch's NOTIFY reaches the catalog after the commit: wait for it (bounded).
+      let found: { total: number; items: { id: number; ratingCount: number }[] } | undefined;
+      for (let attempt = 0; attempt < 100 && !found?.total; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        found = (await fresh.http.get('/movies?search=zyzzyva%20nigths').expect(200)).body;
+      }
+      expect(found?.items[0]).toMatchObject({ id: 9001, ratingCount: 1 });
+      const { body } = await fresh.http.get('/movies/9001').expect(200);
+      expect(body).toMatchObject({ title: 'Zyzzyva Nights (2003)', ratingCount: 1, ratingMean: 4.5 });
     });
   });
 });

@@ -1,7 +1,10 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ListMoviesQuery, MovieSort } from './dto/list-movies.query.js';
+import { DATA_CHANNEL } from '../database/channels.js';
+import { NotificationListener } from '../database/notification-listener.js';
+import { CatalogIndex } from './catalog-index.js';
+import type { ListMoviesQuery } from './dto/list-movies.query.js';
 import type { MovieDto, MoviePageDto } from './dto/movie.dto.js';
 import { datasetGenreName } from './genres.js';
 
@@ -12,20 +15,7 @@ interface MovieRow {
   genres: string[];
   rating_count: number;
   rating_mean: number | null;
-  total?: string;
 }
-
-const COLUMNS = 'id, title, year, genres, rating_count, rating_mean';
-
-const ORDER_BY: Record<MovieSort, string> = {
-  // $1 is the search text as a LIKE prefix pattern: titles that start with it come first.
-  // Without a search, relevance is popularity.
-  relevance: '(title ILIKE $1) DESC, rating_count DESC, id',
-  id: 'id',
-  title: 'title, id',
-  year: 'year DESC NULLS LAST, id',
-  popularity: 'rating_count DESC, id',
-};
 
 function toDto(row: MovieRow): MovieDto {
   return {
@@ -38,53 +28,85 @@ function toDto(row: MovieRow): MovieDto {
   };
 }
 
-/** LIKE treats % and _ as wildcards; a user searching for "100%" means the character. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
+/**
+ * Browse and search answered from memory: the whole catalog is read once, at the first request,
+ * into a CatalogIndex, and read again whenever a batch is applied (NOTIFY on DATA_CHANNEL: a
+ * batch is what adds movies and refreshes their rating counts), from any process on the database.
+ * The new index replaces the old one in one assignment. Loading at the first request rather than
+ * at start keeps the command line, which shares this module, from holding a catalog it never serves.
+ */
 @Injectable()
-export class MoviesService {
+export class MoviesService implements OnApplicationShutdown {
+  private readonly logger = new Logger(MoviesService.name);
+  private index?: CatalogIndex;
+  private loading?: Promise<CatalogIndex>;
+  private listener?: NotificationListener;
+  private refreshing = false;
+  private refreshAgain = false;
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async list(query: ListMoviesQuery): Promise<MoviePageDto> {
-    const search = query.search?.trim() || undefined;
-    const requested = query.sort ?? (search ? 'relevance' : 'id');
-    const sort = requested === 'relevance' && !search ? 'popularity' : requested;
-    const params: unknown[] = [];
-    const where: string[] = [];
-    if (search) {
-      params.push(`${escapeLike(search)}%`);
-      where.push(`title ILIKE '%' || $1`);
-    }
-    if (query.genre) {
-      params.push(datasetGenreName(query.genre));
-      where.push(`genres @> ARRAY[$${params.length}::text]`);
-    }
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    params.push(query.limit, (query.page - 1) * query.limit);
-    const rows = await this.db.query<MovieRow[]>(
-      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM movies ${filter}
-       ORDER BY ${ORDER_BY[sort]} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-      params,
-    );
-    // Past the last page no row carries the total, so it is counted on its own.
-    const total = rows[0]
-      ? Number(rows[0].total)
-      : Number(
-          (
-            await this.db.query<{ count: string }[]>(
-              `SELECT count(*) FROM movies ${filter}`,
-              params.slice(0, -2),
-            )
-          )[0]?.count ?? 0,
-        );
-    return { items: rows.map(toDto), total, page: query.page, limit: query.limit };
+    const genre = query.genre === undefined ? undefined : datasetGenreName(query.genre);
+    return (await this.catalog()).list({ ...query, genre });
   }
 
   async get(id: number): Promise<MovieDto> {
-    const [row] = await this.db.query<MovieRow[]>(`SELECT ${COLUMNS} FROM movies WHERE id = $1`, [id]);
-    if (!row) throw new NotFoundException(`movie ${id} not found`);
-    return toDto(row);
+    const movie = (await this.catalog()).get(id);
+    if (!movie) throw new NotFoundException(`movie ${id} not found`);
+    return movie;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+  }
+
+  private catalog(): CatalogIndex | Promise<CatalogIndex> {
+    if (this.index) return this.index;
+    this.loading ??= this.start().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** Listens first, then reads: a batch applied in between is heard, not missed. */
+  private async start(): Promise<CatalogIndex> {
+    if (!this.listener) {
+      const listener = new NotificationListener(
+        this.db,
+        [DATA_CHANNEL],
+        this.logger,
+        () => this.refresh(),
+        () => this.reload(),
+      );
+      await listener.start();
+      this.listener = listener;
+    }
+    await this.reload();
+    return this.index!;
+  }
+
+  /** One reload at a time; notifications heard meanwhile make one more. */
+  private refresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    this.reload()
+      .catch((error: Error) => this.logger.error(`could not reload the catalog: ${error.message}`))
+      .finally(() => {
+        this.refreshing = false;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.refresh();
+        }
+      });
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.db.query<MovieRow[]>(
+      'SELECT id, title, year, genres, rating_count, rating_mean FROM movies',
+    );
+    this.index = new CatalogIndex(rows.map(toDto));
+    this.logger.debug(`catalog in memory: ${rows.length} movies`);
   }
 }

@@ -81,7 +81,7 @@ function pick<T extends Record<string, unknown>>(object: T, keys: readonly strin
 }
 
 /** What answers a newcomer's genre taste: genre popularity, or genre KNN in bundles written before it. */
-export type TasteModel = GenrePopularityRecommender | GenreKnnRecommender;
+type TasteModel = GenrePopularityRecommender | GenreKnnRecommender;
 
 /** Taste models a stored bundle may hold: the current one and that of earlier versions. */
 const TASTE_MODELS: Record<string, (bytes: Uint8Array) => TasteModel> = {

@@ -7,7 +7,11 @@ const MOVIE_SORTS = ['relevance', 'id', 'title', 'year', 'popularity'] as const;
 export type MovieSort = (typeof MOVIE_SORTS)[number];
 
 export class ListMoviesQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Case-insensitive text the title must contain', example: 'toy' })
+  @ApiPropertyOptional({
+    description:
+      'Words of the title: each matches a title word exactly, as its beginning or with a typo or two (from 4 letters), ignoring case and accents',
+    example: 'toy stroy',
+  })
   @IsOptional()
   @Matches(/^[^\p{Cc}]*$/u, { message: 'search must not contain control characters' })
   @MaxLength(200)
@@ -26,7 +30,7 @@ export class ListMoviesQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: MOVIE_SORTS,
     description:
-      'Order of the results; ties are broken by id. Default: relevance (titles starting with the search text, then the most rated) when searching, else id.',
+      'Order of the results; ties are broken by id. Default: relevance (best word match: exact, then beginning, then typo; then the most rated) when searching, else id.',
   })
   @IsOptional()
   @IsIn(MOVIE_SORTS)
