@@ -90,6 +90,25 @@ describe('recommendations served from the production model', () => {
       .send({ comedy: 2, drama: 1 })
       .expect(200);
     expect(taste.body.items[0].reason).toBe('matches your taste for Comedy');
+    const inBody = await t.http
+      .post('/users/recommendations')
+      .send({ comedy: 2, drama: 1, limit: 2 })
+      .expect(200);
+    expect(inBody.body.items).toEqual(taste.body.items.slice(0, 2));
+    const bodyWins = await t.http
+      .post('/users/recommendations?limit=3')
+      .send({ comedy: 2, drama: 1, limit: 1 })
+      .expect(200);
+    expect(bodyWins.body.items).toHaveLength(1);
+    for (const [limit, message] of [
+      [0, 'limit must not be less than 1'],
+      [101, 'limit must not be greater than 100'],
+      [2.5, 'limit must be an integer'],
+      ['5', 'limit must be an integer'],
+    ] as const) {
+      const { body } = await t.http.post('/users/recommendations').send({ comedy: 1, limit }).expect(400);
+      expect(body.message).toContain(message);
+    }
     await t.http.post('/users/recommendations').send({ comedy: -1 }).expect(400);
     await t.http.post('/users/recommendations').send({ space_opera: 1 }).expect(400);
   });

@@ -30,11 +30,26 @@ export class UserRecommendationsQuery extends LimitQuery {
  */
 export const MAX_TASTE_WEIGHT = 1000;
 
-/** A new user's taste: a weight from 0 to MAX_TASTE_WEIGHT per genre; only the proportions matter. */
+/**
+ * A new user's taste: a weight from 0 to MAX_TASTE_WEIGHT per genre; only the proportions matter.
+ * `limit` may come with it (the body is where a client building a request puts it) or in the query.
+ */
 export class GenreTasteBody {
   constructor() {
     for (const key of GENRE_KEYS) (this as Record<string, unknown>)[key] = undefined;
   }
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description: 'How many movies (1–100); also accepted in the query; the body wins. Default 10',
+  })
+  @IsOptional()
+  @Max(100, { message: 'limit must not be greater than 100' })
+  @Min(1, { message: 'limit must not be less than 1' })
+  @IsInt({ message: 'limit must be an integer' })
+  limit?: number;
 }
 for (const key of GENRE_KEYS) {
   const target = GenreTasteBody.prototype;

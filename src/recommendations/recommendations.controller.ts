@@ -48,7 +48,7 @@ export class RecommendationsController {
       GENRE_KEYS,
       (key) => (body as Record<string, number | undefined>)[key] ?? 0,
     );
-    const list = this.recommendations.model().forTaste(taste, query.limit);
+    const list = this.recommendations.model().forTaste(taste, body.limit ?? query.limit);
     this.recommendations.count('taste', list.fallback);
     return list;
   }
