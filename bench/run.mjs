@@ -554,7 +554,7 @@ function rssMB(pid) {
  * ml-latest-small with a `--upload-heap-mb` heap, GET /movies/1 under autocannon (8 connections)
  * idle for `seconds`, then again while `POST /admin/batches` takes `--upload-mb` MB of rows that
  * all fail validation (ratings out of range; the batch is rejected and every row quarantined), from
- * the upload's first byte until its run ends. Reports both p50/p99, the server's RSS before and its
+ * the upload's first byte until its run ends (one load over the whole run). Reports both p50/p99, the server's RSS before and its
  * peak (VmHWM), the run's outcome and seconds.
  */
 async function uploads(adminDbUrl) {
@@ -659,14 +659,15 @@ async function uploads(adminDbUrl) {
         { everyMs: 250, timeoutMs: 600_000 },
       );
     })();
-    // Load /movies/1 in windows until the run has ended.
-    const during = [];
-    let finished;
-    runDone.then(
-      (run) => (finished = run),
-      () => (finished = null),
+    // One load of /movies/1 from the upload's first byte until its run has ended.
+    let loadDone;
+    const loaded = new Promise((resolve) => (loadDone = resolve));
+    const loader = autocannon({ url: `${base}/movies/1`, connections: 8, duration: 3600 }, (error, result) =>
+      loadDone(error ? null : result),
     );
-    while (finished === undefined) during.push(await load(2));
+    await runDone.catch(() => undefined);
+    loader.stop();
+    const duringLoad = await loaded;
     // A server killed by the upload (out of memory) has no run to show: say so.
     const run = await runDone.catch((error) => ({
       status: app.exitCode === null ? 'unknown' : `server exited (${app.exitCode ?? app.signalCode})`,
@@ -678,15 +679,7 @@ async function uploads(adminDbUrl) {
     const lag = await eventLoopLag().catch(() => null);
     clearInterval(sampler);
     const after = rssMB(app.pid);
-    const all = during.flatMap((r) => r.requests.total);
-    const merged = {
-      requests: all.reduce((sum, n) => sum + n, 0),
-      // The worst window's percentiles: a stall anywhere shows.
-      p50ms: Math.max(...during.map((r) => r.latency.p50 ?? 0)),
-      p99ms: Math.max(...during.map((r) => r.latency.p99)),
-      maxMs: Math.max(...during.map((r) => r.latency.max)),
-      errors: during.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
-    };
+    const merged = duringLoad && latency(duringLoad);
     return {
       uploadMB: Number((body.length / 2 ** 20).toFixed(1)),
       badRows: Number(run.stages?.[0]?.rows ?? 0),

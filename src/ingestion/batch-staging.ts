@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { copyInto, copyLine } from '../database/copy-from.js';
 import { streamWorker } from '../common/worker-thread.js';
@@ -141,8 +143,12 @@ export async function stageRatings(
     }
     await copyInto(client, 'staging_ratings', good());
     if (!result) throw new Error(`reading ${fileLabel} ended without a result`);
+    // The file's bytes as they are, straight to the socket: nothing decoded or joined on this thread.
     if (result.quarantined > 0)
-      await copyInto(client, 'staging_quarantine', createReadStream(job.quarantineFile, 'utf8'));
+      await pipeline(
+        createReadStream(job.quarantineFile, { highWaterMark: 1 << 20 }),
+        client.query(copyFrom('COPY staging_quarantine FROM STDIN')),
+      );
   } finally {
     await rm(job.quarantineFile, { force: true }).catch(() => undefined);
   }
