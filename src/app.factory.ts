@@ -1,10 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { setupSwagger } from './api-docs.js';
 import { AppModule } from './app.module.js';
-import { documentSwitchedScopes } from './auth/switched-scopes.js';
 import { TokenService } from './auth/token.service.js';
 import type { ErrorResponseDto } from './common/error-response.dto.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -17,23 +16,6 @@ import type { AppConfig } from './config/app-config.js';
 export interface CreateAppOptions {
   /** Close gracefully on SIGTERM/SIGINT (the server does; tests that boot many apps do not). */
   shutdownHooks?: boolean;
-}
-
-function setupSwagger(app: NestFastifyApplication, config: AppConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('movie-reco')
-      .setDescription(
-        'Movie recommendations with their own daily MLOps loop: catalog, data, health and metrics.',
-      )
-      .setVersion('0.1.0')
-      // Guarded routes (@RequireScopes) take a token from POST /oauth/token as Authorization: Bearer.
-      .addBearerAuth()
-      .build(),
-  );
-  documentSwitchedScopes(document, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /**

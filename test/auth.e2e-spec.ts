@@ -162,10 +162,11 @@ describe('auth: OAuth2 client credentials and admin routes', () => {
     });
   });
 
-  it('documents the bearer scheme and the admin route in OpenAPI', async () => {
+  it('documents the client-credentials and bearer schemes and the admin route in OpenAPI', async () => {
     const { body } = await t.http.get('/docs-json').expect(200);
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(body.paths['/admin/whoami'].get.security).toEqual([{ bearer: [] }]);
+    expect(body.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl).toBe('/oauth/token');
+    expect(body.paths['/admin/whoami'].get.security).toEqual([{ oauth2: [] }, { bearer: [] }]);
     expect(body.paths['/oauth/token'].post.requestBody.content).toHaveProperty([FORM]);
   });
 });

@@ -334,9 +334,9 @@ describe('feedback API', () => {
     expect(Object.keys(path.post.responses)).toEqual(
       expect.arrayContaining(['201', '400', '401', '403', '404']),
     );
-    expect(path.post.security).toEqual([{ bearer: [] }]);
+    expect(path.post.security).toEqual([{ oauth2: ['feedback:write'] }, { bearer: [] }]);
     expect(path.post['x-required-scopes']).toEqual(['feedback:write']);
-    expect(path.get.security).toEqual([{ bearer: [] }]);
+    expect(path.get.security).toEqual([{ oauth2: ['feedback:read'] }, { bearer: [] }]);
     expect(path.get['x-required-scopes']).toEqual(['feedback:read']);
     expect(Object.keys(path.get.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
     expect(body.components.schemas.CreateRatingBody.properties).toMatchObject({

@@ -159,7 +159,7 @@ describe('recommendations served from the production model', () => {
         await prod.http.get('/movies/1').expect(200);
         await prod.http.get('/movies?search=toy').expect(200);
         expect(await security(prod)).toMatchObject({
-          security: [{ bearer: [] }],
+          security: [{ oauth2: ['users:read'] }, { bearer: [] }],
           'x-required-scopes': ['users:read'],
           'x-token-required-when': 'USER_READS_REQUIRE_TOKEN=true',
         });
@@ -171,7 +171,7 @@ describe('recommendations served from the production model', () => {
     it('stays open on a development start, and says so in the OpenAPI document', async () => {
       await t.http.get('/users/1/recommendations').expect(200);
       const operation = await security(t);
-      expect(operation.security).toEqual([{ bearer: [] }, {}]);
+      expect(operation.security).toEqual([{ oauth2: ['users:read'] }, { bearer: [] }, {}]);
       expect(operation.description).toContain('Open on this instance (USER_READS_REQUIRE_TOKEN=false)');
     });
 
@@ -190,7 +190,7 @@ describe('recommendations served from the production model', () => {
       );
       try {
         await closedDev.http.get('/users/1/recommendations').expect(401);
-        expect((await security(closedDev)).security).toEqual([{ bearer: [] }]);
+        expect((await security(closedDev)).security).toEqual([{ oauth2: ['users:read'] }, { bearer: [] }]);
       } finally {
         await closedDev.close({ keepDatabase: true });
       }

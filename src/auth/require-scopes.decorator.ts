@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiBearerAuth, ApiExtension, ApiOAuth2 } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import type { Scope } from '../config/scopes.js';
 import type { AuthenticatedRequest } from './request-claims.js';
 import type { TokenClaims } from './token.service.js';
@@ -17,6 +17,10 @@ export const SCOPES_SWITCHES = {
 } as const;
 export type ScopesSwitch = keyof typeof SCOPES_SWITCHES;
 
+/** The OpenAPI security schemes of guarded routes (declared in api-docs.ts). */
+export const OAUTH2_SCHEME = 'oauth2';
+export const BEARER_SCHEME = 'bearer';
+
 /** OpenAPI extension naming the setting that makes a route's token optional. */
 export const TOKEN_SWITCH_EXTENSION = 'x-token-required-when';
 
@@ -24,8 +28,9 @@ export const TOKEN_SWITCH_EXTENSION = 'x-token-required-when';
  * Puts a route (or every route of a controller) behind a bearer token holding all the given
  * scopes; with no scope, any valid token will do. Routes without it stay public.
  *
- * It also documents the route in OpenAPI (`@ApiBearerAuth()`, the 401/403 answers and the scopes
- * as `x-required-scopes`), so an admin controller needs nothing else:
+ * It also documents the route in OpenAPI (the OAuth2 client-credentials scheme with the scopes,
+ * a pasted bearer token as the alternative, the 401/403 answers and the scopes as
+ * `x-required-scopes`), so an admin controller needs nothing else:
  *
  *   @ApiTags('admin')
  *   @RequireScopes('pipeline:read')
@@ -38,14 +43,22 @@ export const TOKEN_SWITCH_EXTENSION = 'x-token-required-when';
 export function RequireScopes(...scopes: Scope[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(REQUIRED_SCOPES, scopes),
-    ApiBearerAuth(),
+    // Alternatives: Swagger UI's Authorize gets the token itself (client credentials), or takes one
+    // pasted from POST /oauth/token.
+    ApiOAuth2(scopes, OAUTH2_SCHEME),
+    ApiBearerAuth(BEARER_SCHEME),
     ApiExtension('x-required-scopes', scopes),
-    ApiUnauthorizedResponse({
-      type: ErrorResponseDto,
+    ApiErrorResponse(401, {
       description: 'No bearer token, or an invalid or expired one (WWW-Authenticate: Bearer)',
+      message: 'a bearer token is required: Authorization: Bearer <token>, from POST /oauth/token',
     }),
     ...(scopes.length > 0
-      ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: `Token lacks: ${scopes.join(', ')}` })]
+      ? [
+          ApiErrorResponse(403, {
+            description: `The token lacks a scope: ${scopes.join(', ')}`,
+            message: `the token lacks the scope(s): ${scopes.join(', ')}`,
+          }),
+        ]
       : []),
   );
 }

@@ -9,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from './auth.dto.js';
 import { OAuthException, OAuthExceptionFilter } from './oauth-error.js';
 import { readTokenRequest, type TokenRequest } from './token-request.js';
@@ -26,9 +27,13 @@ export class TokenController {
   @Post('token')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'OAuth2 client-credentials token (RFC 6749 §4.4)',
+    summary: 'Get an access token: OAuth2 client credentials (RFC 6749 §4.4)',
     description:
-      'Client credentials in the body or with HTTP Basic. Errors use the RFC 6749 §5.2 shape, not the common one.',
+      'grant_type=client_credentials; the client authenticates with HTTP Basic (client_secret_basic, ' +
+      "what Swagger UI's Authorize sends) or with client_id and client_secret in the body " +
+      "(client_secret_post), not both. scope asks for some of the client's scopes (space-separated; " +
+      'all of them when missing or empty). The token goes in Authorization: Bearer. Errors use the ' +
+      'RFC 6749 §5.2 shape, not the common one.',
   })
   // Nest's FastifyAdapter (v12) parses form bodies itself; registering @fastify/formbody as well
   // makes Fastify refuse to start ("Content type parser already present").
@@ -39,7 +44,17 @@ export class TokenController {
     type: OAuthErrorDto,
     description: 'invalid_request, unsupported_grant_type or invalid_scope',
   })
-  @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'invalid_client' })
+  @ApiUnauthorizedResponse({
+    type: OAuthErrorDto,
+    description: 'invalid_client',
+    example: { error: 'invalid_client', error_description: 'unknown client or wrong secret' },
+  })
+  @ApiErrorResponse(429, {
+    description:
+      'More than TOKEN_RATE_LIMIT_PER_MINUTE requests a minute from this address; the wait doubles each ' +
+      'minute it goes on (Retry-After). In the common error shape.',
+    message: 'too many requests: at most 30 a minute; retry in 60 s',
+  })
   async token(
     @Body() body: Record<string, unknown> | undefined,
     @Headers('authorization') authorization: string | undefined,

@@ -4,7 +4,7 @@ import { WhoAmIDto } from './auth.dto.js';
 import { AuthClaims, RequireScopes } from './require-scopes.decorator.js';
 import type { TokenClaims } from './token.service.js';
 
-@ApiTags('admin')
+@ApiTags('auth')
 @Controller('admin')
 export class WhoAmIController {
   /** Lets an operator check a token (which client, which scopes, until when) before using it. */

@@ -14,24 +14,20 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBody,
-  ApiConflictResponse,
-  ApiServiceUnavailableResponse,
   ApiConsumes,
-  ApiNotFoundResponse,
   ApiOkResponse,
-  ApiPayloadTooLargeResponse,
+  ApiOperation,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { AppConfig } from '../config/app-config.js';
 import { IdParam } from '../common/paging.js';
 import { StartedRunDto } from '../pipeline/dto.js';
+import { RUN_ACTIVE, SERVE_ONLY } from '../pipeline/pipeline.controller.js';
 import { PipelineRunner } from '../pipeline/pipeline-runner.js';
 import { startRunForRequest } from '../pipeline/start-run-for-request.js';
 import { BatchesService } from './batches.service.js';
@@ -47,6 +43,12 @@ import { checkUploadHeader, CSV_MEDIA_TYPE, mediaTypeOf, receiveUpload, removeUp
 
 const DEFAULT_UPLOAD_NAME = 'upload.csv';
 
+const BAD_ID = {
+  description: 'The id is not a positive integer',
+  message: 'id must be a positive integer',
+  path: '/admin/batches/abc',
+};
+
 @ApiTags('admin: data')
 @Controller('admin/batches')
 export class BatchesController {
@@ -60,23 +62,48 @@ export class BatchesController {
 
   @Get()
   @RequireScopes('data:read')
+  @ApiOperation({
+    summary: 'Data batches, newest first (data:read)',
+    description: 'Optionally only those of one status.',
+  })
   @ApiOkResponse({ type: BatchPageDto, description: 'Data batches, newest first' })
+  @ApiErrorResponse(400, {
+    description: 'A bad page, limit or status',
+    message: 'limit must not be greater than 100',
+    path: '/admin/batches?limit=500',
+  })
   list(@Query() query: ListBatchesQuery): Promise<BatchPageDto> {
     return this.batches.list(query.page, query.limit, query.status);
   }
 
   @Get(':id')
   @RequireScopes('data:read')
+  @ApiOperation({ summary: 'One batch with its validation report (data:read)' })
   @ApiOkResponse({ type: BatchDetailDto, description: 'The batch and its validation report (null if none)' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(400, BAD_ID)
+  @ApiErrorResponse(404, {
+    description: 'No batch has this id',
+    message: 'batch 999 not found',
+    path: '/admin/batches/999',
+  })
   get(@Param() params: IdParam): Promise<BatchDetailDto> {
     return this.batches.get(params.id);
   }
 
   @Get(':id/quarantine')
   @RequireScopes('data:read')
+  @ApiOperation({
+    summary: "A batch's quarantined rows (data:read)",
+    description:
+      'Rows of the batch not applied, by file and line, with the check they failed; optionally one check only.',
+  })
   @ApiOkResponse({ type: QuarantinePageDto, description: 'Rows of the batch not applied, by file and line' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiErrorResponse(400, BAD_ID)
+  @ApiErrorResponse(404, {
+    description: 'No batch has this id',
+    message: 'batch 999 not found',
+    path: '/admin/batches/999/quarantine',
+  })
   quarantine(@Param() params: IdParam, @Query() query: QuarantineQuery): Promise<QuarantinePageDto> {
     return this.batches.quarantine(params.id, query.page, query.limit, query.check);
   }
@@ -89,23 +116,33 @@ export class BatchesController {
   @Post()
   @HttpCode(202)
   @RequireScopes('data:write')
+  @ApiOperation({
+    summary: 'Upload a ratings CSV as a new batch (data:write)',
+    description:
+      'Streams the CSV (at most UPLOAD_MAX_BYTES), then a pipeline run ingests it like any batch: ' +
+      'validated, applied as a new data version or rejected, then training as usual. Poll the run ' +
+      'at its location.',
+  })
   @ApiConsumes(CSV_MEDIA_TYPE)
   @ApiBody({
     description: 'Ratings CSV starting with the header userId,movieId,rating,timestamp',
     schema: { type: 'string', format: 'binary' },
   })
   @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
+  @ApiErrorResponse(400, {
     description: 'Empty body, a bad name, or a first line that is not the ratings header',
+    message: 'the request body is empty: send the ratings CSV as the body',
   })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A run is active; activeRunId names it' })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponseDto,
-    description: 'This replica serves only (ROLE=api)',
+  @ApiErrorResponse(409, RUN_ACTIVE)
+  @ApiErrorResponse(503, SERVE_ONLY)
+  @ApiErrorResponse(413, {
+    description: 'Larger than UPLOAD_MAX_BYTES',
+    message: 'the upload is larger than 52428800 bytes (UPLOAD_MAX_BYTES)',
   })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Larger than UPLOAD_MAX_BYTES' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'Content-Type is not text/csv' })
+  @ApiErrorResponse(415, {
+    description: 'Content-Type is not text/csv',
+    message: 'send the ratings CSV as the request body with Content-Type: text/csv',
+  })
   async upload(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

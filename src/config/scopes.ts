@@ -20,3 +20,16 @@ export type Scope = (typeof SCOPES)[number];
 export function isScope(value: unknown): value is Scope {
   return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
 }
+
+/** What each scope allows, for the OpenAPI document's OAuth2 scheme (Swagger UI's Authorize). */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'pipeline:run': 'start a pipeline run (POST /admin/pipeline/runs)',
+  'pipeline:read': 'read pipeline runs and their stages',
+  'data:read': 'read data batches, validation reports and quarantined rows',
+  'data:write': 'upload a ratings CSV as a new batch (starts a run)',
+  'models:read': 'read model versions, their metrics and stage history',
+  'models:write': 'promote a model version to production (or roll back)',
+  'feedback:write': "send a user's rating of a movie",
+  'feedback:read': "read a user's ratings",
+  'users:read': "read a user's recommendations where USER_READS_REQUIRE_TOKEN is true",
+};

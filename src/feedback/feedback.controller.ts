@@ -1,21 +1,18 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { CreateRatingBody } from './dto/create-rating.body.js';
 import { CreatedRatingDto, UserRatingPageDto } from './dto/rating.dto.js';
 import { FeedbackService } from './feedback.service.js';
 
 @ApiTags('feedback')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid user id, query or body' })
+@ApiErrorResponse(400, {
+  description: 'Invalid user id, query or body',
+  message: 'id must be a positive integer',
+  path: '/users/abc/ratings',
+})
 @Controller('users')
 export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
@@ -34,7 +31,11 @@ export class FeedbackController {
       'earlier rating: every call records a new rating with its own ratedAt.',
   })
   @ApiCreatedResponse({ type: CreatedRatingDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No movie has this movieId' })
+  @ApiErrorResponse(404, { description: 'No movie has this movieId', message: 'movie 99999999 not found' })
+  @ApiErrorResponse(429, {
+    description: 'More than FEEDBACK_RATE_LIMIT_PER_MINUTE ratings a minute from this client (Retry-After)',
+    message: 'too many requests: at most 600 a minute; retry in 42 s',
+  })
   rate(@Param() params: IdParam, @Body() body: CreateRatingBody): Promise<CreatedRatingDto> {
     return this.feedback.rate(params.id, body.movieId, body.rating);
   }

@@ -1,10 +1,10 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { DataHealthIndicator } from './data.health.js';
 
-@ApiTags('operations')
+@ApiTags('health & monitoring')
 @Controller('status')
 export class HealthController {
   constructor(
@@ -18,6 +18,10 @@ export class HealthController {
    * process cannot fix an unreachable database; readiness (GET /status) takes it out of rotation.
    */
   @Get('live')
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description: "For the orchestrator's liveness probe: never touches the database.",
+  })
   @ApiOkResponse({
     description: 'The process is up; nothing else is checked',
     schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
@@ -31,8 +35,39 @@ export class HealthController {
    * error shape, the failing checks named in the message and the full result under `health`.
    */
   @Get()
-  @ApiOkResponse({ description: 'Healthy: database up; data version and load state under info.data' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A check failed; it is named' })
+  @ApiOperation({
+    summary: 'Readiness: database and data',
+    description:
+      'For the load balancer and the readiness probe: 200 while the database answers within a ' +
+      'second, with the data version and whether a load runs; 503 naming the failing check.',
+  })
+  @ApiOkResponse({
+    description: 'Healthy: database up; data version and load state under info.data',
+    example: {
+      status: 'ok',
+      info: {
+        database: { status: 'up', responseTime: 2 },
+        data: { status: 'up', version: 1, loading: false },
+      },
+      error: {},
+      details: {
+        database: { status: 'up', responseTime: 2 },
+        data: { status: 'up', version: 1, loading: false },
+      },
+    },
+  })
+  @ApiErrorResponse(503, {
+    description: 'A check failed; it is named, and the full result is under health',
+    message: 'unhealthy: database down',
+    extra: {
+      health: {
+        status: 'error',
+        info: { data: { status: 'up', version: 1, loading: false } },
+        error: { database: { status: 'down' } },
+        details: { database: { status: 'down' }, data: { status: 'up', version: 1, loading: false } },
+      },
+    },
+  })
   async check(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

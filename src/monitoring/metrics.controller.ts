@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 import { register } from 'prom-client';
@@ -15,13 +15,19 @@ export const RENDER_REUSE_MS = 1000;
  * GET /metrics (the path PrometheusModule gives it). It reads nothing from the database: the
  * database-wide figures are refreshed in the background (DatabaseMetricsCollector).
  */
-@ApiTags('operations')
+@ApiTags('health & monitoring')
 @Controller()
 export class MetricsController extends PrometheusController {
   private rendered?: { at: number; text: Promise<string> };
 
   @Get()
   @Header('cache-control', 'no-store')
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'HTTP durations by route, recommendations served, pipeline runs, model and data figures, ' +
+      'process metrics. Scrapes within a second of each other get the same text.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', type: String })
   override index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

@@ -1,19 +1,25 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiConflictResponse,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsRepository } from './pipeline-runs.repository.js';
 import { startRunForRequest } from './start-run-for-request.js';
 import { AppConfig } from '../config/app-config.js';
+
+/** The 409 and 503 of the routes that start a run (also POST /admin/batches). */
+export const RUN_ACTIVE = {
+  description: 'A run is active; activeRunId names it (null when another process holds it)',
+  message: 'pipeline run 12 is active; wait for it to finish',
+  extra: { activeRunId: 12 },
+};
+export const SERVE_ONLY = {
+  description: 'This replica serves only (ROLE=api)',
+  message:
+    'this replica serves only (ROLE=api): start pipeline runs and uploads on the worker (ROLE=worker) or with `cli pipeline run`',
+};
 
 @ApiTags('admin: pipeline')
 @Controller('admin/pipeline/runs')
@@ -27,12 +33,15 @@ export class PipelineController {
   @Post()
   @HttpCode(202)
   @RequireScopes('pipeline:run')
-  @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'A run is active; activeRunId names it' })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponseDto,
-    description: 'This replica serves only (ROLE=api)',
+  @ApiOperation({
+    summary: 'Start a pipeline run (pipeline:run)',
+    description:
+      'Ingests the next batch of the replay (or pending feedback), validates, trains, evaluates and ' +
+      'promotes if the gate allows, in the background. Poll the run at its location.',
   })
+  @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
+  @ApiErrorResponse(409, RUN_ACTIVE)
+  @ApiErrorResponse(503, SERVE_ONLY)
   async trigger(): Promise<StartedRunDto> {
     const started = await startRunForRequest(this.config, () => this.runner.start({ trigger: 'manual' }));
     return { runId: started!.runId, location: `/admin/pipeline/runs/${started!.runId}` };
@@ -40,14 +49,31 @@ export class PipelineController {
 
   @Get()
   @RequireScopes('pipeline:read')
+  @ApiOperation({ summary: 'Pipeline runs, newest first (pipeline:read)' })
   @ApiOkResponse({ type: PipelineRunPageDto })
+  @ApiErrorResponse(400, {
+    description: 'A bad page or limit',
+    message: 'limit must not be greater than 100',
+    path: '/admin/pipeline/runs?limit=500',
+  })
   list(@Query() query: PageQuery): Promise<PipelineRunPageDto> {
     return this.runs.list(query.page, query.limit);
   }
 
   @Get(':id')
   @RequireScopes('pipeline:read')
+  @ApiOperation({ summary: 'One pipeline run with its stages and drift report (pipeline:read)' })
   @ApiOkResponse({ type: PipelineRunDto })
+  @ApiErrorResponse(400, {
+    description: 'The id is not a positive integer',
+    message: 'id must be a positive integer',
+    path: '/admin/pipeline/runs/abc',
+  })
+  @ApiErrorResponse(404, {
+    description: 'No run has this id',
+    message: 'pipeline run 999 not found',
+    path: '/admin/pipeline/runs/999',
+  })
   get(@Param() params: IdParam): Promise<PipelineRunDto> {
     return this.runs.get(params.id);
   }

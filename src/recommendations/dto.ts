@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min, Validate } from 'class-validator';
 import { IsGenre } from '../catalog/dto/is-genre.validator.js';
-import { GENRE_KEYS } from '../catalog/genres.js';
+import { GENRE_KEYS, GENRES, type GenreKey } from '../catalog/genres.js';
 import { IntegerParam } from '../common/integer-param.js';
 
 export class LimitQuery {
@@ -30,8 +30,12 @@ export class UserRecommendationsQuery extends LimitQuery {
  */
 export const MAX_TASTE_WEIGHT = 1000;
 
+/** The taste Swagger UI fills in for "Try it out": action and sci-fi, a little comedy. */
+const TASTE_EXAMPLE: Partial<Record<GenreKey, number>> = { action: 5, sci_fi: 4, comedy: 1 };
+
 /**
- * A new user's taste: a weight from 0 to MAX_TASTE_WEIGHT per genre; only the proportions matter.
+ * A new user's taste: the seed's 20-genre profile, a weight from 0 to MAX_TASTE_WEIGHT per
+ * MovieLens genre (GENRES); only the proportions matter.
  * `limit` may come with it (the body is where a client building a request puts it) or in the query.
  */
 export class GenreTasteBody {
@@ -57,7 +61,8 @@ for (const key of GENRE_KEYS) {
     type: Number,
     minimum: 0,
     maximum: MAX_TASTE_WEIGHT,
-    example: key === 'comedy' ? 2 : undefined,
+    description: `Weight of the MovieLens genre "${GENRES[key]}" (0 when missing)`,
+    example: TASTE_EXAMPLE[key],
   })(target, key);
   IsOptional()(target, key);
   // Applied in the order they run (stopAtFirstError): the type first, then the range.
@@ -67,11 +72,22 @@ for (const key of GENRE_KEYS) {
 }
 
 export class RecommendedItemDto {
-  @ApiProperty({ example: 1 }) movieId!: number;
-  @ApiProperty({ example: 'Toy Story (1995)' }) title!: string;
-  @ApiProperty({ type: [String] }) genres!: string[];
-  @ApiProperty({ example: 0.42 }) score!: number;
-  @ApiProperty({ example: 'picked from your ratings' }) reason!: string;
+  @ApiProperty({ example: 356 }) movieId!: number;
+  @ApiProperty({ example: 'Forrest Gump (1994)' }) title!: string;
+  @ApiProperty({ type: [String], example: ['Comedy', 'Drama', 'Romance', 'War'] }) genres!: string[];
+  @ApiProperty({
+    example: 0.5148,
+    description: "The model's score, for ordering only (a rating count for popular movies)",
+  })
+  score!: number;
+  @ApiProperty({
+    example: 'because you rated Apollo 13 (1995)',
+    description:
+      'Why it is recommended: "because you rated <title>" or "like the films you rated" (a user), ' +
+      '"matches your taste for <genre>" (a taste), "rated alike with <title>" or "same genres as ' +
+      '<title>" (similar movies), "popular with everyone" or "popular in <genre>" (fallback)',
+  })
+  reason!: string;
 }
 
 export class RecommendationListDto {

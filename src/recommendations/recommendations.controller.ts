@@ -1,20 +1,17 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopesWhen } from '../auth/require-scopes.decorator.js';
 import { GENRE_KEYS } from '../catalog/genres.js';
-import { ErrorResponseDto } from '../common/error-response.dto.js';
+import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam } from '../common/paging.js';
 import { GenreTasteBody, LimitQuery, RecommendationListDto, UserRecommendationsQuery } from './dto.js';
 import { RecommendationsService } from './recommendations.service.js';
 
 @ApiTags('recommendations')
-@ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'No model is in production yet' })
+@ApiErrorResponse(503, {
+  description: 'No model is in production yet',
+  message: 'no model is in production yet: run the pipeline (POST /admin/pipeline/runs)',
+})
 @Controller()
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationsService) {}
@@ -26,11 +23,32 @@ export class RecommendationsController {
     summary: "A user's recommendations (users:read in production)",
     description:
       'Takes a bearer token with the users:read scope when USER_READS_REQUIRE_TOKEN is true, which it ' +
-      'is by default with NODE_ENV=production; open otherwise.',
+      'is by default with NODE_ENV=production; open otherwise. Movies the user has not rated (also ' +
+      'since the model was trained), best first, each with its reason. A user the model does not ' +
+      'know gets popular movies with fallback "popularity" until they rate, then movies like the ' +
+      'ones they rated.',
   })
   @ApiOkResponse({
     type: RecommendationListDto,
     description: 'Movies the user has not rated; unknown users get popular ones',
+    example: {
+      modelVersion: 1,
+      fallback: null,
+      items: [
+        {
+          movieId: 356,
+          title: 'Forrest Gump (1994)',
+          genres: ['Comedy', 'Drama', 'Romance', 'War'],
+          score: 0.5148,
+          reason: 'because you rated Apollo 13 (1995)',
+        },
+      ],
+    },
+  })
+  @ApiErrorResponse(400, {
+    description: 'A bad id, limit or genre',
+    message: 'limit must not be greater than 100',
+    path: '/users/1/recommendations?limit=500',
   })
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
     const model = this.recommendations.model();
@@ -42,7 +60,35 @@ export class RecommendationsController {
 
   @Post('users/recommendations')
   @HttpCode(200)
-  @ApiOkResponse({ type: RecommendationListDto, description: 'Movies for a genre taste (a new user)' })
+  @ApiOperation({
+    summary: 'Recommendations for a genre taste (a new user)',
+    description:
+      "The body is the seed's 20-genre taste profile: any of the twenty MovieLens genres as " +
+      'snake_case fields, each a weight from 0 to 1000; only the proportions matter and a missing ' +
+      'genre weighs 0. All weights 0 (or an empty body) answers popular movies with fallback ' +
+      '"popularity".',
+  })
+  @ApiOkResponse({
+    type: RecommendationListDto,
+    description: 'Movies for a genre taste (a new user)',
+    example: {
+      modelVersion: 1,
+      fallback: null,
+      items: [
+        {
+          movieId: 204,
+          title: 'Under Siege 2: Dark Territory (1995)',
+          genres: ['Action'],
+          score: 0.614,
+          reason: 'matches your taste for Action',
+        },
+      ],
+    },
+  })
+  @ApiErrorResponse(400, {
+    description: 'A weight that is not a number from 0 to 1000, or an unknown field',
+    message: 'comedy must be a number',
+  })
   forTaste(@Body() body: GenreTasteBody, @Query() query: LimitQuery): RecommendationListDto {
     const taste = Float32Array.from(
       GENRE_KEYS,
@@ -54,8 +100,38 @@ export class RecommendationsController {
   }
 
   @Get('movies/:id/similar')
-  @ApiOkResponse({ type: RecommendationListDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'The model does not know this movie' })
+  @ApiOperation({
+    summary: 'Movies similar to a movie',
+    description:
+      'Movies rated alike by the same users (item-item neighbours), or of the same genres for a ' +
+      'movie too rarely rated; the reason says which.',
+  })
+  @ApiOkResponse({
+    type: RecommendationListDto,
+    example: {
+      modelVersion: 1,
+      fallback: null,
+      items: [
+        {
+          movieId: 1073,
+          title: 'Willy Wonka & the Chocolate Factory (1971)',
+          genres: ['Children', 'Comedy', 'Fantasy', 'Musical'],
+          score: 0.6033,
+          reason: 'rated alike with Toy Story (1995)',
+        },
+      ],
+    },
+  })
+  @ApiErrorResponse(400, {
+    description: 'A bad id or limit',
+    message: 'id must be a positive integer',
+    path: '/movies/abc/similar',
+  })
+  @ApiErrorResponse(404, {
+    description: 'The model does not know this movie',
+    message: 'movie 99999999 is not known to model version 1',
+    path: '/movies/99999999/similar',
+  })
   similar(@Param() params: IdParam, @Query() query: LimitQuery): RecommendationListDto {
     const model = this.recommendations.model();
     const list = model.similarTo(params.id, query.limit);
