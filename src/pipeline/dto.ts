@@ -2,37 +2,44 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class StageRecordDto {
   @ApiProperty({ example: 'ingest' }) name!: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'skipped'] }) status!: string;
-  @ApiProperty() startedAt!: string;
-  @ApiPropertyOptional() seconds?: number;
-  @ApiPropertyOptional() rows?: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) detail?: Record<string, unknown>;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'skipped'], example: 'succeeded' }) status!: string;
+  @ApiProperty({ example: '2026-11-26T00:00:00.260Z' }) startedAt!: string;
+  @ApiPropertyOptional({ example: 4.165 }) seconds?: number;
+  @ApiPropertyOptional({ example: 8463 }) rows?: number;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { kind: 'period', period: '1999', batchId: 2, pendingFeedback: 0 },
+  })
+  detail?: Record<string, unknown>;
   @ApiPropertyOptional() error?: string;
 }
 
 export class PipelineRunDto {
   @ApiProperty({ example: 12 }) id!: number;
-  @ApiProperty({ enum: ['schedule', 'manual', 'cli', 'startup', 'upload'] }) trigger!: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['schedule', 'manual', 'cli', 'startup', 'upload'], example: 'manual' })
+  trigger!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed'], example: 'succeeded' }) status!: string;
   @ApiProperty({ nullable: true, type: String }) scheduledFor!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '4242@api-1', description: 'pid@host that ran it' })
   runner!: string | null;
-  @ApiProperty() startedAt!: string;
-  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) seconds!: number | null;
+  @ApiProperty({ example: '2026-11-26T00:00:00.243Z' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-26T00:00:08.868Z' }) finishedAt!:
+    string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 8.625 }) seconds!: number | null;
   @ApiProperty({ nullable: true, type: String, example: 'completed' }) summary!: string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
-  @ApiProperty({ nullable: true, type: Number }) batchId!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) dataVersion!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 2 }) batchId!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 2 }) dataVersion!: number | null;
   @ApiProperty({ type: [StageRecordDto] }) stages!: StageRecordDto[];
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true }) drift!: unknown;
 }
 
 export class PipelineRunPageDto {
   @ApiProperty({ type: [PipelineRunDto] }) items!: PipelineRunDto[];
-  @ApiProperty() total!: number;
-  @ApiProperty() page!: number;
-  @ApiProperty() limit!: number;
+  @ApiProperty({ example: 12 }) total!: number;
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 20 }) limit!: number;
 }
 
 export class StartedRunDto {
