@@ -6,7 +6,7 @@ import type { AppConfig } from './config/app-config.js';
 import { SCOPE_DESCRIPTIONS } from './config/scopes.js';
 
 /** The URL of the token endpoint, relative to the server (TokenController). */
-export const TOKEN_URL = '/oauth/token';
+const TOKEN_URL = '/oauth/token';
 
 /**
  * Swagger UI lists tags in this order: the public routes first, then the admin ones and the token
@@ -31,7 +31,6 @@ export const API_TAGS = [
   ],
   ['auth', 'Access tokens for the guarded routes (OAuth2 client credentials)'],
 ] as const;
-export type ApiTag = (typeof API_TAGS)[number][0];
 
 const DESCRIPTION = `Movie recommendations with their own daily MLOps loop: catalog, data, health and metrics.
 
@@ -48,7 +47,7 @@ route but \`/status\` may answer 429 with Retry-After past \`RATE_LIMIT_PER_MINU
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Builds the OpenAPI document of the application (also what /docs-json serves). */
-export function buildApiDocument(app: NestFastifyApplication, config: AppConfig): OpenAPIObject {
+function buildApiDocument(app: NestFastifyApplication, config: AppConfig): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('movie-reco')
     .setDescription(DESCRIPTION)

@@ -18,7 +18,7 @@ export interface ErrorExample {
 }
 
 /** The body the common error filter answers for `status` with this message and path. */
-export function errorExample(status: number, { message, path, extra }: ErrorExample) {
+function errorExample(status: number, { message, path, extra }: ErrorExample) {
   return {
     statusCode: status,
     error: STATUS_CODES[status],

@@ -46,3 +46,15 @@ export class StartedRunDto {
   @ApiProperty({ example: 13 }) runId!: number;
   @ApiProperty({ example: '/admin/pipeline/runs/13' }) location!: string;
 }
+
+/** The OpenAPI examples of the 409 and 503 of the routes that start a run (startRunForRequest). */
+export const RUN_ACTIVE = {
+  description: 'A run is active; activeRunId names it (null when another process holds it)',
+  message: 'pipeline run 12 is active; wait for it to finish',
+  extra: { activeRunId: 12 },
+};
+export const SERVE_ONLY = {
+  description: 'This replica serves only (ROLE=api)',
+  message:
+    'this replica serves only (ROLE=api): start pipeline runs and uploads on the worker (ROLE=worker) or with `cli pipeline run`',
+};

@@ -3,23 +3,11 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
-import { PipelineRunDto, PipelineRunPageDto, StartedRunDto } from './dto.js';
+import { PipelineRunDto, PipelineRunPageDto, RUN_ACTIVE, SERVE_ONLY, StartedRunDto } from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsRepository } from './pipeline-runs.repository.js';
 import { startRunForRequest } from './start-run-for-request.js';
 import { AppConfig } from '../config/app-config.js';
-
-/** The 409 and 503 of the routes that start a run (also POST /admin/batches). */
-export const RUN_ACTIVE = {
-  description: 'A run is active; activeRunId names it (null when another process holds it)',
-  message: 'pipeline run 12 is active; wait for it to finish',
-  extra: { activeRunId: 12 },
-};
-export const SERVE_ONLY = {
-  description: 'This replica serves only (ROLE=api)',
-  message:
-    'this replica serves only (ROLE=api): start pipeline runs and uploads on the worker (ROLE=worker) or with `cli pipeline run`',
-};
 
 @ApiTags('admin: pipeline')
 @Controller('admin/pipeline/runs')
