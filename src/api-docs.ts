@@ -42,7 +42,7 @@ and sends it with every guarded request until it expires (\`JWT_TTL_SECONDS\`). 
 \`POST ${TOKEN_URL}\` under *bearer*. Each guarded operation shows the scopes it needs.
 
 Errors share one JSON shape (ErrorResponseDto), except the token endpoint's RFC 6749 errors. Any
-route but \`/status\` may answer 429 with Retry-After past \`RATE_LIMIT_PER_MINUTE\`.`;
+route but \`/status\` and \`/status/live\` may answer 429 with Retry-After past \`RATE_LIMIT_PER_MINUTE\`.`;
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
