@@ -15,8 +15,9 @@ export class MoviesController {
   @ApiOperation({
     summary: 'Browse and search the movies',
     description:
-      'A page of movies, filtered by title text (search) and genre, sorted by relevance (the ' +
-      'default when searching), id, title, year or popularity; ties broken by id.',
+      'A page of movies, filtered by words of the title (search: prefixes, small typos and ' +
+      'accents forgiven) and genre, sorted by relevance (the default when searching: match, then ' +
+      'rating count), id, title, year or popularity; ties broken by id.',
   })
   @ApiOkResponse({ type: MoviePageDto })
   @ApiErrorResponse(400, {

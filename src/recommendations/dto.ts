@@ -84,7 +84,8 @@ export class RecommendedItemDto {
     example: 'because you rated Apollo 13 (1995)',
     description:
       'Why it is recommended: "because you rated <title>" or "like the films you rated" (a user), ' +
-      '"matches your taste for <genre>" (a taste), "rated alike with <title>" or "same genres as ' +
+      '"matches your taste for <genre>" or "popular with people of your taste" (a taste), ' +
+      '"rated alike with <title>" or "same genres as ' +
       '<title>" (similar movies), "popular with everyone" or "popular in <genre>" (fallback)',
   })
   reason!: string;

@@ -65,8 +65,9 @@ export class RecommendationsController {
     description:
       "The body is the seed's 20-genre taste profile: any of the twenty MovieLens genres as " +
       'snake_case fields, each a weight from 0 to 1000; only the proportions matter and a missing ' +
-      'genre weighs 0. All weights 0 (or an empty body) answers popular movies with fallback ' +
-      '"popularity".',
+      'genre weighs 0. The answer: films most liked by people of that taste, in the stated genres. ' +
+      'All weights 0 (or an empty body) answers popular movies with fallback "popularity". limit ' +
+      'goes in the body or the query (the body wins).',
   })
   @ApiOkResponse({
     type: RecommendationListDto,
@@ -76,10 +77,10 @@ export class RecommendationsController {
       fallback: null,
       items: [
         {
-          movieId: 204,
-          title: 'Under Siege 2: Dark Territory (1995)',
-          genres: ['Action'],
-          score: 0.614,
+          movieId: 589,
+          title: 'Terminator 2: Judgment Day (1991)',
+          genres: ['Action', 'Sci-Fi'],
+          score: 42.709,
           reason: 'matches your taste for Action',
         },
       ],
