@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrations } from '../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseServer } from './database-url.provider.js';
+import { TypeOrmLogger } from './typeorm-logger.js';
 
 @Module({
   providers: [DatabaseServer],
@@ -34,6 +35,7 @@ export class DatabaseModule {
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
             logging: config.logLevel === 'trace' ? ('all' as const) : (['error'] as 'error'[]),
+            logger: new TypeOrmLogger(config.logLevel === 'trace'),
             retryAttempts: 3,
             retryDelay: 1000,
             extra: { max: 10, connectionTimeoutMillis: 5000 },

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -57,6 +58,7 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
     config: AppConfig,
+    private readonly http: HttpAdapterHost,
   ) {
     metrics.database.driftThreshold.set({ measure: 'psi' }, config.drift.psi);
     metrics.database.driftThreshold.set({ measure: 'ks' }, config.drift.ks);
@@ -64,6 +66,9 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
   }
 
   onApplicationBootstrap(): void {
+    // Only a process that serves /metrics reads the snapshot: a CLI command has no scraper (and
+    // `db migrate` starts before the tables exist).
+    if (!this.http.httpAdapter) return;
     void this.refresh();
     this.timer = setInterval(() => {
       if (!this.running) void this.refresh();
