@@ -1,6 +1,14 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { FIXTURE_DIR } from './support/fixtures.js';
+import { freePort } from './support/ports.js';
 
 async function waitForDataVersion(t: TestApp, version: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -35,3 +43,106 @@ describe('first start on an empty database', () => {
     await second.close({ keepDatabase: true });
   });
 });
+
+describe('first start offline (the download fails)', () => {
+  let t: TestApp;
+  let cacheDir: string;
+  beforeAll(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'movie-reco-offline-'));
+    // Nobody listens on the port: every download attempt is refused.
+    t = await bootApp({
+      AUTO_INGEST: 'true',
+      MOVIELENS_DIR: '',
+      MOVIELENS_URL: `http://127.0.0.1:${await freePort()}/ml-fixture.zip`,
+      DATA_CACHE_DIR: cacheDir,
+      FIRST_LOAD_RETRY_SECONDS: '1',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('reports the data down with the load error, tries again, and serves once the data is there', async () => {
+    const down = await poll(t, '/status', (status, body) => status === 503 && body.health?.error?.data);
+    expect(down.message).toBe('unhealthy: data down');
+    expect(down.health.error.data).toMatchObject({ status: 'down', version: 0 });
+    expect(down.health.error.data.message).toMatch(/^no data: the first load failed \(.*ml-fixture\.zip/);
+    // The process stays alive for the probes, and the load is tried again by itself.
+    await t.http.get('/status/live').expect(200);
+    await poll(t, '/status', (_, body) => body.health?.error?.data?.attempts >= 2);
+
+    // The data arrives where the download would put it: the next attempt loads it.
+    mkdirSync(join(cacheDir, 'ml-fixture'));
+    copyFileSync(join(FIXTURE_DIR, 'movies.csv'), join(cacheDir, 'ml-fixture', 'movies.csv'));
+    copyFileSync(join(FIXTURE_DIR, 'ratings.csv'), join(cacheDir, 'ml-fixture', 'ratings.csv'));
+    const up = await poll(
+      t,
+      '/status',
+      (status, body) => status === 200 && body.info?.data?.loading === false,
+    );
+    expect(up.info.data).toMatchObject({ status: 'up', version: 1 });
+    expect(up.info.data.lastLoadError).toBeUndefined();
+    await t.http.get('/movies/1').expect(200);
+  });
+});
+
+/**
+ * The real ml-latest-small with the default replay (CI sets MOVIELENS_DIR): the first batch holds
+ * everything up to three years before the last rating, enough for a personalised model.
+ */
+const dataset = process.env.MOVIELENS_DIR;
+const withDataset = dataset?.includes('ml-latest-small') ? describe : describe.skip;
+
+withDataset('first start on ml-latest-small with the default replay', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp({ AUTO_INGEST: 'true', MOVIELENS_DIR: dataset!, REPLAY_START_YEAR: 'auto' });
+  });
+  afterAll(() => t.close());
+
+  it('serves user 1 personalised recommendations and The Matrix similar movies', async () => {
+    // The whole load and the first training, on a machine possibly shared: up to ten minutes.
+    const list = await poll(t, '/users/1/recommendations', (status) => status === 200, 6000);
+    expect(list.fallback).toBeNull();
+    expect(list.items.length).toBeGreaterThan(0);
+    const similar = await t.http.get('/movies/2571/similar').expect(200);
+    expect(similar.body.items.length).toBeGreaterThan(0);
+    expect(similar.body.items[0].reason).toBe('rated alike with Matrix, The (1999)');
+  }, 700_000);
+
+  it('loaded everything before 2015 first and replays 2015 to 2018 one year per run', async () => {
+    const batches = await t.app
+      .get(DataSource)
+      .query(`SELECT period, ratings_rows FROM data_batches WHERE status = 'applied' ORDER BY version`);
+    expect(batches.map((b: { period: string }) => b.period)).toEqual(['before 2015']);
+    const runner = t.app.get(PipelineRunner);
+    const periods: string[] = [];
+    for (let run = 0; run < 6; run++) {
+      const result = await runner.run({ trigger: 'cli', until: 'transform' });
+      if (result!.summary!.startsWith('no new data')) break;
+      const [batch] = await t.app
+        .get(DataSource)
+        .query(`SELECT period FROM data_batches WHERE id = (SELECT max(id) FROM data_batches)`);
+      periods.push(batch.period);
+    }
+    expect(periods).toEqual(['2015', '2016', '2017', '2018']);
+  }, 300_000);
+});
+
+/** Asks `path` until `ready` holds for the answer (`attempts` times, 100 ms apart), and returns its body. */
+async function poll(
+  t: TestApp,
+  path: string,
+  ready: (status: number, body: Response['body']) => unknown,
+  attempts = 600,
+): Promise<Response['body']> {
+  let last: { status: number; body: unknown } | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const { status, body } = await t.http.get(path);
+    last = { status, body };
+    if (ready(status, body)) return body;
+    await sleep(100);
+  }
+  throw new Error(`${path} never got ready: ${JSON.stringify(last)}`);
+}

@@ -46,7 +46,10 @@ export class AppConfig {
   /** all: serve and run the pipeline; api: serve only; worker: run the pipeline only. */
   readonly role: Role;
   readonly autoIngest: boolean;
-  readonly replay: { period: PeriodKind; startYear: number };
+  /** The first wait before the first-start load is tried again (it doubles per attempt). */
+  readonly firstLoadRetryMs: number;
+  /** startYear undefined: the first batch ends three years before the data's last rating. */
+  readonly replay: { period: PeriodKind; startYear: number | undefined };
   /** A cron expression, or undefined when the schedule is off. */
   readonly pipeline: { cron?: string; uploadMaxBytes: number };
   readonly validation: { maxBadRowShare: number };
@@ -102,6 +105,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.role = env.ROLE;
     this.autoIngest = env.AUTO_INGEST;
+    this.firstLoadRetryMs = env.FIRST_LOAD_RETRY_SECONDS * 1000;
     this.replay = { period: env.REPLAY_PERIOD, startYear: env.REPLAY_START_YEAR };
     this.pipeline = {
       cron: env.PIPELINE_CRON === 'off' ? undefined : env.PIPELINE_CRON,

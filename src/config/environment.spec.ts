@@ -106,3 +106,32 @@ describe('parseTrustProxy (TRUST_PROXY)', () => {
     expect(() => parseEnvironment({ TRUST_PROXY: text })).toThrow(/TRUST_PROXY must be true, false/);
   });
 });
+
+describe('parseEnvironment: the real problem of a value', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      parseEnvironment(env);
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+    return [];
+  };
+
+  it('says a port that is not a number must be one, not that it is too large', () => {
+    expect(problemsOf({ PORT: 'abc', PG_PORT: 'abc' })).toEqual([
+      'PORT="abc": PORT must be an integer number',
+      'PG_PORT="abc": PG_PORT must be an integer number',
+    ]);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT="70000": PORT must not be greater than 65535']);
+  });
+
+  it('reads REPLAY_START_YEAR as a year, or as auto (the default) when unset, empty or "auto"', () => {
+    expect(parseEnvironment({}).REPLAY_START_YEAR).toBeUndefined();
+    expect(parseEnvironment({ REPLAY_START_YEAR: 'auto' }).REPLAY_START_YEAR).toBeUndefined();
+    expect(parseEnvironment({ REPLAY_START_YEAR: '' }).REPLAY_START_YEAR).toBeUndefined();
+    expect(parseEnvironment({ REPLAY_START_YEAR: '2017' }).REPLAY_START_YEAR).toBe(2017);
+    expect(problemsOf({ REPLAY_START_YEAR: 'soon' })).toEqual([
+      'REPLAY_START_YEAR="soon": REPLAY_START_YEAR must be a year such as 2015, or auto',
+    ]);
+  });
+});

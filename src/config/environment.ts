@@ -150,11 +150,27 @@ export class Environment {
   @IsIn(PERIOD_KINDS)
   REPLAY_PERIOD: PeriodKind = 'year';
 
-  @Transform(toInt)
-  @IsInt()
+  /**
+   * The first replay batch holds every rating up to the end of this year; unset or `auto`: up to
+   * three years before the data's last rating, read from the data (src/ingestion/periods.ts).
+   */
+  @Transform(({ value }) =>
+    typeof value === 'string' && ['', 'auto'].includes(value.trim().toLowerCase())
+      ? undefined
+      : toInt({ value }),
+  )
+  @IsOptional()
+  @IsInt({ message: 'REPLAY_START_YEAR must be a year such as 2015, or auto' })
   @Min(1995)
   @Max(2100)
-  REPLAY_START_YEAR: number = 1998;
+  REPLAY_START_YEAR?: number;
+
+  /** The wait before the first-start load is tried again after it failed; it doubles per attempt. */
+  @Transform(toInt)
+  @IsInt({ message: 'FIRST_LOAD_RETRY_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  FIRST_LOAD_RETRY_SECONDS: number = 10;
 
   @Validate(IsCronOrOff)
   PIPELINE_CRON: string = '0 0 * * *';
@@ -343,6 +359,14 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A value of the wrong type fails its range rules too (`PORT=abc` is "greater than 65535" to
+ * @Max): only the type rule, which names the real problem, is reported then.
+ */
+function typeProblem(constraints: Record<string, string> | undefined): string | undefined {
+  return constraints?.['isInt'] ?? constraints?.['isNumber'] ?? constraints?.['isBoolean'];
+}
+
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
 export function parseEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.keys(new Environment());
@@ -350,11 +374,12 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     Object.entries(env).filter(([key, value]) => value !== undefined && known.includes(key)),
   );
   const parsed = plainToInstance(Environment, relevant, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { skipMissingProperties: false, stopAtFirstError: true });
+  // Every rule is checked, so a type problem is known even when a range rule ran first.
+  const errors = validateSync(parsed, { skipMissingProperties: false, stopAtFirstError: false });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.map((error) => {
-        const rules = Object.values(error.constraints ?? {}).join('; ');
+        const rules = typeProblem(error.constraints) ?? Object.values(error.constraints ?? {})[0];
         const value = SECRET_VARIABLES.has(error.property)
           ? '(hidden)'
           : maskUrlPasswords(JSON.stringify(relevant[error.property]));

@@ -5,8 +5,10 @@ import { DataStatusService } from '../ingestion/data-status.service.js';
 import { FirstStartLoader } from '../pipeline/first-start-loader.js';
 
 /**
- * Reports the data version and whether a load is under way. An empty or loading catalog is "up":
- * a state to show, not a reason to take the instance out of rotation.
+ * Reports the data version and whether a load is under way. An empty catalog while the first load
+ * runs is "up": a state to show, not a reason to take the instance out of rotation. An empty
+ * catalog after the first load failed is "down" with the load's error (so GET /status is 503):
+ * the instance has nothing to serve until a retry or a later run brings data.
  */
 @Injectable()
 export class DataHealthIndicator {
@@ -32,11 +34,23 @@ export class DataHealthIndicator {
       }
       stale = true;
     }
+    const loader = this.loader;
+    const loadFailed = loader.lastError !== undefined && loader.state !== 'idle';
+    if (this.lastKnownVersion === 0 && loadFailed && !stale) {
+      return this.indicators.check(key).down({
+        message: `no data: the first load failed (${loader.lastError})`,
+        version: 0,
+        loading: loader.state === 'loading',
+        attempts: loader.attempts,
+        ...(loader.nextAttemptAt ? { nextAttemptAt: loader.nextAttemptAt.toISOString() } : {}),
+        ...(loader.state === 'failed' ? { nextAttempt: 'the next scheduled run' } : {}),
+      });
+    }
     return this.indicators.check(key).up({
       version: this.lastKnownVersion,
-      loading: this.loader.state === 'loading',
+      loading: loader.state === 'loading',
       ...(stale ? { stale: true } : {}),
-      ...(this.loader.state === 'failed' ? { lastLoadError: this.loader.lastError } : {}),
+      ...(loadFailed ? { lastLoadError: loader.lastError } : {}),
     });
   }
 }

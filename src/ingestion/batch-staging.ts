@@ -166,6 +166,18 @@ export async function earliestStagedMoment(client: PoolClient): Promise<number |
   return min === null || min === undefined ? undefined : Number(min);
 }
 
+/** The first and last moments (seconds) of the staged good rows; undefined when none is staged. */
+export async function stagedMomentRange(
+  client: PoolClient,
+): Promise<{ first: number; last: number } | undefined> {
+  const { rows } = await client.query<{ first: string | null; last: string | null }>(
+    'SELECT min(ts) AS first, max(ts) AS last FROM staging_ratings',
+  );
+  const range = rows[0];
+  if (range?.first == null || range.last == null) return undefined;
+  return { first: Number(range.first), last: Number(range.last) };
+}
+
 /** Drops staged rows, good and quarantined, at or after `endSeconds`; returns how many it dropped. */
 export async function cutStagedAt(client: PoolClient, endSeconds: number): Promise<number> {
   const good = await client.query('DELETE FROM staging_ratings WHERE ts >= $1', [endSeconds]);

@@ -15,6 +15,7 @@ import {
   cutStagedAt,
   earliestStagedMoment,
   stageQuarantined,
+  stagedMomentRange,
   stageRatings,
   upsertMovies,
   wholeFile,
@@ -25,7 +26,7 @@ import { type BatchKind, BatchesRepository } from './batches.repository.js';
 import { IngestionService } from './ingestion.service.js';
 import { checksumFiles } from './movielens-source.js';
 import { MomentIndex } from './moment-index.js';
-import { initialLoadEnd, periodContaining } from './periods.js';
+import { automaticLoadEnd, initialLoadEnd, periodContaining } from './periods.js';
 import { RatingsRepository } from './ratings.repository.js';
 
 /** Where a run's data comes from: the next replay period, the whole dataset, or an uploaded CSV. */
@@ -173,9 +174,11 @@ export class IngestStage {
       nowSeconds,
     });
     if (kind === 'initial') {
-      const end = initialLoadEnd(this.config.replay.startYear);
-      batch.rowsRead -= await cutStagedAt(client, seconds(end));
-      batch.period = { label: `up to ${this.config.replay.startYear}`, end };
+      const cut = await this.initialCut(client);
+      if (cut) {
+        batch.rowsRead -= await cutStagedAt(client, seconds(cut.end));
+        batch.period = cut;
+      }
     } else if (kind === 'period') {
       const earliest = await earliestStagedMoment(client);
       if (earliest !== undefined) {
@@ -186,6 +189,19 @@ export class IngestStage {
     }
     if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
     return batch;
+  }
+
+  /**
+   * Where the first replay batch ends: after REPLAY_START_YEAR when it is set, else
+   * REPLAY_TAIL_YEARS before the staged data's last rating (see automaticLoadEnd).
+   */
+  private async initialCut(client: PoolClient): Promise<{ label: string; end: Date } | undefined> {
+    const { startYear, period } = this.config.replay;
+    if (startYear !== undefined) return { label: `up to ${startYear}`, end: initialLoadEnd(startYear) };
+    const range = await stagedMomentRange(client);
+    if (!range) return undefined;
+    const end = automaticLoadEnd(period, new Date(range.first * 1000), new Date(range.last * 1000));
+    return { label: `before ${periodContaining(period, end).label}`, end };
   }
 
   /**

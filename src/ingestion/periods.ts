@@ -40,3 +40,21 @@ export function periodAfter(kind: PeriodKind, end: Date): Period {
 export function initialLoadEnd(startYear: number): Date {
   return new Date(Date.UTC(startYear + 1, 0, 1));
 }
+
+/** How much of the history the default replay leaves to the scheduled runs, one period each. */
+export const REPLAY_TAIL_YEARS = 3;
+
+/**
+ * The first load's cut when no start year is set, read from the data itself (any MovieLens set
+ * ends in a different year): the start of the period that holds the moment REPLAY_TAIL_YEARS
+ * before the last rating. The first batch then holds enough history for a useful model, and the
+ * scheduled runs still have years to replay. Never before the end of the first rating's period,
+ * so the first batch holds ratings even when the whole history is shorter than the tail.
+ */
+export function automaticLoadEnd(kind: PeriodKind, firstRating: Date, lastRating: Date): Date {
+  const back = new Date(lastRating);
+  back.setUTCFullYear(back.getUTCFullYear() - REPLAY_TAIL_YEARS);
+  const cut = periodContaining(kind, back).start;
+  const firstEnd = periodContaining(kind, firstRating).end;
+  return cut > firstEnd ? cut : firstEnd;
+}
