@@ -1,34 +1,23 @@
-import 'reflect-metadata';
 import { createInterface } from 'node:readline/promises';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { CliModule } from './cli/cli.module.js';
 import { buildProgram, CliUsageError, CommanderError } from './cli/commands.js';
 import { terminalProgress } from './cli/progress-bar.js';
-import { startupLogger } from './common/logger.js';
 import { maskUrlPasswords } from './config/mask-url.js';
-import { AppConfig } from './config/app-config.js';
-import { EmbeddedPostgres } from './database/embedded-postgres.js';
+
+/** The app's modules, loaded by the first command that opens them (see cli/open-app.ts). */
+let appLoader: Promise<typeof import('./cli/open-app.js')> | undefined;
+const loadApp = () => (appLoader ??= import('./cli/open-app.js'));
+
+/** Stops an embedded server this process started; nothing to do when no command opened the app. */
+async function stopEmbedded(): Promise<void> {
+  if (appLoader) await (await appLoader).stopEmbeddedServers().catch(() => undefined);
+}
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram({
-    open: async (options) => {
-      // Read when a command needs the app: those that do not (synth, evaluate, auth hash-secret —
-      // which fixes a production configuration) work whatever the environment holds.
-      // The CLI never starts the first-start load or the schedule: it does what it is told. On a
-      // terminal the progress bar replaces the info lines, so logging defaults to warnings there.
-      const config = AppConfig.fromEnvironment(process.env, {
-        AUTO_INGEST: 'false',
-        PIPELINE_CRON: 'off',
-        LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
-      });
-      const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options), {
-        abortOnError: false,
-        logger: startupLogger(config.logLevel, 'stderr'),
-      });
-      app.useLogger(app.get(Logger));
-      return app;
-    },
+    // Configuration is read when a command opens the app: those that do not (help, synth,
+    // evaluate, auth hash-secret — which fixes a production configuration) work whatever the
+    // environment holds.
+    open: async (options) => (await loadApp()).openApp(options),
     progress: () => (process.stderr.isTTY ? terminalProgress() : undefined),
     out: (text) => process.stdout.write(`${text}\n`),
     confirm: async (question) => {
@@ -53,7 +42,7 @@ for (const [signal, code] of [
 ] as const) {
   process.once(signal, () => {
     process.stderr.write(`interrupted (${signal}); nothing of the unfinished work is kept\n`);
-    void EmbeddedPostgres.stopAll().finally(() => process.exit(code));
+    void stopEmbedded().finally(() => process.exit(code));
   });
 }
 
@@ -62,7 +51,7 @@ main(process.argv).then(
   async (error: unknown) => {
     if (error instanceof CommanderError) {
       // Commander has printed the problem (or the help asked for); any failure is a usage error.
-      await EmbeddedPostgres.stopAll().catch(() => undefined);
+      await stopEmbedded();
       process.exit(error.exitCode === 0 ? 0 : 2);
     }
     const message = maskUrlPasswords(error instanceof Error ? error.message : String(error));
@@ -70,7 +59,7 @@ main(process.argv).then(
     if (!(error instanceof CliUsageError) && process.env.LOG_LEVEL === 'debug' && error instanceof Error) {
       process.stderr.write(`${error.stack}\n`);
     }
-    await EmbeddedPostgres.stopAll().catch(() => undefined);
+    await stopEmbedded();
     process.exit(error instanceof CliUsageError ? 2 : 1);
   },
 );

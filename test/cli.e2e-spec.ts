@@ -48,6 +48,13 @@ describe('command line', () => {
     expect(logLines).toContainEqual(
       expect.objectContaining({ msg: 'batch applied', batchId: 1, version: 1 }),
     );
+    // A line as each stage starts, and one with its time as it ends.
+    for (const stage of ['ingest', 'validate', 'drift', 'transform']) {
+      expect(logLines).toContainEqual(expect.objectContaining({ msg: `stage ${stage} started`, stage }));
+      expect(logLines).toContainEqual(
+        expect.objectContaining({ msg: `stage ${stage} succeeded`, seconds: expect.any(Number) }),
+      );
+    }
 
     const again = runCli(['ingest', '--all', '--json'], env);
     expect(again.status).toBe(0);
@@ -149,8 +156,30 @@ describe('command line', () => {
     expect(missing.stderr).toContain(
       `error: stage ingest failed: MovieLens folder ${tmpdir()} has no movies.csv or ratings.csv`,
     );
+    for (const variable of ['PORT', 'PG_PORT']) {
+      const badPort = runCli(['data', 'status'], { ...env, [variable]: 'abc' });
+      expect(badPort.status).toBe(1);
+      expect(badPort.stderr).toContain(`${variable}="abc": ${variable} must be an integer number`);
+      expect(badPort.stderr).not.toContain('greater than');
+    }
     const badUrl = runCli(['data', 'status'], { ...env, DATABASE_URL: 'mysql://nope' });
     expect(badUrl.status).toBe(1);
     expect(badUrl.stderr).toContain('DATABASE_URL must be a postgres:// or postgresql:// connection URL');
+  });
+
+  it('answers help and usage errors without reading the configuration or opening the app', () => {
+    // Any boot would stop at this configuration; help and usage errors never get there.
+    const unbootable = { ...env, PORT: 'abc', DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere' };
+    const help = runCli(['help'], unbootable);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: movie-reco [options] [command]');
+    expect(runCli(['pipeline', 'run', '--help'], unbootable).stdout).toContain(
+      'Usage: movie-reco pipeline run',
+    );
+    expect(runCli(['ingest'], unbootable)).toMatchObject({
+      status: 2,
+      stderr: 'error: say what to ingest: --next or --all\n',
+    });
+    expect(runCli(['models', 'frobnicate'], unbootable).status).toBe(2);
   });
 });

@@ -1,17 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
-import { revertLastMigration } from './revert-migration.js';
 import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
 import { registerAuthCommands } from './auth-commands.js';
-import { DataStatusService } from '../ingestion/data-status.service.js';
+import { timedLines } from './progress-bar.js';
 import type { ProgressReporter } from '../common/progress.js';
-import { PipelineRunner } from '../pipeline/pipeline-runner.js';
-import { type PipelineRunView, PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
+import type { PipelineRunView } from '../pipeline/pipeline-runs.repository.js';
 import type { RunOptions } from '../pipeline/pipeline.types.js';
-import { type ModelVersionView, RegistryService } from '../registry/registry.service.js';
+import type { ModelVersionView } from '../registry/registry.service.js';
 import { runSynthCommand, SynthUsageError } from '../synth/synth-command.js';
+
+/** The services commands look up in the open app (see app-services.ts). */
+const services = () => import('./app-services.js');
 
 export interface CliContext {
   /** Boots the app's modules; `runMigrations: false` for the commands that manage migrations. */
@@ -35,7 +35,7 @@ async function withApp<T>(
 ): Promise<T> {
   const app = await context.open({ runMigrations: access === 'write' });
   try {
-    if (access === 'read' && (await dataSourceOf(app).showMigrations())) {
+    if (access === 'read' && (await (await dataSourceOf(app)).showMigrations())) {
       throw new Error('the database schema is not up to date: run `db migrate` first');
     }
     return await work(app);
@@ -44,8 +44,8 @@ async function withApp<T>(
   }
 }
 
-function dataSourceOf(app: INestApplicationContext): DataSource {
-  return app.get<DataSource>(getDataSourceToken());
+async function dataSourceOf(app: INestApplicationContext): Promise<DataSource> {
+  return app.get<DataSource>((await services()).getDataSourceToken());
 }
 
 export class CliUsageError extends Error {}
@@ -87,9 +87,11 @@ function formatRun(run: PipelineRunView): string {
 
 async function runPipeline(context: CliContext, options: RunOptions, json?: boolean): Promise<void> {
   await withApp(context, 'write', async (app) => {
-    const result = await app.get(PipelineRunner).run({ ...options, progress: context.progress() });
+    const result = await app
+      .get((await services()).PipelineRunner)
+      .run({ ...options, progress: context.progress() });
     if (!result) throw new RunFailedError('the run did not start');
-    const run = await app.get(PipelineRunsRepository).get(result.runId);
+    const run = await app.get((await services()).PipelineRunsRepository).get(result.runId);
     context.out(json ? JSON.stringify(run) : formatRun(run));
     if (result.status === 'failed') throw new RunFailedError(result.error ?? `run ${result.runId} failed`);
   });
@@ -106,7 +108,7 @@ export function buildProgram(context: CliContext): Command {
     .description('Apply pending migrations')
     .action(() =>
       withApp(context, 'schema', async (app) => {
-        const applied = await dataSourceOf(app).runMigrations({ transaction: 'each' });
+        const applied = await (await dataSourceOf(app)).runMigrations({ transaction: 'each' });
         context.out(
           applied.length === 0
             ? 'Schema is up to date; no migration to apply.'
@@ -119,7 +121,9 @@ export function buildProgram(context: CliContext): Command {
     .option('--yes', 'revert even when it drops tables holding data')
     .action((options: { yes?: boolean }) =>
       withApp(context, 'schema', async (app) => {
-        const reverted = await revertLastMigration(dataSourceOf(app), async (losses) => {
+        const reverted = await (
+          await services()
+        ).revertLastMigration(await dataSourceOf(app), async (losses) => {
           if (options.yes) return true;
           const question =
             `Reverting drops ${losses.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}; ` +
@@ -170,7 +174,7 @@ export function buildProgram(context: CliContext): Command {
         throw new CliUsageError('--limit must be an integer from 1 to 100');
       }
       return withApp(context, 'read', async (app) => {
-        const page = await app.get(PipelineRunsRepository).list(1, limit);
+        const page = await app.get((await services()).PipelineRunsRepository).list(1, limit);
         if (options.json) context.out(JSON.stringify(page));
         else
           context.out(
@@ -186,7 +190,7 @@ export function buildProgram(context: CliContext): Command {
     .action((id: string, options: { json?: boolean }) => {
       const runId = positiveId(id);
       return withApp(context, 'read', async (app) => {
-        const run = await app.get(PipelineRunsRepository).get(runId);
+        const run = await app.get((await services()).PipelineRunsRepository).get(runId);
         context.out(options.json ? JSON.stringify(run) : formatRun(run));
       });
     });
@@ -198,7 +202,7 @@ export function buildProgram(context: CliContext): Command {
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) =>
       withApp(context, 'read', async (app) => {
-        const page = await app.get(RegistryService).list(1, 100);
+        const page = await app.get((await services()).RegistryService).list(1, 100);
         if (options.json) context.out(JSON.stringify(page));
         else if (page.items.length === 0) context.out('No model version yet.');
         else context.out(page.items.map(formatVersionLine).join('\n'));
@@ -212,7 +216,7 @@ export function buildProgram(context: CliContext): Command {
     .action((id: string, options: { json?: boolean }) => {
       const versionId = positiveId(id);
       return withApp(context, 'read', async (app) => {
-        const version = await app.get(RegistryService).get(versionId);
+        const version = await app.get((await services()).RegistryService).get(versionId);
         if (options.json) {
           context.out(JSON.stringify(version));
           return;
@@ -247,7 +251,7 @@ export function buildProgram(context: CliContext): Command {
       const versionId = positiveId(id);
       return withApp(context, 'write', async (app) => {
         const reason = `promoted from the command line${options.reason ? `: ${options.reason}` : ''}`;
-        await app.get(RegistryService).promote(versionId, reason);
+        await app.get((await services()).RegistryService).promote(versionId, reason);
         context.out(`Version ${versionId} is in production.`);
       });
     });
@@ -259,7 +263,7 @@ export function buildProgram(context: CliContext): Command {
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) =>
       withApp(context, 'read', async (app) => {
-        const status = await app.get(DataStatusService).status();
+        const status = await app.get((await services()).DataStatusService).status();
         if (options.json) {
           context.out(JSON.stringify(status));
           return;
@@ -300,7 +304,7 @@ export function buildProgram(context: CliContext): Command {
         maxUsers?: string;
       }) => {
         // No withApp: the evaluation reads the folder itself and never touches the database.
-        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const log = timedLines(process.stderr, process.stderr.isTTY === true);
         await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
           throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
         });

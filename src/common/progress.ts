@@ -1,8 +1,20 @@
+/** What a finished pipeline stage reports to a progress display. */
+export interface StageOutcome {
+  status: 'succeeded' | 'failed' | 'skipped';
+  seconds: number;
+  rows?: number;
+  error?: string;
+}
+
 /** Where long-running work reports how far it got; the CLI draws a bar, the app logs lines. */
 export interface ProgressReporter {
-  start(label: string, total: number): void;
+  /** `unit`: what `total` counts, bytes (a file read) unless said otherwise. */
+  start(label: string, total: number, unit?: 'bytes' | 'steps'): void;
   update(done: number, detail?: Record<string, number>): void;
   stop(): void;
+  /** A pipeline stage began (a run's stages, in order). */
+  stageStarted?(name: string): void;
+  stageFinished?(name: string, outcome: StageOutcome): void;
 }
 
 /** Structured log lines, at most one every `intervalMs`, for terminals nobody watches. */
@@ -33,6 +45,10 @@ export function loggingProgress(
     },
     stop() {
       label = '';
+    },
+    // The end of a stage is logged by the runner itself, with its figures.
+    stageStarted(name) {
+      log({ stage: name, status: 'running' }, `stage ${name} started`);
     },
   };
 }

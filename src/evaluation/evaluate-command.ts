@@ -289,6 +289,7 @@ function evaluateAlgorithm(
   io: EvaluateIo,
 ): AlgorithmResult {
   const name = `${protocol} ${entry.name}`;
+  io.log(`${name}: tuning, fitting and scoring…`);
   const tuned = tune(
     entry.create,
     entry.grid,

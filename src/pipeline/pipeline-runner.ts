@@ -94,8 +94,10 @@ export async function executeStages(
     const skipped = stage.skip?.(state);
     if (skipped !== undefined) {
       Object.assign(record, { status: 'skipped', seconds: 0, detail: { reason: skipped } });
+      state.progress?.stageFinished?.(stage.name, { status: 'skipped', seconds: 0 });
       continue;
     }
+    state.progress?.stageStarted?.(stage.name);
     try {
       const result = await stage.run(state);
       record.status = 'succeeded';
@@ -108,6 +110,12 @@ export async function executeStages(
       failure = `stage ${stage.name} failed: ${record.error}`;
     }
     record.seconds = Math.round(performance.now() - started) / 1000;
+    state.progress?.stageFinished?.(stage.name, {
+      status: record.status,
+      seconds: record.seconds,
+      rows: record.rows,
+      error: record.error,
+    });
     logger.log(
       {
         runId: state.runId,

@@ -33,7 +33,7 @@ export class TrainStage {
     const movies = await this.catalog.genres();
     const dataVersion = await this.batches.dataVersion();
     // Most of a large fit's time: one progress step per model of the bundle.
-    progress.start('training', BUNDLE_MODEL_COUNT);
+    progress.start('models', BUNDLE_MODEL_COUNT, 'steps');
     let done = 0;
     const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params }, (model) =>
       progress.update(++done, { [model]: 1 }),

@@ -1,0 +1,10 @@
+/**
+ * The app's services the commands look up once the app is open, loaded on demand (commands.ts
+ * imports only their types), so `help` and usage errors answer without loading NestJS and TypeORM.
+ */
+export { getDataSourceToken } from '@nestjs/typeorm';
+export { DataStatusService } from '../ingestion/data-status.service.js';
+export { PipelineRunner } from '../pipeline/pipeline-runner.js';
+export { PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
+export { RegistryService } from '../registry/registry.service.js';
+export { revertLastMigration } from './revert-migration.js';
