@@ -160,8 +160,11 @@ export function buildProgram(context: CliContext): Command {
   pipeline
     .command('run')
     .description('Run every stage now: the next replay period through to the last stage')
+    .option('--retrain', 'train even when no new data arrived and the newest data already has a model')
     .option('--json', 'print the run as JSON')
-    .action((options: { json?: boolean }) => runPipeline(context, { trigger: 'cli' }, options.json));
+    .action((options: { retrain?: boolean; json?: boolean }) =>
+      runPipeline(context, { trigger: 'cli', retrain: options.retrain }, options.json),
+    );
   pipeline
     .command('list')
     .description('The most recent runs')

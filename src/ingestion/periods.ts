@@ -42,7 +42,7 @@ export function initialLoadEnd(startYear: number): Date {
 }
 
 /** How much of the history the default replay leaves to the scheduled runs, one period each. */
-export const REPLAY_TAIL_YEARS = 3;
+const REPLAY_TAIL_YEARS = 3;
 
 /**
  * The first load's cut when no start year is set, read from the data itself (any MovieLens set

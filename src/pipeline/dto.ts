@@ -1,4 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
+
+/** `POST /admin/pipeline/runs?retrain=true`: train even when no new data arrived. */
+export class StartRunQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'true: train even when no new data arrived and the newest data already has a model (a run with no new data trains anyway when it has none)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'retrain must be true or false' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  retrain?: 'true' | 'false';
+}
 
 export class StageRecordDto {
   @ApiProperty({ example: 'ingest' }) name!: string;

@@ -3,7 +3,14 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
-import { PipelineRunDto, PipelineRunPageDto, RUN_ACTIVE, SERVE_ONLY, StartedRunDto } from './dto.js';
+import {
+  PipelineRunDto,
+  PipelineRunPageDto,
+  RUN_ACTIVE,
+  SERVE_ONLY,
+  StartRunQuery,
+  StartedRunDto,
+} from './dto.js';
 import { PipelineRunner } from './pipeline-runner.js';
 import { PipelineRunsRepository } from './pipeline-runs.repository.js';
 import { startRunForRequest } from './start-run-for-request.js';
@@ -25,13 +32,22 @@ export class PipelineController {
     summary: 'Start a pipeline run (pipeline:run)',
     description:
       'Ingests the next batch of the replay (or pending feedback), validates, trains, evaluates and ' +
-      'promotes if the gate allows, in the background. Poll the run at its location.',
+      'promotes if the gate allows, in the background. Poll the run at its location. With no new ' +
+      'data the run trains only when the newest data has no model yet, or with retrain=true.',
   })
   @ApiAcceptedResponse({ type: StartedRunDto, description: 'The run started; poll its location' })
+  @ApiErrorResponse(400, {
+    description: 'retrain is not true or false',
+    message: 'retrain must be true or false',
+    path: '/admin/pipeline/runs?retrain=maybe',
+  })
   @ApiErrorResponse(409, RUN_ACTIVE)
   @ApiErrorResponse(503, SERVE_ONLY)
-  async trigger(): Promise<StartedRunDto> {
-    const started = await startRunForRequest(this.config, () => this.runner.start({ trigger: 'manual' }));
+  async trigger(@Query() query: StartRunQuery): Promise<StartedRunDto> {
+    const retrain = query.retrain === 'true';
+    const started = await startRunForRequest(this.config, () =>
+      this.runner.start({ trigger: 'manual', retrain }),
+    );
     return { runId: started!.runId, location: `/admin/pipeline/runs/${started!.runId}` };
   }
 

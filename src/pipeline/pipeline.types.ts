@@ -11,6 +11,8 @@ export interface RunOptions {
   /** The cron tick a scheduled run belongs to; one run per tick across replicas. */
   scheduledFor?: Date;
   progress?: ProgressReporter;
+  /** Train even when no new data arrived and the newest data already has a model (`--retrain`). */
+  retrain?: boolean;
 }
 
 export interface StageRecord {

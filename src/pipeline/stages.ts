@@ -25,7 +25,9 @@ export interface Stage {
 /** The data stages have no batch to work on when a run only retrains (see `retrainIfBehind`). */
 const noBatch = (state: RunState) =>
   state.batch === undefined && state.retrainDataVersion !== undefined
-    ? `no new batch: retraining on data version ${state.retrainDataVersion}, which no model was trained on`
+    ? `no new batch: retraining on data version ${state.retrainDataVersion}, ${
+        state.options.retrain ? 'as asked (retrain)' : 'which no model was trained on'
+      }`
     : undefined;
 
 /**
@@ -55,7 +57,8 @@ export class PipelineStages {
      * A stage that found no new data ends the run, unless the run goes on to train and the newest
      * data version has no model decided on it (a run killed after transform committed, or data
      * loaded with `ingest`): then the run goes on and trains it. A candidate the gate turned down
-     * counts as decided, so a rejected version is not retrained run after run.
+     * counts as decided, so a rejected version is not retrained run after run. Asked to retrain
+     * (`pipeline run --retrain`, `POST /admin/pipeline/runs?retrain=true`), the run trains anyway.
      */
     const retrainIfBehind = async (state: RunState, stage: StageReport): Promise<StageReport> => {
       if (stage.finish === undefined) return stage;
@@ -66,12 +69,19 @@ export class PipelineStages {
         dataStatus.dataVersion(),
         registry.newestDecidedDataVersion(),
       ]);
-      if (dataVersion === 0 || trained >= dataVersion) return stage;
+      const asked = state.options.retrain === true;
+      if (dataVersion === 0 || (trained >= dataVersion && !asked)) return stage;
       state.retrainDataVersion = dataVersion;
       return {
         ...stage,
         finish: undefined,
-        detail: { ...stage.detail, noNewData: stage.finish, retrain: dataVersion, trainedUpTo: trained },
+        detail: {
+          ...stage.detail,
+          noNewData: stage.finish,
+          retrain: dataVersion,
+          trainedUpTo: trained,
+          ...(asked ? { asked } : {}),
+        },
       };
     };
     this.all = [
