@@ -15,9 +15,21 @@ describe('command line: evaluate', () => {
   it('evaluates every algorithm on a folder, prints the table and writes the JSON report', () => {
     const jsonFile = join(out, 'evaluation.json');
     const result = runCli(['evaluate', '--source', FIXTURE_DIR, '--json', jsonFile], {});
-    expect(result.stderr).toMatch(
-      /^loaded .*: 225 ratings, 30 movies \(skipped 9 rating and 1 movie rows\)\n/,
-    );
+    // Not a terminal: each progress line is a JSON object with the seconds since the start.
+    const progress = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(progress[0]).toEqual({
+      seconds: expect.any(Number),
+      message: expect.stringMatching(
+        /^loaded .*: 225 ratings, 30 movies \(skipped 9 rating and 1 movie rows\)$/,
+      ),
+    });
+    expect(progress).toContainEqual({
+      seconds: expect.any(Number),
+      message: 'next-day popularity: tuning, fitting and scoring…',
+    });
     expect(result.status).toBe(0);
     const [header, ...rows] = result.stdout.trim().split('\n');
     expect(header).toMatch(
