@@ -145,7 +145,10 @@ export function buildProgram(context: CliContext): Command {
   program
     .command('ingest')
     .description('Load data: the next replay period, or the whole dataset')
-    .option('--next', 'apply the next replay period (the first time: every period up to REPLAY_START_YEAR)')
+    .option(
+      '--next',
+      'apply the next replay period (the first time: everything up to three years before the last rating, or to REPLAY_START_YEAR)',
+    )
     .option('--all', 'load the whole dataset as one batch')
     .option('--json', 'print the run as JSON')
     .action((options: { next?: boolean; all?: boolean; json?: boolean }) => {
