@@ -4,9 +4,14 @@ import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } fr
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { DataHealthIndicator } from './data.health.js';
 
+/** How long one readiness check answers for: a second at most, so /status is never older than that. */
+const CHECK_REUSE_MS = 1000;
+
 @ApiTags('health & monitoring')
 @Controller('status')
 export class HealthController {
+  private recent?: { at: number; result: Promise<HealthCheckResult> };
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
@@ -68,7 +73,17 @@ export class HealthController {
       },
     },
   })
-  async check(): Promise<HealthCheckResult> {
+  check(): Promise<HealthCheckResult> {
+    // Probes and load balancers call this many times a second: one check serves every call within
+    // CHECK_REUSE_MS of its start, so a dead database still shows within the reuse plus the
+    // ping's one-second timeout.
+    const now = Date.now();
+    if (!this.recent || now - this.recent.at >= CHECK_REUSE_MS)
+      this.recent = { at: now, result: this.runChecks() };
+    return this.recent.result;
+  }
+
+  private async runChecks(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 1000 }),
