@@ -2,7 +2,7 @@ import KNN from 'ml-knn';
 
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { GENRE_COUNT, inverseOrder, itemStats, popularityOrder, takeFromOrder } from './common.js';
-import { genreMasks } from './item-knn.js';
+import { addRatedGenres, genreMasks, groupByGenreCombination, popcount } from './genre-combinations.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
@@ -94,29 +94,13 @@ export class GenreKnnRecommender implements Recommender {
     const itemMask = genreMasks(data.itemGenres, data.numItems);
     const order = popularityOrder(counts, means);
 
-    const comboOf = new Map<number, number>();
-    const members: number[][] = [];
-    for (const item of order) {
-      const mask = itemMask[item]!;
-      let c = comboOf.get(mask);
-      if (c === undefined) {
-        c = members.length;
-        comboOf.set(mask, c);
-        members.push([]);
-      }
-      members[c]!.push(item);
-    }
-    const comboPtr = new Int32Array(members.length + 1);
-    members.forEach((list, c) => (comboPtr[c + 1] = comboPtr[c]! + list.length));
     this.stored = {
       userPtr: data.userPtr.slice(),
       userItems: data.userItems.slice(0, nnz),
       userRatings: data.userRatings.slice(0, nnz),
       itemMask,
       order,
-      comboMask: Uint32Array.from(comboOf.keys()),
-      comboPtr,
-      comboItems: Int32Array.from(members.flat()),
+      ...groupByGenreCombination(order, itemMask),
     };
     this.prepare();
   }
@@ -144,9 +128,7 @@ export class GenreKnnRecommender implements Recommender {
     this.done = new Uint8Array(comboMask.length);
     this.comboVectors = Array.from(comboMask, (mask) => {
       const v = new Float64Array(GENRE_COUNT);
-      let n = 0;
-      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) n++;
-      const flag = this.p.geometry === 'cosine' ? 1 / Math.sqrt(n) : 1;
+      const flag = this.p.geometry === 'cosine' ? 1 / Math.sqrt(popcount(mask)) : 1;
       for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) v[g] = flag;
       return v;
     });
@@ -161,18 +143,14 @@ export class GenreKnnRecommender implements Recommender {
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    const { userPtr, userItems, userRatings, itemMask, order } = this.stored;
+    const { userPtr, userItems, order } = this.stored;
     if (!(user >= 0 && user < this.numUsers) || userPtr[user] === userPtr[user + 1]) {
       return takeFromOrder(order, k, exclude, () => 0);
     }
     const taste = new Float32Array(GENRE_COUNT);
     const a = userPtr[user]!;
     const z = userPtr[user + 1]!;
-    for (let e = a; e < z; e++) {
-      const mask = itemMask[userItems[e]!]!;
-      const r = userRatings[e]!;
-      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) taste[g]! += r;
-    }
+    addRatedGenres(taste, this.stored, a, z);
     for (let e = a; e < z; e++) this.seen[userItems[e]!] = 1;
     try {
       return this.rankForTaste(taste, k, exclude, this.seen);

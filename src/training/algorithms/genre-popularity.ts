@@ -1,6 +1,6 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { GENRE_COUNT, itemStats, popularityOrder, takeFromOrder } from './common.js';
-import { genreMasks } from './item-knn.js';
+import { addRatedGenres, genreMasks, groupByGenreCombination, popcount } from './genre-combinations.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
@@ -117,20 +117,6 @@ export class GenrePopularityRecommender implements Recommender {
     const itemWeight = Float64Array.from(base, (w, i) => w + means[i]! / 8);
 
     const byWeight = Int32Array.from(order).sort((a, b) => itemWeight[b]! - itemWeight[a]! || a - b);
-    const comboOf = new Map<number, number>();
-    const members: number[][] = [];
-    for (const item of byWeight) {
-      const mask = itemMask[item]!;
-      let c = comboOf.get(mask);
-      if (c === undefined) {
-        c = members.length;
-        comboOf.set(mask, c);
-        members.push([]);
-      }
-      members[c]!.push(item);
-    }
-    const comboPtr = new Int32Array(members.length + 1);
-    members.forEach((list, c) => (comboPtr[c + 1] = comboPtr[c]! + list.length));
     this.stored = {
       userPtr: data.userPtr.slice(),
       userItems: data.userItems.slice(0, nnz),
@@ -138,9 +124,7 @@ export class GenrePopularityRecommender implements Recommender {
       itemMask,
       order,
       itemWeight,
-      comboMask: Uint32Array.from(comboOf.keys()),
-      comboPtr,
-      comboItems: Int32Array.from(members.flat()),
+      ...groupByGenreCombination(byWeight, itemMask),
     };
     this.prepare();
   }
@@ -160,25 +144,17 @@ export class GenrePopularityRecommender implements Recommender {
   }
 
   private prepare(): void {
-    this.comboSize = Uint8Array.from(this.stored.comboMask, (mask) => {
-      let n = 0;
-      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) n++;
-      return n;
-    });
+    this.comboSize = Uint8Array.from(this.stored.comboMask, popcount);
     this.seen = new Uint8Array(this.numItems);
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
-    const { userPtr, userItems, userRatings, itemMask } = this.stored;
+    const { userPtr, userItems } = this.stored;
     const taste = new Float64Array(GENRE_COUNT);
     const known = user >= 0 && user < this.numUsers;
     const a = known ? userPtr[user]! : 0;
     const z = known ? userPtr[user + 1]! : 0;
-    for (let e = a; e < z; e++) {
-      const mask = itemMask[userItems[e]!]!;
-      const r = userRatings[e]!;
-      for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) taste[g]! += r;
-    }
+    addRatedGenres(taste, this.stored, a, z);
     for (let e = a; e < z; e++) this.seen[userItems[e]!] = 1;
     try {
       return this.rankForTaste(taste, k, exclude, z > a ? this.seen : null);

@@ -1,6 +1,5 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import {
-  GENRE_COUNT,
   fillFromOrder,
   inverseOrder,
   itemStats,
@@ -10,6 +9,7 @@ import {
 } from './common.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
+import { genreMasks, popcount } from './genre-combinations.js';
 
 export interface ItemKnnParams {
   /** Neighbours kept per item (sparse top-k of the similarity row). */
@@ -326,22 +326,6 @@ export class ItemKnnRecommender implements Recommender {
     model.prepare();
     return model;
   }
-}
-
-export function genreMasks(itemGenres: Uint8Array, numItems: number): Uint32Array {
-  const masks = new Uint32Array(numItems);
-  for (let i = 0; i < numItems; i++) {
-    let m = 0;
-    for (let g = 0; g < GENRE_COUNT; g++) if (itemGenres[i * GENRE_COUNT + g]) m |= 1 << g;
-    masks[i] = m >>> 0;
-  }
-  return masks;
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function concatInt(parts: Int32Array[], total: number): Int32Array {
