@@ -6,12 +6,12 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MoviesRepository } from '../catalog/movies.repository.js';
 import { AppConfig } from '../config/app-config.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
+import { NotificationListener } from '../database/notification-listener.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { ndcgOf } from '../evaluation/evaluation-job.js';
 import { PROTOCOLS } from '../evaluation/split.js';
@@ -19,9 +19,6 @@ import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
-
-const RECONNECT_FIRST_MS = 250;
-const RECONNECT_MAX_MS = 10_000;
 
 /**
  * Holds the production version in memory and answers from it, with no database query on the
@@ -33,12 +30,10 @@ const RECONNECT_MAX_MS = 10_000;
 export class RecommendationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecommendationsService.name);
   private current?: { model: ServingModel; dataVersion: number; ratedSince: RatedSince };
-  private listener?: pg.Client;
+  private listener?: NotificationListener;
   /** Ratings heard while a ratings-since set is being read, replayed into it once read. */
   private heardWhileReading: { userId: number; movieId: number; ratedAt: number }[] = [];
   private reading = 0;
-  private reconnectTimer?: NodeJS.Timeout;
-  private stopping = false;
 
   constructor(
     private readonly registry: RegistryService,
@@ -56,47 +51,19 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.reconnectTimer);
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
   }
 
-  /** A dedicated connection LISTENing on every channel; when it drops, it is re-made. */
+  /** A dedicated connection LISTENing on every channel; when it drops, it is re-made and catches up. */
   private async listen(): Promise<void> {
-    const options = this.db.driver.options as { url?: string };
-    const client = new pg.Client({ connectionString: options.url });
-    client.on('notification', (message) => this.onNotification(message.channel, message.payload));
-    client.on('error', (error) => this.logger.warn(`notification listener: ${error.message}`));
-    client.on('end', () => {
-      if (this.listener === client) this.listener = undefined;
-      if (!this.stopping) this.reconnectSoon(1);
-    });
-    try {
-      await client.connect();
-      for (const channel of [PROMOTION_CHANNEL, RATING_CHANNEL, DATA_CHANNEL])
-        await client.query(`LISTEN ${channel}`);
-    } catch (error) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    this.listener = client;
-  }
-
-  private reconnectSoon(attempt: number): void {
-    if (this.reconnectTimer !== undefined || this.stopping) return;
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** (attempt - 1));
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      this.listen()
-        .then(() => this.catchUp())
-        .then(() => this.logger.log(`notification listener reconnected (attempt ${attempt})`))
-        .catch((error: Error) => {
-          this.logger.warn(`notification listener: reconnect attempt ${attempt} failed: ${error.message}`);
-          if (!this.listener) this.reconnectSoon(attempt + 1);
-        });
-    }, delay);
-    this.reconnectTimer.unref();
+    this.listener = new NotificationListener(
+      this.db,
+      [PROMOTION_CHANNEL, RATING_CHANNEL, DATA_CHANNEL],
+      this.logger,
+      (channel, payload) => this.onNotification(channel, payload),
+      () => this.catchUp(),
+    );
+    await this.listener.start();
   }
 
   /** Notifications sent while the listener was away are lost: read what they would have said. */
