@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { RegistryService } from '../src/registry/registry.service.js';
 import { bootApp, type TestApp } from './support/app.js';
-import { AUTH_ENV, bearer, platformToken, productionAuthEnv } from './support/auth.js';
+import { AUTH_ENV, bearer, platformToken, productionAuthEnv, rateAsPlatform } from './support/auth.js';
 import { cleanFixtureRatings } from './support/fixtures.js';
 
 describe('recommendations served from the production model', () => {
@@ -15,13 +15,7 @@ describe('recommendations served from the production model', () => {
     expect(await servedVersion()).toBe(version);
   };
 
-  /** Rates as the platform backend does, with a feedback:write token. */
-  const rate = async (userId: number, movieId: number) =>
-    t.http
-      .post(`/users/${userId}/ratings`)
-      .set(bearer(await platformToken(t, 'feedback:write')))
-      .send({ movieId, rating: 5 })
-      .expect(201);
+  const rate = (userId: number, movieId: number) => rateAsPlatform(t, userId, movieId);
 
   beforeAll(async () => {
     t = await bootApp(AUTH_ENV);

@@ -3,7 +3,7 @@ import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
 import { ALL_STAGES_SUCCEEDED, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
-import { AUTH_ENV, bearer, platformToken } from './support/auth.js';
+import { AUTH_ENV, rateAsPlatform } from './support/auth.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('the model stages of a pipeline run', () => {
@@ -70,12 +70,7 @@ describe('the model stages of a pipeline run', () => {
       await t.close({ keepDatabase: true });
       t = await bootApp({ ...AUTH_ENV, MAX_BAD_ROW_SHARE: '1', MODEL_PARAMS: params }, db);
     };
-    const rate = async (userId: number, movieId: number) =>
-      t.http
-        .post(`/users/${userId}/ratings`)
-        .set(bearer(await platformToken(t, 'feedback:write')))
-        .send({ movieId, rating: 5 })
-        .expect(201);
+    const rate = (userId: number, movieId: number) => rateAsPlatform(t, userId, movieId);
     // On this small random fixture, ranking by popularity (EASE keeping no item, the sequence part
     // weighted 0) beats the model proper: make that production, then offer the model proper. The
     // gate decides on next-day, or on session where the fixture leaves no next-day test.
