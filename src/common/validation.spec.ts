@@ -1,0 +1,62 @@
+import { BadRequestException } from '@nestjs/common';
+import { IdParam } from './paging.js';
+import { GenreTasteBody, LimitQuery } from '../recommendations/dto.js';
+import { createValidationPipe } from './validation.js';
+
+const pipe = createValidationPipe();
+const asQuery = { type: 'query', metatype: LimitQuery } as const;
+const asParam = { type: 'param', metatype: IdParam } as const;
+const asBody = { type: 'body', metatype: GenreTasteBody } as const;
+
+async function messagesOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as BadRequestException).getResponse();
+  }
+  throw new Error('expected a 400');
+}
+
+describe('the validation pipe on path, query and body objects', () => {
+  it('answers a repeated query with an equal DTO of its own, not a shared one', async () => {
+    const first = (await pipe.transform({ limit: '20' }, asQuery)) as LimitQuery;
+    const second = (await pipe.transform({ limit: '20' }, asQuery)) as LimitQuery;
+    expect(second).toBeInstanceOf(LimitQuery);
+    expect(second).toEqual({ limit: 20 });
+    expect(second).not.toBe(first);
+    second.limit = 99;
+    expect(await pipe.transform({ limit: '20' }, asQuery)).toEqual({ limit: 20 });
+  });
+
+  it('keeps the class defaults of an empty query', async () => {
+    await pipe.transform({}, asQuery);
+    expect(await pipe.transform({}, asQuery)).toEqual({ limit: 10 });
+  });
+
+  it('refuses bad text every time, also after good text was seen', async () => {
+    await pipe.transform({ id: '7' }, asParam);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(await messagesOf(pipe.transform({ id: '0x7' }, asParam))).toEqual({
+        message: ['id must be a positive integer'],
+      });
+      expect(await messagesOf(pipe.transform({ limit: '20', extra: '1' }, asQuery))).toEqual({
+        message: ['property extra should not exist'],
+      });
+    }
+  });
+
+  it('tells the same text apart by the class it is validated into', async () => {
+    expect(await pipe.transform({ id: '3' }, asParam)).toEqual({ id: 3 });
+    expect(await messagesOf(pipe.transform({ id: '3' }, asQuery))).toEqual({
+      message: ['property id should not exist'],
+    });
+  });
+
+  it('tells a number from its text in a body seen before', async () => {
+    expect(await pipe.transform({ comedy: 2, limit: 5 }, asBody)).toMatchObject({ comedy: 2, limit: 5 });
+    expect(await pipe.transform({ comedy: 2, limit: 5 }, asBody)).toBeInstanceOf(GenreTasteBody);
+    expect(await messagesOf(pipe.transform({ comedy: '2', limit: 5 }, asBody))).toEqual({
+      message: ['comedy must be a number'],
+    });
+  });
+});
