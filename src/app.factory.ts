@@ -108,7 +108,9 @@ export async function createApp(
   await registerRateLimits(app, config.rateLimits, clientIdentifier(app));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
-  if (options.shutdownHooks) app.enableShutdownHooks();
+  // Exit (0) once closed rather than re-raising the signal: the process's exit handlers then
+  // write out the buffered log lines (src/common/logger.ts).
+  if (options.shutdownHooks) app.enableShutdownHooks([], { useProcessExit: true });
   setupSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -93,8 +93,8 @@ describe('the server on its embedded PostgreSQL', () => {
       readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0],
     );
     second.child.kill('SIGTERM');
-    // Nest closes the app, then re-raises the signal so the exit status says what stopped it.
-    expect(await second.exited).toBe('SIGTERM');
+    // Nest closes the app, then exits 0, writing out the buffered log lines on the way.
+    expect(await second.exited).toBe(0);
     expect(second.output()).toContain('embedded PostgreSQL stopped');
     expect(isAlive(newPostmaster)).toBe(false);
 
@@ -106,7 +106,7 @@ describe('the server on its embedded PostgreSQL', () => {
     expect(await canLogIn('postgres')).toBe(false);
     expect(await canLogIn(adopted)).toBe(true);
     third.child.kill('SIGTERM');
-    expect(await third.exited).toBe('SIGTERM');
+    expect(await third.exited).toBe(0);
   });
 
   it('refuses to start with a clear message when a setting is wrong', async () => {

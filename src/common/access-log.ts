@@ -53,14 +53,18 @@ function accessRecord(request: FastifyRequest, status: number, elapsedMs: number
  * client (or a server timeout) closed the connection first — then with status 499, as nginx logs
  * it, since no response went out.
  */
-function addAccessLog(fastify: FastifyInstance, logger: Pino): void {
+function addAccessLog(fastify: FastifyInstance, root: Pino): void {
+  // The record's fields are a fixed list, none of which can carry a credential (no headers, no
+  // query string), so this one logger skips the root's redaction: matching its wildcard paths
+  // costs about twice the rest of writing the line, on every request.
+  const logger = root.child({ context: 'Access' }, { redact: { paths: [] } });
   const write = (request: Tracked, record: AccessRecord, extra: object = {}) => {
     if (request[LOGGED]) return;
     request[LOGGED] = true;
     if (record.status < 400 && QUIET_ROUTES.has(record.route ?? '')) return;
     const level = record.status >= 500 ? 'error' : 'info';
     logger[level](
-      { context: 'Access', ...record, ...extra },
+      { ...record, ...extra },
       `${record.method} ${record.route ?? record.path} ${record.status} ${record.durationMs} ms`,
     );
   };

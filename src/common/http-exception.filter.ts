@@ -66,14 +66,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     } else if (isDatabaseUnavailable(exception)) {
       statusCode = HttpStatus.SERVICE_UNAVAILABLE;
       messages = ['the database is unavailable; try again shortly'];
-      this.logger.warn({ err: exception, path: request.url }, 'database unavailable');
+      this.logger.warn(
+        { err: exception, path: request.url, reqId: String(request.id) },
+        'database unavailable',
+      );
     } else {
       statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
       messages = ['Internal server error'];
-      this.logger.error({ err: exception, path: request.url }, 'unhandled error');
+      this.logger.error({ err: exception, path: request.url, reqId: String(request.id) }, 'unhandled error');
     }
     if (statusCode >= 500 && exception instanceof HttpException) {
-      this.logger.warn({ path: request.url, statusCode }, messages.join('; '));
+      this.logger.warn({ path: request.url, statusCode, reqId: String(request.id) }, messages.join('; '));
     }
 
     const response = exception instanceof HttpException ? exception.getResponse() : undefined;

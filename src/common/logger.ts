@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { LoggerService } from '@nestjs/common';
+import { type LoggerService, RequestMethod } from '@nestjs/common';
 import { Logger, type Params, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/environment.js';
@@ -48,6 +48,39 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
 }
 
 /**
+ * The routes whose handlers log while they run (the admin API, token grants, ratings): their lines
+ * carry the request's reqId, as its access line does. The public read routes log nothing of their
+ * own, and a request logger per request costs them more than their handlers do.
+ */
+const REQUEST_LOGGER_ROUTES: NonNullable<Params['forRoutes']> = [
+  { path: 'admin/{*path}', method: RequestMethod.ALL },
+  { path: 'oauth/{*path}', method: RequestMethod.ALL },
+  { path: 'users/:id/ratings', method: RequestMethod.ALL },
+];
+
+/** Lines held before a write, unless SERVER_LOG_FLUSH_MS passes first. */
+const SERVER_LOG_BUFFER_BYTES = 4096;
+const SERVER_LOG_FLUSH_MS = 250;
+let serverStream: DestinationStream | undefined;
+
+/**
+ * The server's stdout, written a few lines at a time: one write call per line (the access line of
+ * every request) costs the server more CPU than building the line. Lines wait at most
+ * SERVER_LOG_FLUSH_MS; pino writes what is left synchronously when the process exits, which a
+ * stop on a signal does too (see createApp's shutdown hooks). Only a SIGKILL loses the last lines.
+ * The CLI (stderr) writes each line at once: it is short-lived and prints progress beside it.
+ */
+function serverLogStream(): DestinationStream {
+  serverStream ??= pino.destination({
+    fd: 1,
+    sync: false,
+    minLength: SERVER_LOG_BUFFER_BYTES,
+    periodicFlush: SERVER_LOG_FLUSH_MS,
+  }) as DestinationStream;
+  return serverStream;
+}
+
+/**
  * nestjs-pino's parameters. Its own per-request line (pino-http's `autoLogging`) is off: that
  * middleware only sees the requests Nest's middleware path matching lets through, and logs every
  * request header. The access line is written by src/common/access-log.ts instead, from Fastify's
@@ -56,10 +89,10 @@ export function pinoOptions(level: LogLevel): LoggerOptions {
  */
 export function loggerParams(level: LogLevel, destination: 'stdout' | 'stderr' = 'stdout'): Params {
   return {
+    forRoutes: REQUEST_LOGGER_ROUTES,
     pinoHttp: [
       { ...pinoOptions(level), autoLogging: false, quietReqLogger: true },
-      // Synchronous writes: an asynchronous buffer loses the last lines when the process exits on a signal.
-      pino.destination({ fd: destination === 'stdout' ? 1 : 2, sync: true }) as DestinationStream,
+      destination === 'stdout' ? serverLogStream() : pino.destination({ fd: 2, sync: true }),
     ],
   };
 }
