@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { startupLogger } from '../common/logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { EmbeddedPostgres } from '../database/embedded-postgres.js';
 import { CliModule } from './cli.module.js';
+import { cliLoggerParams, cliStartupLogger } from './terminal-log.js';
 
 /**
  * Boots the app's modules for a command that needs them. Loaded only then (cli.ts imports it on
@@ -20,9 +20,10 @@ export async function openApp(options: { runMigrations: boolean }): Promise<INes
     PIPELINE_CRON: 'off',
     LOG_LEVEL: process.env.LOG_LEVEL || (process.stderr.isTTY ? 'warn' : 'info'),
   });
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options), {
+  const logParams = cliLoggerParams(config.logLevel, process.stderr.isTTY === true);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, options, logParams), {
     abortOnError: false,
-    logger: startupLogger(config.logLevel, 'stderr'),
+    logger: cliStartupLogger(logParams),
   });
   app.useLogger(app.get(Logger));
   return app;
