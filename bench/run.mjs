@@ -1,23 +1,36 @@
-// Benchmarks: bulk ingest of a MovieLens folder, the period-by-period replay, catalog HTTP throughput,
-// recommendation serving latency idle and while a model trains in the server's worker thread; on
-// request only (slow), a whole pipeline run on generated data of growing sizes.
-// Usage: npm run bench [-- --runs 3 --seconds 10 --only ingest,replay,http,serving --connections 32,8]
+// Benchmarks: bulk ingest of a MovieLens folder, the period-by-period replay, the public routes'
+// throughput against issue 13's goals (wrk when installed, else autocannon), recommendation serving
+// latency idle and while a model trains in the server's worker thread; on request only (slow), a
+// whole pipeline run on generated data of growing sizes, and a large upload against memory.
+// Usage: npm run bench [-- --runs 3 --seconds 10 --only ingest,replay,routes,serving --connections 32,8]
+//        npm run bench -- --only routes [--seconds 10 --runs 1]   (`http` is the same section)
 //        npm run bench -- --only scale [--scale-sizes 1000000,5000000]
 //        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { writeScalePlot } from './scale-plot.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
-const SECTIONS = ['ingest', 'replay', 'http', 'serving'];
+const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
 const ON_REQUEST = ['scale', 'uploads'];
+// Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
+const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '3' },
@@ -36,7 +49,7 @@ const { values: args } = parseArgs({
 });
 const runs = Number(args.runs);
 const seconds = Number(args.seconds);
-const only = new Set(args.only.split(',').map((name) => name.trim()));
+const only = new Set(args.only.split(',').map((name) => ALIASES[name.trim()] ?? name.trim()));
 const unknown = [...only].filter((name) => ![...SECTIONS, ...ON_REQUEST].includes(name));
 if (unknown.length > 0)
   throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; known: ${[...SECTIONS, ...ON_REQUEST]}`);
@@ -44,6 +57,7 @@ const servingConnections = args.connections.split(',').map(Number);
 const scaleSizes = args['scale-sizes'].split(',').map((size) => Number(size.trim()));
 if (scaleSizes.some((size) => !Number.isInteger(size) || size < 20))
   throw new Error(`--scale-sizes: whole numbers of ratings, at least 20 each: ${args['scale-sizes']}`);
+const execFileAsync = promisify(execFile);
 const movielensDir = process.env.MOVIELENS_DIR ?? '../shared/data/movielens/ml-latest-small';
 
 execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
@@ -91,6 +105,57 @@ async function until(what, probe, { everyMs = 100, timeoutMs = 120_000 } = {}) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * Starts the compiled server on a random loopback port with PATH, MOVIELENS_DIR and LOG_LEVEL=warn,
+ * then `env` on top; resolves once GET /status answers 200. Gives its base URL, the child process,
+ * `stop()` (SIGTERM, then waits at most 10 s for the exit) and `stderrTail()` (its last 4,000
+ * characters of stderr, for error messages).
+ */
+async function startServer(env, { nodeArgs = [] } = {}) {
+  const port = 18000 + Math.floor(Math.random() * 2000);
+  const app = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      MOVIELENS_DIR: movielensDir,
+      LOG_LEVEL: 'warn',
+      ...env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  app.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const exited = new Promise((resolve) => app.once('exit', resolve));
+  const server = {
+    base: `http://127.0.0.1:${port}`,
+    app,
+    stderrTail: () => stderr,
+    async stop() {
+      if (app.exitCode === null && app.signalCode === null) app.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+    },
+  };
+  try {
+    await until('the server to answer GET /status', async () => {
+      if (app.exitCode !== null || app.signalCode !== null)
+        throw new Error(`the server exited (${app.exitCode ?? app.signalCode})`);
+      return (await fetch(`${server.base}/status`).catch(() => ({ ok: false }))).ok ? true : undefined;
+    });
+  } catch (error) {
+    await server.stop();
+    throw withServerErr(error, server);
+  }
+  return server;
+}
+
+/** `error` with the server's last lines of stderr appended, when it wrote any. */
+function withServerErr(error, server) {
+  const tail = server?.stderrTail();
+  if (tail) error.message += `\n(server stderr, last lines)\n${tail}`;
+  return error;
 }
 
 /**
@@ -163,27 +228,16 @@ async function serving(adminDbUrl) {
   }
 
   const client = { id: 'bench', secret: `bench-${process.pid}-${Math.random().toString(36).slice(2)}` };
-  const port = 19000 + Math.floor(Math.random() * 1000);
-  const base = `http://127.0.0.1:${port}`;
-  const app = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      PATH: process.env.PATH,
+  let server;
+  try {
+    server = await startServer({
       ...env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      MOVIELENS_DIR: movielensDir,
       AUTH_CLIENTS: JSON.stringify([
         { ...client, scopes: ['pipeline:run', 'pipeline:read', 'feedback:write'] },
       ]),
       JWT_SECRET: `${client.secret}-jwt-secret-of-at-least-32-characters`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let serverErr = '';
-  app.stderr.on('data', (chunk) => (serverErr = (serverErr + chunk).slice(-4000)));
-  const exited = new Promise((resolve) => app.once('exit', resolve));
-  try {
+    });
+    const { app, base } = server;
     const json = async (method, path, { token, body } = {}) => {
       const response = await fetch(`${base}${path}`, {
         method,
@@ -346,11 +400,9 @@ async function serving(adminDbUrl) {
       windows,
     };
   } catch (error) {
-    if (serverErr) error.message += `\n(server stderr, last lines)\n${serverErr}`;
-    throw error;
+    throw withServerErr(error, server);
   } finally {
-    app.kill('SIGTERM');
-    await Promise.race([exited, sleep(10_000)]);
+    await server?.stop();
     await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`).catch(() => undefined);
   }
 }
@@ -565,26 +617,19 @@ async function uploads(adminDbUrl) {
   cli(['db', 'migrate'], env);
   cli(['ingest', '--all', '--json'], env);
   const client = { id: 'bench', secret: `bench-${process.pid}-${Math.random().toString(36).slice(2)}` };
-  const port = 18000 + Math.floor(Math.random() * 1000);
-  const base = `http://127.0.0.1:${port}`;
   const heapMB = Number(args['upload-heap-mb']);
-  const app = spawn(process.execPath, [`--max-old-space-size=${heapMB}`, 'dist/src/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      MOVIELENS_DIR: movielensDir,
-      ...env,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      UPLOAD_MAX_BYTES: String(Number(args['upload-mb']) * 2 ** 20 + 2 ** 20),
-      AUTH_CLIENTS: JSON.stringify([{ ...client, scopes: ['data:write', 'pipeline:read'] }]),
-      JWT_SECRET: `bench-jwt-${Math.random().toString(36).slice(2)}-${Date.now()}`,
-    },
-    stdio: 'ignore',
-  });
+  let server;
   try {
-    await until('the server', async () =>
-      (await fetch(`${base}/status`).catch(() => ({ ok: false }))).ok ? true : undefined,
+    server = await startServer(
+      {
+        ...env,
+        UPLOAD_MAX_BYTES: String(Number(args['upload-mb']) * 2 ** 20 + 2 ** 20),
+        AUTH_CLIENTS: JSON.stringify([{ ...client, scopes: ['data:write', 'pipeline:read'] }]),
+        JWT_SECRET: `bench-jwt-${Math.random().toString(36).slice(2)}-${Date.now()}`,
+      },
+      { nodeArgs: [`--max-old-space-size=${heapMB}`] },
     );
+    const { app, base } = server;
     const { access_token: token } = await (
       await fetch(`${base}/oauth/token`, {
         method: 'POST',
@@ -701,12 +746,187 @@ async function uploads(adminDbUrl) {
       movies1DuringUpload: merged,
     };
   } finally {
-    if (app.exitCode === null && app.signalCode === null) {
-      app.kill('SIGTERM');
-      await new Promise((resolve) => app.once('exit', resolve));
-    }
+    await server?.stop();
     await admin(adminDbUrl, `DROP DATABASE ${name} WITH (FORCE)`);
   }
+}
+
+/**
+ * The public routes of issue 13 point 5 and their goals (requests per second; p99 ≤ 10 ms on every
+ * one); the genre page has no goal and stays for comparison with earlier figures.
+ */
+const PUBLIC_ROUTES = [
+  { name: 'GET /movies/1/similar', path: '/movies/1/similar', goal: 15_000 },
+  { name: 'GET /users/1/recommendations', path: '/users/1/recommendations', goal: 12_000 },
+  {
+    name: 'POST /users/recommendations',
+    path: '/users/recommendations',
+    method: 'POST',
+    body: JSON.stringify({ action: 5, sci_fi: 4 }),
+    goal: 10_000,
+  },
+  { name: 'GET /movies?search=toy', path: '/movies?search=toy', goal: 8_000 },
+  { name: 'GET /movies/1', path: '/movies/1', goal: 12_000 },
+  { name: 'GET /status', path: '/status', goal: 10_000 },
+  {
+    name: 'GET /movies?genre=comedy&sort=popularity&page=3',
+    path: '/movies?genre=comedy&sort=popularity&page=3',
+  },
+];
+const P99_GOAL_MS = 10;
+const ROUTE_THREADS = 2;
+const ROUTE_CONNECTIONS = 32;
+const ROUTE_WARMUP_SECONDS = 3;
+
+const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+
+/** wrk's duration (`812.00us`, `1.21ms`, `2.00s`, `1.00m`) in milliseconds. */
+function wrkMs(value, unit) {
+  return Number(value) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[unit];
+}
+
+/** Parses `wrk --latency` output: requests per second, p50/p99 in ms, non-2xx answers, socket errors. */
+function parseWrk(output) {
+  const field = (re) => {
+    const match = re.exec(output);
+    if (!match) throw new Error(`wrk output without ${re}:\n${output}`);
+    return match;
+  };
+  const percentile = (p) => {
+    const [, value, unit] = field(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm'));
+    return Number(wrkMs(value, unit).toFixed(2));
+  };
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  return {
+    requestsPerSecond: Math.round(Number(field(/^Requests\/sec:\s+([\d.]+)/m)[1])),
+    p50ms: percentile(50),
+    p99ms: percentile(99),
+    // wrk counts answers of 400 and above here (it names them "Non-2xx or 3xx").
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),
+    socketErrors: socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0,
+  };
+}
+
+/** One load of `route` for `duration` seconds with wrk (a Lua script for a POST), else autocannon. */
+async function loadRoute(base, route, duration) {
+  const url = `${base}${route.path}`;
+  if (!hasWrk) {
+    const r = await autocannon({
+      url,
+      connections: ROUTE_CONNECTIONS,
+      duration,
+      method: route.method ?? 'GET',
+      ...(route.body ? { body: route.body, headers: { 'content-type': 'application/json' } } : {}),
+    });
+    return {
+      requestsPerSecond: Math.round(r.requests.average),
+      p50ms: r.latency.p50,
+      p99ms: r.latency.p99,
+      non2xx: r.non2xx,
+      socketErrors: r.errors,
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'movie-reco-wrk-'));
+  try {
+    const script = join(dir, 'request.lua');
+    if (route.body) {
+      writeFileSync(
+        script,
+        `wrk.method = "${route.method}"\nwrk.body = '${route.body}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+      );
+    }
+    const { stdout } = await execFileAsync('wrk', [
+      `-t${ROUTE_THREADS}`,
+      `-c${ROUTE_CONNECTIONS}`,
+      `-d${duration}s`,
+      '--latency',
+      ...(route.body ? ['-s', script] : []),
+      url,
+    ]);
+    return parseWrk(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Routes: the public routes' throughput as issue 13 point 5 measures it. On the ingest section's
+ * database (all of `MOVIELENS_DIR`), `pipeline run` trains the first model; the server then runs
+ * with RATE_LIMIT_PER_MINUTE=0 and its default LOG_LEVEL (info: one access line per request, as
+ * deployed) unless LOG_LEVEL is set. Per route: a warm-up, then `wrk -t2 -c32 -d<seconds>s
+ * --latency` (autocannon with 32 connections when wrk is missing), once per run; the median run
+ * counts. Prints a table with each goal met or missed on stderr.
+ */
+async function routes(dbUrl) {
+  const env = { DATABASE_URL: dbUrl, AUTO_INGEST: 'false', PIPELINE_CRON: 'off' };
+  const setup = JSON.parse(cli(['pipeline', 'run', '--json'], env));
+  const train = setup.stages.find((stage) => stage.name === 'train');
+  if (setup.status !== 'succeeded' || train?.status !== 'succeeded')
+    throw new Error(`the setup run did not train a model: ${setup.summary ?? setup.error}`);
+  const tool = hasWrk
+    ? `wrk -t${ROUTE_THREADS} -c${ROUTE_CONNECTIONS} -d${seconds}s --latency`
+    : `autocannon -c ${ROUTE_CONNECTIONS} -d ${seconds} (wrk not found on PATH)`;
+  if (!hasWrk) process.stderr.write('routes: wrk not found on PATH; measuring with autocannon instead\n');
+  const server = await startServer({
+    ...env,
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
+  try {
+    // The model is loaded after the server answers /status; measuring before would count 503s.
+    await until('the server to serve the trained model', async () =>
+      (await fetch(`${server.base}/movies/1/similar`).catch(() => ({ ok: false }))).ok ? true : undefined,
+    );
+    const measured = [];
+    for (const route of PUBLIC_ROUTES) {
+      const windows = [];
+      for (let run = 0; run < runs; run++) {
+        await loadRoute(server.base, route, ROUTE_WARMUP_SECONDS);
+        windows.push({ ...(await loadRoute(server.base, route, seconds)), load1: loadavg()[0] });
+      }
+      const middle = [...windows].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
+        Math.floor(windows.length / 2)
+      ];
+      const goal =
+        route.goal === undefined ? undefined : { requestsPerSecond: route.goal, p99ms: P99_GOAL_MS };
+      const met = goal && middle.requestsPerSecond >= goal.requestsPerSecond && middle.p99ms <= goal.p99ms;
+      measured.push({ route: route.name, ...middle, goal, met, windows });
+      process.stderr.write(
+        `routes ${route.name}: ${middle.requestsPerSecond} req/s, p99 ${middle.p99ms} ms, non-2xx ${middle.non2xx}\n`,
+      );
+    }
+    process.stderr.write(`\n${routesTable(measured, tool)}\n\n`);
+    return {
+      tool,
+      warmupSeconds: ROUTE_WARMUP_SECONDS,
+      model: { trainSeconds: train.seconds },
+      routes: measured,
+    };
+  } catch (error) {
+    throw withServerErr(error, server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The routes' figures against issue 13's goals as a markdown table. */
+function routesTable(measured, tool) {
+  const count = (x) => x.toLocaleString('en-US');
+  const lines = [
+    ['route', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'socket errors', 'goal (issue 13 point 5)', 'goal'],
+    Array(8).fill('---'),
+    ...measured.map((m) => [
+      `\`${m.route}\``,
+      count(m.requestsPerSecond),
+      m.p50ms,
+      m.p99ms,
+      count(m.non2xx),
+      count(m.socketErrors),
+      m.goal ? `≥ ${count(m.goal.requestsPerSecond)} req/s, p99 ≤ ${m.goal.p99ms} ms` : '–',
+      m.goal ? (m.met ? 'met' : 'missed') : '–',
+    ]),
+  ];
+  return `${tool}, after a ${ROUTE_WARMUP_SECONDS} s warm-up per route:\n${lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}`;
 }
 
 const server = await adminUrl();
@@ -715,10 +935,10 @@ const results = {
 };
 let loadedDbUrl;
 try {
-  // 1. Ingest: a fresh database per run, `ingest --all` into it. The http section needs one loaded
-  // database, so with --only http a single run loads it.
+  // 1. Ingest: a fresh database per run, `ingest --all` into it. The routes section needs one loaded
+  // database, so with --only routes a single run loads it.
   const ingest = [];
-  const ingestRuns = only.has('ingest') ? runs : only.has('http') ? 1 : 0;
+  const ingestRuns = only.has('ingest') ? runs : only.has('routes') ? 1 : 0;
   for (let run = 0; run < ingestRuns; run++) {
     const name = `movie_reco_bench_${process.pid}_${run}`;
     await admin(server.url, `CREATE DATABASE ${name}`);
@@ -762,45 +982,8 @@ try {
     };
   }
 
-  // 3. HTTP: the server on the loaded database, autocannon on loopback.
-  if (only.has('http')) {
-    const port = 18000 + Math.floor(Math.random() * 1000);
-    const app = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: loadedDbUrl,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        AUTO_INGEST: 'false',
-      },
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100; i++) {
-      if ((await fetch(`http://127.0.0.1:${port}/status`).catch(() => ({ ok: false }))).ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    results.http = [];
-    for (const path of [
-      '/movies/1',
-      '/movies?search=toy',
-      '/movies?genre=comedy&sort=popularity&page=3',
-      '/status',
-    ]) {
-      const r = await autocannon({
-        url: `http://127.0.0.1:${port}${path}`,
-        connections: 32,
-        duration: seconds,
-      });
-      results.http.push({
-        path,
-        requestsPerSecond: Math.round(r.requests.average),
-        p50ms: r.latency.p50,
-        p99ms: r.latency.p99,
-        errors: r.errors + r.non2xx,
-      });
-    }
-    app.kill('SIGTERM');
-  }
+  // 3. Routes: the public routes' throughput (wrk, else autocannon) on the loaded database.
+  if (only.has('routes')) results.routes = await routes(loadedDbUrl);
 
   // 4. Serving: recommendations from memory, idle and while a model trains in the server's worker.
   if (only.has('serving')) results.serving = await serving(server.url);
@@ -811,6 +994,11 @@ try {
   // 6. Uploads (only with --only uploads): a large file of bad rows against memory and latency.
   if (only.has('uploads')) results.uploads = await uploads(server.url);
 } finally {
+  // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
+  if (loadedDbUrl)
+    await admin(server.url, `DROP DATABASE ${new URL(loadedDbUrl).pathname.slice(1)} WITH (FORCE)`).catch(
+      () => undefined,
+    );
   await server.stop();
 }
 console.log(JSON.stringify(results, null, 2));
