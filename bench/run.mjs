@@ -883,6 +883,11 @@ async function routes(dbUrl) {
       for (let run = 0; run < runs; run++) {
         await loadRoute(server.base, route, ROUTE_WARMUP_SECONDS);
         windows.push({ ...(await loadRoute(server.base, route, seconds)), load1: loadavg()[0] });
+        // A server that died under load would leave only refused connections to count.
+        if (server.app.exitCode !== null || server.app.signalCode !== null)
+          throw new Error(
+            `the server exited (${server.app.exitCode ?? server.app.signalCode}) under ${route.name}`,
+          );
       }
       const middle = [...windows].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[
         Math.floor(windows.length / 2)
