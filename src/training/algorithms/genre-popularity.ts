@@ -206,7 +206,16 @@ export class GenrePopularityRecommender implements Recommender {
     const want = Math.max(0, Math.min(k, this.numItems));
     const keptItems: number[] = [];
     const keptScores: number[] = [];
+    // No match exceeds 1, so once a combination's best film cannot enter even at a full match, no
+    // later combination's can (their best films weigh less): the rest is skipped unread. The bound
+    // sits a little above 1 + NO_MATCH_FLOOR so that rounding in a match cannot end the walk early.
+    const bestPossible = 1 + 1e-6;
     for (let c = 0; c < combos && want > 0; c++) {
+      if (
+        keptItems.length === want &&
+        bestPossible * itemWeight[comboItems[comboPtr[c]!]!]! <= keptScores[want - 1]!
+      )
+        break;
       let mask = comboMask[c]!;
       const n = this.comboSize[c]!;
       let within = 0;
