@@ -25,6 +25,7 @@ const REALM = 'realm="movie-reco"';
 @Injectable()
 export class ScopesGuard implements CanActivate {
   private readonly switches: Record<ScopesSwitch, boolean>;
+  private readonly scopesByHandler = new WeakMap<object, Scope[] | undefined>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -89,11 +90,19 @@ export class ScopesGuard implements CanActivate {
     return setting === undefined || this.switches[setting];
   }
 
-  /** The union of the scopes on the handler and its controller; undefined when neither has any. */
+  /**
+   * The union of the scopes on the handler and its controller; undefined when neither has any.
+   * Decorators are fixed once the application is built, so each handler's answer is kept: reading
+   * the metadata again cost every public request more than the rest of this guard.
+   */
   private requiredScopes(context: ExecutionContext): Scope[] | undefined {
+    const handler = context.getHandler();
+    if (this.scopesByHandler.has(handler)) return this.scopesByHandler.get(handler);
     const declared = this.reflector
-      .getAll<(Scope[] | undefined)[]>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()])
+      .getAll<(Scope[] | undefined)[]>(REQUIRED_SCOPES, [handler, context.getClass()])
       .filter((scopes): scopes is Scope[] => scopes !== undefined);
-    return declared.length === 0 ? undefined : [...new Set(declared.flat())];
+    const required = declared.length === 0 ? undefined : [...new Set(declared.flat())];
+    this.scopesByHandler.set(handler, required);
+    return required;
   }
 }
