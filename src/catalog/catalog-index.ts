@@ -48,6 +48,8 @@ export class CatalogIndex {
   private readonly orders: Record<Exclude<MovieSort, 'relevance'>, readonly MovieDto[]>;
   private readonly search: MiniSearch<MovieDto>;
   private readonly searches = new Map<string, readonly MovieDto[]>();
+  /** Genre lists by sort and genre name: the dataset's genres, so a few dozen at most. */
+  private readonly genreOrders = new Map<string, readonly MovieDto[]>();
 
   constructor(movies: readonly MovieDto[]) {
     const byId = [...movies].sort((a, b) => a.id - b.id);
@@ -87,12 +89,10 @@ export class CatalogIndex {
     if (search) {
       const ranked = this.ranked(search);
       movies = requested === 'relevance' ? ranked : this.inOrder(requested, new Set(ranked));
-    } else {
-      movies = this.orders[requested === 'relevance' ? 'popularity' : requested];
-    }
-    if (query.genre) {
       const genre = query.genre;
-      movies = movies.filter((movie) => movie.genres.includes(genre));
+      if (genre) movies = movies.filter((movie) => movie.genres.includes(genre));
+    } else {
+      movies = this.ofGenre(requested === 'relevance' ? 'popularity' : requested, query.genre);
     }
     const start = (query.page - 1) * query.limit;
     return {
@@ -101,6 +101,18 @@ export class CatalogIndex {
       page: query.page,
       limit: query.limit,
     };
+  }
+
+  /** Every movie of `genre` (or every movie) in a list order; each genre's filtered once per index. */
+  private ofGenre(sort: Exclude<MovieSort, 'relevance'>, genre: string | undefined): readonly MovieDto[] {
+    if (!genre) return this.orders[sort];
+    const key = `${sort} ${genre}`;
+    let movies = this.genreOrders.get(key);
+    if (!movies) {
+      movies = this.orders[sort].filter((movie) => movie.genres.includes(genre));
+      this.genreOrders.set(key, movies);
+    }
+    return movies;
   }
 
   private inOrder(sort: Exclude<MovieSort, 'relevance'>, keep: ReadonlySet<MovieDto>): MovieDto[] {
