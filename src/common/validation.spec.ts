@@ -1,7 +1,30 @@
 import { BadRequestException } from '@nestjs/common';
+import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IntegerParam } from './integer-param.js';
 import { IdParam } from './paging.js';
-import { GenreTasteBody, LimitQuery } from '../recommendations/dto.js';
 import { createValidationPipe } from './validation.js';
+
+/** A query of the shape the public routes take (a limit with a default). */
+class LimitQuery {
+  @IsOptional()
+  @IntegerParam()
+  @Max(100)
+  @Min(1)
+  @IsInt({ message: 'limit must be an integer' })
+  limit: number = 10;
+}
+
+/** A JSON body of numbers, like the genre taste. */
+class GenreTasteBody {
+  @IsOptional()
+  @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'comedy must be a number' })
+  comedy?: number;
+
+  @IsOptional()
+  @IsInt()
+  limit?: number;
+}
 
 const pipe = createValidationPipe();
 const asQuery = { type: 'query', metatype: LimitQuery } as const;
