@@ -1,3 +1,4 @@
+import type { InteractionData } from '../model.js';
 import { GENRE_COUNT } from './common.js';
 
 /** Each item's genres as a bit mask (bit g = GENRE_KEYS[g]). */
@@ -64,4 +65,26 @@ export function addRatedGenres(
     const r = userRatings[e]!;
     for (let g = 0; g < GENRE_COUNT; g++) if (mask & (1 << g)) taste[g]! += r;
   }
+}
+
+/** The users' ratings a genre model keeps (CSR by user), copied from the data. */
+export function userRatingArrays(data: InteractionData): {
+  userPtr: Int32Array;
+  userItems: Int32Array;
+  userRatings: Float32Array;
+} {
+  const nnz = data.userPtr[data.numUsers]!;
+  return {
+    userPtr: data.userPtr.slice(),
+    userItems: data.userItems.slice(0, nnz),
+    userRatings: data.userRatings.slice(0, nnz),
+  };
+}
+
+/**
+ * The same arrays holding no user: a genre model that keeps them answers every user as a newcomer
+ * (what a bundle's taste model needs, without 200 MB of ratings at 25M).
+ */
+export function noUserRatings(): ReturnType<typeof userRatingArrays> {
+  return { userPtr: new Int32Array(1), userItems: new Int32Array(0), userRatings: new Float32Array(0) };
 }

@@ -2,7 +2,14 @@ import KNN from 'ml-knn';
 
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { GENRE_COUNT, inverseOrder, itemStats, popularityOrder, takeFromOrder } from './common.js';
-import { addRatedGenres, genreMasks, groupByGenreCombination, popcount } from './genre-combinations.js';
+import {
+  addRatedGenres,
+  genreMasks,
+  groupByGenreCombination,
+  noUserRatings,
+  popcount,
+  userRatingArrays,
+} from './genre-combinations.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
@@ -88,16 +95,13 @@ export class GenreKnnRecommender implements Recommender {
 
   fit(data: InteractionData): void {
     const { counts, means } = itemStats(data);
-    const nnz = data.userPtr[data.numUsers]!;
     this.numItems = data.numItems;
     this.numUsers = data.numUsers;
     const itemMask = genreMasks(data.itemGenres, data.numItems);
     const order = popularityOrder(counts, means);
 
     this.stored = {
-      userPtr: data.userPtr.slice(),
-      userItems: data.userItems.slice(0, nnz),
-      userRatings: data.userRatings.slice(0, nnz),
+      ...userRatingArrays(data),
       itemMask,
       order,
       ...groupByGenreCombination(order, itemMask),
@@ -112,12 +116,7 @@ export class GenreKnnRecommender implements Recommender {
    */
   forgetUsers(): void {
     this.numUsers = 0;
-    this.stored = {
-      ...this.stored,
-      userPtr: new Int32Array(1),
-      userItems: new Int32Array(0),
-      userRatings: new Float32Array(0),
-    };
+    this.stored = { ...this.stored, ...noUserRatings() };
   }
 
   private prepare(): void {

@@ -1,6 +1,13 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { GENRE_COUNT, itemStats, popularityOrder, takeFromOrder } from './common.js';
-import { addRatedGenres, genreMasks, groupByGenreCombination, popcount } from './genre-combinations.js';
+import {
+  addRatedGenres,
+  genreMasks,
+  groupByGenreCombination,
+  noUserRatings,
+  popcount,
+  userRatingArrays,
+} from './genre-combinations.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
@@ -118,9 +125,7 @@ export class GenrePopularityRecommender implements Recommender {
 
     const byWeight = Int32Array.from(order).sort((a, b) => itemWeight[b]! - itemWeight[a]! || a - b);
     this.stored = {
-      userPtr: data.userPtr.slice(),
-      userItems: data.userItems.slice(0, nnz),
-      userRatings: data.userRatings.slice(0, nnz),
+      ...userRatingArrays(data),
       itemMask,
       order,
       itemWeight,
@@ -135,12 +140,7 @@ export class GenrePopularityRecommender implements Recommender {
    */
   forgetUsers(): void {
     this.numUsers = 0;
-    this.stored = {
-      ...this.stored,
-      userPtr: new Int32Array(1),
-      userItems: new Int32Array(0),
-      userRatings: new Float32Array(0),
-    };
+    this.stored = { ...this.stored, ...noUserRatings() };
   }
 
   private prepare(): void {
