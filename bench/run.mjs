@@ -158,6 +158,20 @@ function withServerErr(error, server) {
   return error;
 }
 
+/** A bearer token for `client` ({ id, secret }) from the server at `base` (client credentials). */
+async function clientToken(base, client) {
+  const response = await fetch(`${base}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.id,
+      client_secret: client.secret,
+    }),
+  });
+  if (!response.ok) throw new Error(`POST /oauth/token: ${response.status} ${await response.text()}`);
+  return (await response.json()).access_token;
+}
 /**
  * CPU use over a window, in cores: the whole machine (/proc/stat), the server process (all its
  * threads, /proc/PID/stat) and this process (autocannon); "other" is the rest of the machine, e.g.
@@ -256,19 +270,6 @@ async function serving(adminDbUrl) {
         ? (await json('GET', '/users/1/recommendations')).modelVersion
         : undefined;
     await until('the server to serve model version 1', servedVersion, { timeoutMs: 60_000 });
-    const token = async () => {
-      const response = await fetch(`${base}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: client.id,
-          client_secret: client.secret,
-        }),
-      });
-      if (!response.ok) throw new Error(`POST /oauth/token: ${response.status} ${await response.text()}`);
-      return (await response.json()).access_token;
-    };
     const load = async (path, connections, duration) => {
       const meter = cpuMeter(app.pid);
       const r = await autocannon({ url: `${base}${path}`, connections, duration });
@@ -286,7 +287,7 @@ async function serving(adminDbUrl) {
     /** One window inside a training run; returns the load figures and the run's facts. */
     const duringTraining = async (path, connections, rating) => {
       // The replay is exhausted: without a pending feedback rating the run would not train.
-      const bearer = await token();
+      const bearer = await clientToken(base, client);
       await json('POST', '/users/611/ratings', { token: bearer, body: { movieId: 1, rating } });
       const { runId } = await json('POST', '/admin/pipeline/runs', { token: bearer });
       const get = () => json('GET', `/admin/pipeline/runs/${runId}`, { token: bearer });
@@ -630,17 +631,7 @@ async function uploads(adminDbUrl) {
       { nodeArgs: [`--max-old-space-size=${heapMB}`] },
     );
     const { app, base } = server;
-    const { access_token: token } = await (
-      await fetch(`${base}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: client.id,
-          client_secret: client.secret,
-        }),
-      })
-    ).json();
+    const token = await clientToken(base, client);
     const load = (duration) => autocannon({ url: `${base}/movies/1`, connections: 8, duration });
     const latency = (r) => ({
       requests: r.requests.total,
