@@ -1,31 +1,18 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { FIXTURE_DIR } from './support/fixtures.js';
+import { writeGeneratedDataset } from './support/fixtures.js';
 import { runCli } from './support/processes.js';
 
 const USERS = 40_000;
 const MOVIES = 30;
 
-/** A MovieLens folder with the fixture's 30 movies and 1.2 million distinct ratings (about 35 MB). */
-async function writeLargeDataset(dir: string): Promise<void> {
-  copyFileSync(join(FIXTURE_DIR, 'movies.csv'), join(dir, 'movies.csv'));
-  const out = createWriteStream(join(dir, 'ratings.csv'));
-  out.write('userId,movieId,rating,timestamp\n');
-  for (let user = 1; user <= USERS; user++) {
-    let chunk = '';
-    for (let movie = 1; movie <= MOVIES; movie++) {
-      chunk += `${user},${movie},${((user + movie) % 10) / 2 + 0.5},${1262304000 + user * 60 + movie}\n`;
-    }
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
-}
+/** The fixture's 30 movies and 1.2 million distinct ratings (about 35 MB). */
+const writeLargeDataset = (dir: string) =>
+  writeGeneratedDataset(dir, { users: USERS, movies: MOVIES, firstTimestamp: 1262304000 });
 
 describe('a process killed in the middle of an ingest', () => {
   let db: TestDatabase;

@@ -1,33 +1,24 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { bootApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { FIXTURE_DIR, FIXTURE_ENV } from './support/fixtures.js';
+import { FIXTURE_ENV, writeGeneratedDataset } from './support/fixtures.js';
 import { runCli } from './support/processes.js';
 
 const USERS = 20_000;
 const MOVIES = 30;
 
-/** The fixture's 30 movies and 600,000 ratings: training takes seconds, room to kill it. */
-async function writeDataset(dir: string): Promise<void> {
-  copyFileSync(join(FIXTURE_DIR, 'movies.csv'), join(dir, 'movies.csv'));
-  const out = createWriteStream(join(dir, 'ratings.csv'));
-  out.write('userId,movieId,rating,timestamp\n');
-  for (let user = 1; user <= USERS; user++) {
-    let chunk = '';
-    for (let movie = 1; movie <= MOVIES; movie++) {
-      if ((user * 7 + movie) % 3 === 0) continue;
-      chunk += `${user},${movie},${((user + movie) % 10) / 2 + 0.5},${900000000 + user * 60 + movie}\n`;
-    }
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
-}
+/** The fixture's 30 movies and 400,000 ratings: training takes seconds, room to kill it. */
+const writeDataset = (dir: string) =>
+  writeGeneratedDataset(dir, {
+    users: USERS,
+    movies: MOVIES,
+    firstTimestamp: 900000000,
+    keep: (user, movie) => (user * 7 + movie) % 3 !== 0,
+  });
 
 /** A pid that no process has any more. */
 async function deadPid(): Promise<number> {

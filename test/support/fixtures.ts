@@ -1,6 +1,7 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,4 +84,34 @@ export const ALL_STAGES_SUCCEEDED = [
 /** A run's stages as `name:status`, to compare with ALL_STAGES_SUCCEEDED. */
 export function stageOutcomes(stages: { name: string; status: string }[]): string[] {
   return stages.map((s) => `${s.name}:${s.status}`);
+}
+
+/**
+ * A MovieLens folder in `dir` for the suites that need volume: the fixture's movies and, for users
+ * 1…`users`, a rating of each of the first `movies` movies that `keep` lets through (valid rows,
+ * one a minute from `firstTimestamp`), streamed to disk.
+ */
+export async function writeGeneratedDataset(
+  dir: string,
+  options: {
+    users: number;
+    movies: number;
+    firstTimestamp: number;
+    keep?: (user: number, movie: number) => boolean;
+  },
+): Promise<void> {
+  const { users, movies, firstTimestamp, keep = () => true } = options;
+  copyFileSync(join(FIXTURE_DIR, 'movies.csv'), join(dir, 'movies.csv'));
+  const out = createWriteStream(join(dir, 'ratings.csv'));
+  out.write('userId,movieId,rating,timestamp\n');
+  for (let user = 1; user <= users; user++) {
+    let chunk = '';
+    for (let movie = 1; movie <= movies; movie++) {
+      if (!keep(user, movie)) continue;
+      chunk += `${user},${movie},${((user + movie) % 10) / 2 + 0.5},${firstTimestamp + user * 60 + movie}\n`;
+    }
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  out.end();
+  await finished(out);
 }
