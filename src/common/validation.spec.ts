@@ -1,18 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { IntegerParam } from './integer-param.js';
-import { IdParam } from './paging.js';
+import { IsInt, IsNumber, IsOptional, Min } from 'class-validator';
+import { IdParam, PageQuery } from './paging.js';
 import { createValidationPipe } from './validation.js';
-
-/** A query of the shape the public routes take (a limit with a default). */
-class LimitQuery {
-  @IsOptional()
-  @IntegerParam()
-  @Max(100)
-  @Min(1)
-  @IsInt({ message: 'limit must be an integer' })
-  limit: number = 10;
-}
 
 /** A JSON body of numbers, like the genre taste. */
 class GenreTasteBody {
@@ -27,7 +16,7 @@ class GenreTasteBody {
 }
 
 const pipe = createValidationPipe();
-const asQuery = { type: 'query', metatype: LimitQuery } as const;
+const asQuery = { type: 'query', metatype: PageQuery } as const;
 const asParam = { type: 'param', metatype: IdParam } as const;
 const asBody = { type: 'body', metatype: GenreTasteBody } as const;
 
@@ -42,18 +31,18 @@ async function messagesOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe('the validation pipe on path, query and body objects', () => {
   it('answers a repeated query with an equal DTO of its own, not a shared one', async () => {
-    const first = (await pipe.transform({ limit: '20' }, asQuery)) as LimitQuery;
-    const second = (await pipe.transform({ limit: '20' }, asQuery)) as LimitQuery;
-    expect(second).toBeInstanceOf(LimitQuery);
-    expect(second).toEqual({ limit: 20 });
+    const first = (await pipe.transform({ limit: '30' }, asQuery)) as PageQuery;
+    const second = (await pipe.transform({ limit: '30' }, asQuery)) as PageQuery;
+    expect(second).toBeInstanceOf(PageQuery);
+    expect(second).toEqual({ page: 1, limit: 30 });
     expect(second).not.toBe(first);
     second.limit = 99;
-    expect(await pipe.transform({ limit: '20' }, asQuery)).toEqual({ limit: 20 });
+    expect(await pipe.transform({ limit: '30' }, asQuery)).toEqual({ page: 1, limit: 30 });
   });
 
   it('keeps the class defaults of an empty query', async () => {
     await pipe.transform({}, asQuery);
-    expect(await pipe.transform({}, asQuery)).toEqual({ limit: 10 });
+    expect(await pipe.transform({}, asQuery)).toEqual({ page: 1, limit: 20 });
   });
 
   it('refuses bad text every time, also after good text was seen', async () => {
