@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -271,6 +272,30 @@ describe('admin: data batches and uploads', () => {
           reason: 'the row holds the control byte 0x00 (NUL)',
         },
       ]);
+    });
+
+    it('quarantines unknown movies and older duplicates with their text exactly as sent', async () => {
+      const rated = [509, 510].flatMap((user) => goodCsv(user).trimEnd().split('\n').slice(1));
+      const odd = [
+        `509,999,4.0,${now}`, // not in the catalog, written the way MovieLens writes it
+        `509,1,4,${now - 400 * 86_400}`, // older than 509's rating of movie 1, written without ".0"
+      ];
+      const { body } = await upload(`${HEADER}\n${[...rated, ...odd].join('\n')}\n`, '?name=keys.csv').expect(
+        202,
+      );
+      const run = await waitForRun(body.runId);
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+      const { body: quarantine } = await get(`/admin/batches/${run.batchId}/quarantine`).expect(200);
+      expect(
+        quarantine.items.map(({ line, raw, check }: Record<string, unknown>) => ({ line, raw, check })),
+      ).toEqual([
+        { line: 62, raw: odd[0], check: 'unknown_movie' },
+        { line: 63, raw: odd[1], check: 'duplicate' },
+      ]);
+      const [kept] = await t.app
+        .get(DataSource)
+        .query('SELECT rating FROM ratings WHERE user_id = 509 AND movie_id = 1');
+      expect(kept).toEqual({ rating: 0.5 });
     });
 
     it('answers 413 over UPLOAD_MAX_BYTES', async () => {

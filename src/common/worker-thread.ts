@@ -67,8 +67,12 @@ interface StreamItem {
 const isStreamItem = (message: unknown): message is StreamItem =>
   typeof message === 'object' && message !== null && 'item' in message;
 
-/** Items a streaming worker may post before the parent has taken them: what bounds its memory. */
-const STREAM_CREDITS = 2;
+/**
+ * Items a streaming worker may post before the parent has taken them: what bounds its memory. Items
+ * are small (a batch of about 64 KiB of rows), so a few in flight keep the worker from waiting on
+ * each round trip.
+ */
+const STREAM_CREDITS = 8;
 const CREDIT = 'credit';
 
 type StreamEntry<T, R> = { item: T } | { result: R } | { error: Error };

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { quarantineCounts, quarantineStagedRatings } from './batch-staging.js';
 import type { BatchTransaction } from './batch-transaction.js';
 import type { BatchesRepository, BatchRecord } from './batches.repository.js';
+import type { StagedKeysSummary } from './staged-keys.js';
 
 /** What the ingest stage learnt about a batch before it is recorded. */
 export interface PendingBatch extends BatchRecord {
@@ -14,6 +15,8 @@ export interface PendingBatch extends BatchRecord {
   /** Rows of this batch read from the source, good and bad. */
   rowsRead: number;
   moviesRows: number;
+  /** What the reader learnt about the staged ratings' keys; none when nothing was read. */
+  stagedKeys?: StagedKeysSummary;
 }
 
 interface Owners {
@@ -45,7 +48,12 @@ export class ActiveBatch implements StagedBatch {
   }
 
   async checkStagedRows(): Promise<void> {
-    await quarantineStagedRatings(this.transaction.client, this.owners.catalog, this.pending.fileLabel);
+    await quarantineStagedRatings(
+      this.transaction.client,
+      this.owners.catalog,
+      this.pending.fileLabel,
+      this.pending.stagedKeys,
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ import {
   type StageRatingsJob,
   type StageRatingsResult,
 } from './rating-rows-job.js';
+import type { StagedKeysSummary } from './staged-keys.js';
 import { tempFilePath } from './temp-files.js';
 
 /**
@@ -30,7 +31,8 @@ import { tempFilePath } from './temp-files.js';
 /**
  * The batch's staging tables, dropped when its transaction ends: the good rows read, and the rows
  * quarantined (on disk in the database rather than in this process: a file of bad rows costs no
- * memory here). `moment` decides which period a quarantined row belongs to.
+ * memory here). `moment` decides which period a quarantined row belongs to. A good row's `raw` is
+ * null where its text is the canonical one (STAGED_RAW).
  */
 export async function createStagingTables(client: PoolClient): Promise<void> {
   await client.query(`
@@ -40,6 +42,9 @@ export async function createStagingTables(client: PoolClient): Promise<void> {
     CREATE TEMP TABLE staging_quarantine (file text, line integer, raw text, "check" text, reason text, moment bigint)
     ON COMMIT DROP`);
 }
+
+/** A staged row's text as read: `raw`, or when that is null the canonical text canonicalRatingText writes. */
+const STAGED_RAW = `coalesce(raw, user_id || ',' || movie_id || ',' || to_char(rating, 'FM0.0') || ',' || ts)`;
 
 /** Adds rows to the batch's quarantine. */
 export async function stageQuarantined(client: PoolClient, rows: readonly Quarantined[]): Promise<void> {
@@ -108,14 +113,15 @@ const READER_HEAP_MB = 48;
  * Stages a ratings source: a worker thread reads and checks the rows (rating-rows-job.ts) while
  * this thread only streams what it hands over into the database, good rows into staging_ratings
  * as they come, then the quarantined ones (spilled to a temporary file by the worker) into
- * staging_quarantine. Returns the number of rows considered (good and bad).
+ * staging_quarantine. Returns the number of rows considered (good and bad) and what the reader
+ * learnt about the staged rows' keys.
  */
 export async function stageRatings(
   client: PoolClient,
   source: RatingSource,
   fileLabel: string,
   options: StageRatingsOptions,
-): Promise<number> {
+): Promise<{ considered: number; keys: StagedKeysSummary }> {
   const { progress, ...checks } = options;
   const { totalBytes } = recordSource(source);
   const job: StageRatingsJob = {
@@ -154,7 +160,7 @@ export async function stageRatings(
   }
   progress.update(totalBytes);
   progress.stop();
-  return result.considered;
+  return { considered: result.considered, keys: result.keys };
 }
 
 /** The earliest staged moment (good or quarantined rows), to find the next period with data. */
@@ -185,30 +191,38 @@ export async function cutStagedAt(client: PoolClient, endSeconds: number): Promi
   return (good.rowCount ?? 0) + (bad.rowCount ?? 0);
 }
 
-/** Moves ratings of movies not in the catalog, and all but the latest of duplicates, to quarantine. */
+/**
+ * Moves ratings of movies not in the catalog, and all but the latest of duplicates, to quarantine.
+ * `keys` (from the reader, for everything staged) spares a pass over the staging table for the
+ * movie ids, and the sort that finds duplicates when the file proved it holds none.
+ */
 export async function quarantineStagedRatings(
   client: PoolClient,
   catalog: MoviesRepository,
   fileLabel: string,
+  keys: StagedKeysSummary = { mayHoldDuplicates: true },
 ): Promise<void> {
-  const staged = await client.query<{ movie_id: number }>('SELECT DISTINCT movie_id FROM staging_ratings');
-  const unknownIds = await catalog.unknownIds(
-    client,
-    staged.rows.map((row) => row.movie_id),
-  );
-  await client.query(
-    `WITH moved AS (DELETE FROM staging_ratings WHERE movie_id = ANY($1::integer[]) RETURNING line, raw, movie_id)
-     INSERT INTO staging_quarantine (file, line, raw, "check", reason)
-     SELECT $2, line, raw, 'unknown_movie', 'movieId ' || movie_id || ' is not in the catalog' FROM moved`,
-    [unknownIds, fileLabel],
-  );
+  const movieIds =
+    keys.movieIds ??
+    (await client.query<{ movie_id: number }>('SELECT DISTINCT movie_id FROM staging_ratings')).rows.map(
+      (row) => row.movie_id,
+    );
+  const unknownIds = await catalog.unknownIds(client, movieIds);
+  if (unknownIds.length > 0)
+    await client.query(
+      `WITH moved AS (DELETE FROM staging_ratings WHERE movie_id = ANY($1::integer[]) RETURNING *)
+       INSERT INTO staging_quarantine (file, line, raw, "check", reason)
+       SELECT $2, line, ${STAGED_RAW}, 'unknown_movie', 'movieId ' || movie_id || ' is not in the catalog' FROM moved`,
+      [unknownIds, fileLabel],
+    );
+  if (!keys.mayHoldDuplicates) return;
   await client.query(
     `WITH ranked AS (
        SELECT line, row_number() OVER (PARTITION BY user_id, movie_id ORDER BY ts DESC, line DESC) AS rank
        FROM staging_ratings),
-     moved AS (DELETE FROM staging_ratings s USING ranked r WHERE s.line = r.line AND r.rank > 1 RETURNING s.line, s.raw)
+     moved AS (DELETE FROM staging_ratings s USING ranked r WHERE s.line = r.line AND r.rank > 1 RETURNING s.*)
      INSERT INTO staging_quarantine (file, line, raw, "check", reason)
-     SELECT $1, line, raw, 'duplicate', 'duplicate rating of the same user and movie; the latest wins' FROM moved`,
+     SELECT $1, line, ${STAGED_RAW}, 'duplicate', 'duplicate rating of the same user and movie; the latest wins' FROM moved`,
     [fileLabel],
   );
 }

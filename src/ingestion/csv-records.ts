@@ -18,6 +18,14 @@ export interface RecordSource {
   batches(onBytes: (bytes: number) => void): AsyncIterable<CsvRecord[]>;
 }
 
+/**
+ * Records per batch, about 64 KiB of MovieLens rows. A batch is alive while it is checked, so every
+ * young-generation collection in between copies it: batches of a megabyte made the reader spend
+ * twice as long (most of it collecting) as batches of this size (BENCHMARKS.md).
+ */
+export const RECORDS_PER_BATCH = 2048;
+const READ_BYTES = 64 * 1024;
+
 const QUOTE = 0x22;
 const CARRIAGE_RETURN = 0x0d;
 
@@ -38,8 +46,9 @@ export async function* readCsvRecords(
 }
 
 /**
- * The records of readCsvRecords in batches (about a megabyte of the file each): one await per batch
- * rather than per record, which is most of the cost of reading tens of millions of short rows.
+ * The records of readCsvRecords in batches (RECORDS_PER_BATCH, or what READ_BYTES of the file
+ * hold): one await per batch rather than per record, which is most of the cost of reading tens of
+ * millions of short rows.
  */
 export async function* readCsvBatches(
   path: string,
@@ -77,7 +86,7 @@ async function* splitLines(path: string, onBytes: (bytes: number) => void): Asyn
       if (raw !== '') records.push({ line, raw, fields: raw.split(',') });
     }
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES })) {
     const bytes = chunk as Buffer;
     onBytes(bytes.length);
     let text = rest + decoder.write(bytes);
@@ -92,8 +101,6 @@ async function* splitLines(path: string, onBytes: (bytes: number) => void): Asyn
   take(`${rest}${decoder.end()}\n`);
   if (records.length > 0) yield records;
 }
-
-const BATCH = 4096;
 
 async function* parseCsv(path: string, onBytes: (bytes: number) => void): AsyncGenerator<CsvRecord[]> {
   const counter = new Transform({
@@ -124,7 +131,7 @@ async function* parseCsv(path: string, onBytes: (bytes: number) => void): AsyncG
     // record ends: both are made the record's own (so the two readers agree).
     const text = raw.replace(/^[\r\n]+|[\r\n]+$/g, '');
     batch.push({ line: info.lines - (text.match(/\n/g)?.length ?? 0), raw: text, fields: record });
-    if (batch.length === BATCH) {
+    if (batch.length === RECORDS_PER_BATCH) {
       yield batch;
       batch = [];
     }

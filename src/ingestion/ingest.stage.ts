@@ -129,13 +129,13 @@ export class IngestStage {
 
   private async stageUpload(staging: Staging, file: string, name: string): Promise<PendingBatch> {
     const batch = newBatch('upload', `upload:${name}`, await checksumFiles([file]), name);
-    batch.rowsRead = await stageRatings(staging.client, await wholeFile(file), name, {
+    const staged = await stageRatings(staging.client, await wholeFile(file), name, {
       includeMomentless: true,
       requireHeader: true,
       progress: staging.progress,
       nowSeconds: staging.nowSeconds,
     });
-    return batch;
+    return { ...batch, rowsRead: staged.considered, stagedKeys: staged.keys };
   }
 
   /**
@@ -166,13 +166,16 @@ export class IngestStage {
         return batch;
       }
     }
-    batch.rowsRead += await stageRatings(client, await wholeFile(files.ratingsCsv), 'ratings.csv', {
+    const staged = await stageRatings(client, await wholeFile(files.ratingsCsv), 'ratings.csv', {
       fromSeconds: lastEnd !== undefined && kind === 'period' ? seconds(lastEnd) : undefined,
       includeMomentless: kind !== 'period',
       requireHeader: false,
       progress,
       nowSeconds,
     });
+    batch.rowsRead += staged.considered;
+    // Cutting the staged rows at a period's end keeps what the keys prove true of them.
+    batch.stagedKeys = staged.keys;
     if (kind === 'initial') {
       const cut = await this.initialCut(client);
       if (cut) {
@@ -212,7 +215,7 @@ export class IngestStage {
     const first = await index.firstMomentIn(from, staging.nowSeconds + 1);
     if (first === undefined) return;
     const period = periodContaining(this.config.replay.period, new Date(first * 1000));
-    batch.rowsRead += await stageRatings(
+    const staged = await stageRatings(
       staging.client,
       await index.range(from, seconds(period.end)),
       'ratings.csv',
@@ -224,6 +227,8 @@ export class IngestStage {
         nowSeconds: staging.nowSeconds,
       },
     );
+    batch.rowsRead += staged.considered;
+    batch.stagedKeys = staged.keys;
     batch.period = period;
   }
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CsvRecord, RecordSource } from './csv-records.js';
+import { type CsvRecord, RECORDS_PER_BATCH, type RecordSource } from './csv-records.js';
 
 /** Lines of a file by byte offset (ascending) and line number, as an index range finds them. */
 export interface IndexedLines {
@@ -300,7 +300,7 @@ function spansOf(offsets: Float64Array): { first: number; last: number }[] {
   return spans;
 }
 
-/** The records of an index range, one batch per span read. */
+/** The records of an index range, read a span at a time and handed over RECORDS_PER_BATCH at a time. */
 export function lineRecords({ path, offsets, lines }: IndexedLines): RecordSource {
   const spans = spansOf(offsets);
   return {
@@ -312,14 +312,18 @@ export function lineRecords({ path, offsets, lines }: IndexedLines): RecordSourc
           const start = offsets[first]!;
           const span = await readSpan(data, start, offsets[last]!);
           onBytes(span.length);
-          const batch: CsvRecord[] = [];
+          let batch: CsvRecord[] = [];
           for (let i = first; i <= last; i++) {
             const at = offsets[i]! - start;
             const stop = span.indexOf(NEWLINE, at);
             const raw = span.toString('utf8', at, stop < 0 ? span.length : stop);
             batch.push({ line: lines[i]!, raw, fields: raw.split(',') });
+            if (batch.length === RECORDS_PER_BATCH) {
+              yield batch;
+              batch = [];
+            }
           }
-          yield batch;
+          if (batch.length > 0) yield batch;
         }
       } finally {
         await data.close();

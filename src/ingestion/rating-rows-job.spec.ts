@@ -36,11 +36,16 @@ describe('stageRatingsJob', () => {
     const { result, copy, quarantine } = await run(
       Buffer.concat([
         Buffer.from('userId,movieId,rating,timestamp\n1,2,4.5,1260759144\n'),
-        Buffer.from('1,3,4.0,12607\u000059144\n1,4,9,1260759144\n'),
+        Buffer.from('1,3,4.0,12607\u000059144\n1,4,9,1260759144\n1,5,4,1260759145\n'),
       ]),
     );
-    expect(result).toEqual({ considered: 3, quarantined: 2 });
-    expect(copy).toBe('2\t1,2,4.5,1260759144\t1\t2\t4.5\t1260759144\n');
+    expect(result).toEqual({
+      considered: 4,
+      quarantined: 2,
+      keys: { movieIds: [2, 5], mayHoldDuplicates: false },
+    });
+    // The raw text travels only where it is not the canonical one.
+    expect(copy).toBe('2\t\\N\t1\t2\t4.5\t1260759144\n5\t1,5,4,1260759145\t1\t5\t4\t1260759145\n');
     expect(quarantine).toBe(
       'up.csv\t3\t1,3,4.0,12607\u240059144\tcontrol_bytes\tthe row holds the control byte 0x00 (NUL)\t\\N\n' +
         'up.csv\t4\t1,4,9,1260759144\trating\trating is not between 0.5 and 5.0 in steps of 0.5\t1260759144\n',

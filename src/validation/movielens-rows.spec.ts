@@ -1,4 +1,4 @@
-import { parseMovieRow, parseRatingRow, ratingMoment } from './movielens-rows.js';
+import { canonicalRatingText, parseMovieRow, parseRatingRow, ratingMoment } from './movielens-rows.js';
 
 const NOW = Date.UTC(2026, 0, 1) / 1000;
 
@@ -83,5 +83,27 @@ describe('ratingMoment', () => {
     expect(ratingMoment(['1', '2', '3', '12.5'], NOW)).toBeUndefined();
     expect(ratingMoment(['1', '2', '3', '700000000'], NOW)).toBeUndefined();
     expect(ratingMoment(['1', '2', '3', String(NOW + 1)], NOW)).toBeUndefined();
+  });
+});
+
+describe('canonicalRatingText', () => {
+  it('writes a rating row the way MovieLens does, one decimal on the rating', () => {
+    const rows = ['1,31,2.5,1260759144', '7,1,4.0,964982703', '12,5,0.5,1000000000', '3,2,5.0,1100000000'];
+    for (const line of rows) {
+      const parsed = parseRatingRow(line.split(','), 2e9);
+      expect(parsed.ok && canonicalRatingText(parsed.row)).toBe(line);
+    }
+  });
+
+  it('differs from text written another way, so that text is kept as read', () => {
+    for (const line of [
+      '1,31,4,1260759144',
+      '1, 31,4.0,1260759144',
+      '01,31,4.0,1260759144',
+      '1,31,4.00,1260759144',
+    ]) {
+      const parsed = parseRatingRow(line.split(','), 2e9);
+      expect(parsed.ok && canonicalRatingText(parsed.row)).not.toBe(line);
+    }
   });
 });

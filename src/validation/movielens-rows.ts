@@ -114,6 +114,14 @@ export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<
 }
 
 /**
+ * The text MovieLens writes for a rating row: `1,31,2.5,1260759144`. Staging keeps a row's raw text
+ * only where it differs; CANONICAL_RATING_SQL (batch-staging.ts) writes the same text back.
+ */
+export function canonicalRatingText(row: RatingRow): string {
+  return `${row.userId},${row.movieId},${row.rating.toFixed(1)},${row.timestamp}`;
+}
+
+/**
  * The moment a ratings row belongs to, for cutting the history into periods: its timestamp when
  * that is a plausible one, else undefined (such a row belongs to no period; the first batch
  * quarantines it).
