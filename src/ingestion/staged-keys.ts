@@ -19,8 +19,8 @@ export interface StagedKeysSummary {
  * array (4 bytes each, 16 MB at the bound; MovieLens 32M's largest id is under 300,000), users are
  * kept once each as their run ends.
  */
-export const MAX_TRACKED_MOVIE_ID = 4_000_000;
-export const MAX_TRACKED_USERS = 1_000_000;
+const MAX_TRACKED_MOVIE_ID = 4_000_000;
+const MAX_TRACKED_USERS = 1_000_000;
 
 export class StagedKeys {
   /**
