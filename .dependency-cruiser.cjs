@@ -25,7 +25,7 @@ module.exports = {
         'Algorithms and the evaluation protocol are plain TypeScript over typed arrays: no Nest, no database, no files, so they are tested and benchmarked alone.',
       severity: 'error',
       from: {
-        path: '^src/(training/algorithms/|evaluation/(evaluate|metrics|split)\\.ts$)',
+        path: '^src/(training/algorithms/|evaluation/protocol/|evaluation/evaluate\\.ts$)',
         pathNot: '(\\.spec|/fixtures|/test-data)\\.ts$',
       },
       to: {

@@ -60,7 +60,7 @@ export function parseTrustProxy(text: string): boolean | number | string[] | und
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The offline protocols (src/evaluation/split.ts): the gate and model choice rest on one. */
+/** The offline protocols (src/evaluation/protocol/split.ts): the gate and model choice rest on one. */
 const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
 export type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
 

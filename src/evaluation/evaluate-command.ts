@@ -8,18 +8,18 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type AlgorithmEntry, ALGORITHMS, findAlgorithm, type Params } from '../training/algorithm-list.js';
-import {
-  DEFAULT_K,
-  evaluate,
-  type EvaluationResult,
-  RELEVANCE_THRESHOLD,
-  ratingsOfSampledUsers,
-  splitDataset,
-  tune,
-} from './evaluate.js';
+import { evaluate, type EvaluationResult, ratingsOfSampledUsers, splitDataset, tune } from './evaluate.js';
+import { DEFAULT_K, RELEVANCE_THRESHOLD } from './protocol/scored-users.js';
 import { columnsOf } from '../training/interactions.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
-import { DAY_SECONDS, HOLDOUT, type HoldoutOptions, holdoutOf, type Protocol, PROTOCOLS } from './split.js';
+import {
+  DAY_SECONDS,
+  HOLDOUT,
+  type HoldoutOptions,
+  holdoutOf,
+  type Protocol,
+  PROTOCOLS,
+} from './protocol/split.js';
 
 export interface EvaluateCommandOptions {
   source: string;

@@ -5,7 +5,7 @@ import type { MovieInput } from '../training/interactions.js';
 import type { Recommender } from '../training/model.js';
 import { pathSpec } from '../training/model-bundle.js';
 import { evaluate, type EvaluationSplit, ratingsOfSampledUsers, splitDataset } from './evaluate.js';
-import { holdoutOf, type Protocol, PROTOCOLS } from './split.js';
+import { holdoutOf, type Protocol, PROTOCOLS } from './protocol/split.js';
 
 /** A personal model as the registry records it. */
 export interface ModelSpec {

@@ -14,7 +14,7 @@ import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/cha
 import { NotificationListener } from '../database/notification-listener.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { ndcgOf } from '../evaluation/evaluation-job.js';
-import { PROTOCOLS } from '../evaluation/split.js';
+import { PROTOCOLS } from '../evaluation/protocol/split.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';

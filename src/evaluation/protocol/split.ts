@@ -8,7 +8,13 @@
  * least a gap (a day) after the user's last train rating, the ones in between dropped — what a
  * model retrained nightly meets when the user comes back.
  */
-import type { RatingInput } from '../training/interactions.js';
+
+/** What the split reads of a rating (training's RatingInput and the like). */
+export interface TimedRating {
+  userId: number;
+  movieId: number;
+  timestamp: number;
+}
 
 export interface HoldoutOptions {
   /** Users with fewer ratings than this stay wholly in train. */
@@ -34,7 +40,7 @@ export function holdoutOf(protocol: Protocol, gapSeconds = DAY_SECONDS): Holdout
   return protocol === 'session' ? HOLDOUT : { ...HOLDOUT, gapSeconds };
 }
 
-export interface TemporalSplit<R extends RatingInput = RatingInput> {
+export interface TemporalSplit<R extends TimedRating = TimedRating> {
   train: R[];
   test: R[];
 }
@@ -52,7 +58,7 @@ export function holdoutSize(count: number, options: HoldoutOptions = HOLDOUT): n
  * of the input order: both halves list users by ascending userId, each user's ratings by
  * (timestamp, movieId). The input is not modified.
  */
-export function temporalSplit<R extends RatingInput>(
+export function temporalSplit<R extends TimedRating>(
   ratings: readonly R[],
   options: HoldoutOptions = HOLDOUT,
 ): TemporalSplit<R> {
