@@ -166,7 +166,7 @@ describe('easeSeqParamProblems', () => {
   it('names an unknown parameter', () => {
     expect(easeSeqParamProblems({ lamda: 500 })).toEqual([
       'unknown parameter lamda (known: lambda, minItemCount, window, decay, neighbours, recentItems, ' +
-        'recentHalfLife, weight, cacheSize, maxItems, memoryBudgetMB, relativeLambda)',
+        'recentHalfLife, weight, cacheSize, weightSearchUsers, maxItems, memoryBudgetMB, relativeLambda)',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { itemStats, popularityOrder, selectTopK } from './common.js';
+import { type BlendWeightSearch, searchBlendWeight } from './blend-weight-search.js';
+import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
 import {
   EASE_FIT_DEFAULTS,
   EASE_FIT_RULES,
@@ -21,7 +22,7 @@ import {
 import { fitTransitions, timeOrderedEntries, TRANSITION_RULES } from './transitions.js';
 
 /** maxItems and memoryBudgetMB bound the EASE part as they bound EASE (see EaseFitParams). */
-export interface EaseSeqParams extends EaseFitParams {
+export interface EaseSeqParams extends EaseFitParams, WeightSearchParams {
   /** EASE: L2 regularisation λ on the diagonal of XᵀX (when relativeLambda is 0). */
   lambda: number;
   /** EASE: only items with at least this many interactions get a column in B. */
@@ -36,7 +37,10 @@ export interface EaseSeqParams extends EaseFitParams {
   recentItems: number;
   /** The r-th newest of them (r = 0 newest) weighs 0.5^(r / recentHalfLife). */
   recentHalfLife: number;
-  /** Share of the transition part in the blend (0 = plain EASE, 1 = transitions only). */
+  /**
+   * Share of the transition part in the blend (0 = plain EASE, 1 = transitions only). With
+   * weightSearchUsers > 0 the fit chooses it, and this is only what it keeps when it cannot.
+   */
   weight: number;
   /**
    * Best items kept per known user at fit time, so most calls only walk a short list (a call that
@@ -46,8 +50,23 @@ export interface EaseSeqParams extends EaseFitParams {
   cacheSize: number;
 }
 
+/**
+ * The fit's choice of `weight` (blend-weight-search.ts). Reported (and stored) only when given, as
+ * EaseFitParams are: a model at the default writes the bytes it wrote before the search existed.
+ */
+export interface WeightSearchParams {
+  /**
+   * When > 0, the fit chooses `weight` by NDCG@10 on the session protocol's holdout made inside the
+   * training data of a seeded sample of at most this many users (an inner model fitted on them
+   * alone, so the cost follows the sample, not the data); 0 = keep `weight`.
+   */
+  weightSearchUsers: number;
+}
+
+const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
+
 /** The model's parameters at their defaults (the fit-only ones are EASE_FIT_DEFAULTS). */
-export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseFitParams> = {
+export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseFitParams | keyof WeightSearchParams> = {
   lambda: 250,
   minItemCount: 5,
   window: 200,
@@ -68,6 +87,7 @@ const EASE_SEQ_RULES: ParamRules<EaseSeqParams> = {
   recentHalfLife: { min: 0, minExclusive: true },
   weight: { min: 0, max: 1 },
   cacheSize: { min: 0, integer: true },
+  weightSearchUsers: { min: 0, integer: true },
   ...EASE_FIT_RULES,
 };
 
@@ -107,15 +127,22 @@ const EASE_SEQ_ARRAYS = {
  * met; the rest only come from the popularity fill. Seen items are never returned. The EASE part is
  * refused before it starts when its buffers exceed memoryBudgetMB, as EASE's fit is.
  *
+ * How much order says differs by data, so with weightSearchUsers > 0 the fit first chooses w: the
+ * session holdout of a sample of users, one inner fit on its train half, every w of a grid scored on
+ * its test half (blend-weight-search.ts; the parts are computed once per user, only the blend runs
+ * per w). The full fit then runs at the chosen w, so its top lists are ranked with it.
+ *
  * Fit: the EASE fit (cubic in kept items) + O(nnz · window) for T + one scoring pass to cache every
- * known user's top `cacheSize`. recommend(u) walks that list; only when `exclude` eats it does it
+ * known user's top `cacheSize`; the weight search adds one such fit (no top lists) on the sample. recommend(u) walks that list; only when `exclude` eats it does it
  * rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that chose the defaults, and the
  * fit times and sizes, are in BENCHMARKS.md.
  */
 export class EaseSeqRecommender implements Recommender {
   readonly algorithm = 'ease-seq';
-  readonly params: Readonly<Record<string, number | string | boolean>>;
-  private readonly p: EaseSeqParams;
+  private reported: Readonly<Record<string, number | string | boolean>>;
+  private p: EaseSeqParams;
+  /** What the fit's weight search found (weightSearchUsers > 0); not stored in the artifact. */
+  weightSearch: BlendWeightSearch | undefined;
 
   private numItems = 0;
   private numUsers = 0;
@@ -129,6 +156,12 @@ export class EaseSeqRecommender implements Recommender {
   private seqAcc: Float64Array = new Float64Array(0);
   private score: Float64Array = new Float64Array(0);
   private candidates: Int32Array = new Int32Array(0);
+  /** Each candidate's (by position in `candidates`) EASE and transition score, before scaling. */
+  private candidateEase: Float64Array = new Float64Array(0);
+  private candidateSeq: Float64Array = new Float64Array(0);
+  /** The largest |EASE| and transition score over the scored user's unseen items. */
+  private easeMax = 0;
+  private seqMax = 0;
   private touched: Int32Array = new Int32Array(0);
   private seen: Uint8Array = new Uint8Array(0);
 
@@ -137,15 +170,26 @@ export class EaseSeqRecommender implements Recommender {
     this.p = modelParams(
       'ease-seq',
       EASE_SEQ_RULES,
-      { ...EASE_SEQ_DEFAULTS, ...EASE_FIT_DEFAULTS },
+      { ...EASE_SEQ_DEFAULTS, ...EASE_FIT_DEFAULTS, ...WEIGHT_SEARCH_DEFAULTS },
       params,
       source,
     );
     // the fit-only parameters only when given (see EaseFitParams)
-    this.params = { ...EASE_SEQ_DEFAULTS, ...params };
+    this.reported = { ...EASE_SEQ_DEFAULTS, ...params };
+  }
+
+  /** The parameters, with the weight the fit chose when it searched. */
+  get params(): Readonly<Record<string, number | string | boolean>> {
+    return this.reported;
   }
 
   fit(data: InteractionData): void {
+    if (this.p.weightSearchUsers > 0) {
+      // Before the full fit, so that the inner model's buffers are garbage by the time its are made.
+      this.weightSearch = this.searchWeight(data);
+      this.p = { ...this.p, weight: this.weightSearch.weight };
+      this.reported = { ...this.reported, weight: this.weightSearch.weight };
+    }
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
     const { counts, means } = itemStats(data);
@@ -196,6 +240,25 @@ export class EaseSeqRecommender implements Recommender {
     );
   }
 
+  /**
+   * The weight that ranks the session holdout of a sample of users best (blend-weight-search.ts),
+   * from one inner fit with these parameters and no top lists (the inner users are ranked once each).
+   */
+  private searchWeight(data: InteractionData): BlendWeightSearch {
+    const { weightSearchUsers: maxUsers, weight: fallback } = this.p;
+    return searchBlendWeight(data, { maxUsers, fallback }, (train) => {
+      const inner = new EaseSeqRecommender({ ...this.givenFitParams(), weightSearchUsers: 0, cacheSize: 0 });
+      inner.fit(train);
+      return (user, k, weights) => inner.rankAtWeights(user, k, weights);
+    });
+  }
+
+  /** Every parameter but the weight, as the inner fit of the search takes them. */
+  private givenFitParams(): Partial<EaseSeqParams> {
+    const { weight: _weight, ...rest } = this.p;
+    return rest;
+  }
+
   private prepare(): void {
     const m = this.stored.colItem.length;
     const n = this.numItems;
@@ -203,17 +266,19 @@ export class EaseSeqRecommender implements Recommender {
     this.seqAcc = new Float64Array(n);
     this.score = new Float64Array(n);
     this.candidates = new Int32Array(n);
+    this.candidateEase = new Float64Array(n);
+    this.candidateSeq = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.seen = new Uint8Array(n);
   }
 
   /**
-   * The blended score of each candidate of user u into `score` (by item); returns the number of
-   * candidates written to `candidates`. Expects the user's items flagged in `seen`; leaves `score`
-   * for the caller to clear over the candidates.
+   * The EASE and transition scores of each candidate of user u into `candidateEase` and
+   * `candidateSeq`, with their largest magnitudes over the unseen items; returns the number of
+   * candidates written to `candidates`. Expects the user's items flagged in `seen`.
    */
-  private scoreUser(u: number): number {
-    const { easeAcc, seqAcc, score, candidates, touched, seen, itemCol } = this;
+  private scoreParts(u: number): number {
+    const { easeAcc, seqAcc, candidates, candidateEase, candidateSeq, touched, seen, itemCol } = this;
     const {
       b,
       colItem,
@@ -249,22 +314,38 @@ export class EaseSeqRecommender implements Recommender {
       if (seen[colItem[c]!] === 0) easeMax = Math.max(easeMax, Math.abs(easeAcc[c]!));
     let seqMax = 0;
     for (let t = 0; t < nt; t++) if (seen[touched[t]!] === 0) seqMax = Math.max(seqMax, seqAcc[touched[t]!]!);
-    const we = easeMax > 0 ? (1 - this.p.weight) / easeMax : 0;
-    const ws = seqMax > 0 ? this.p.weight / seqMax : 0;
+    this.easeMax = easeMax;
+    this.seqMax = seqMax;
+    // The kept items first, at their column's position; then the successors without a column.
     let count = 0;
     for (let c = 0; c < m; c++) {
-      const item = colItem[c]!;
-      score[item] = we * easeAcc[c]!;
-      candidates[count++] = item;
+      candidates[count] = colItem[c]!;
+      candidateEase[count] = easeAcc[c]!;
+      candidateSeq[count++] = 0;
     }
     for (let t = 0; t < nt; t++) {
       const j = touched[t]!;
-      // an item met as a successor but without an EASE column is a candidate too
-      if (itemCol[j]! < 0) candidates[count++] = j;
-      score[j]! += ws * seqAcc[j]!;
+      const c = itemCol[j]!;
+      if (c >= 0) candidateSeq[c] = seqAcc[j]!;
+      else {
+        candidates[count] = j;
+        candidateEase[count] = 0;
+        candidateSeq[count++] = seqAcc[j]!;
+      }
       seqAcc[j] = 0;
     }
     return count;
+  }
+
+  /**
+   * (1 − w)·e / max|e| + w·s / max s of the `count` candidates scoreParts wrote, into `score` (by
+   * item); the caller clears `score` over the candidates.
+   */
+  private blend(count: number, weight: number): void {
+    const { score, candidates, candidateEase, candidateSeq } = this;
+    const we = this.easeMax > 0 ? (1 - weight) / this.easeMax : 0;
+    const ws = this.seqMax > 0 ? weight / this.seqMax : 0;
+    for (let c = 0; c < count; c++) score[candidates[c]!] = we * candidateEase[c]! + ws * candidateSeq[c]!;
   }
 
   /** Top k of user u among the candidates, seen and excluded items skipped (item indices). */
@@ -272,11 +353,37 @@ export class EaseSeqRecommender implements Recommender {
     const { seen } = this;
     const { userPtr, userItems } = this.stored;
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
-    const count = this.scoreUser(u);
+    const count = this.scoreParts(u);
+    this.blend(count, this.p.weight);
     const top = selectTopK(this.score, this.candidates, count, k, exclude, seen);
     for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
     return top;
+  }
+
+  /**
+   * User u's top k at each of `weights` (item indices), topped up from the popularity order as
+   * recommend() does: one scoring, one blend per weight (the weight search's ranker).
+   */
+  private rankAtWeights(u: number, k: number, weights: readonly number[]): Int32Array[] {
+    const { seen } = this;
+    const { userPtr, userItems, order } = this.stored;
+    const none = new Set<number>();
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
+    const count = this.scoreParts(u);
+    const lists = weights.map((weight) => {
+      this.blend(count, weight);
+      return fillFromOrder(
+        selectTopK(this.score, this.candidates, count, k, none, seen),
+        k,
+        order,
+        none,
+        seen,
+      ).items;
+    });
+    for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
+    return lists;
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
