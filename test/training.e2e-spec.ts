@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
+import { SESSION_WEIGHT_SEARCH_USERS } from '../src/training/model-bundle.js';
 import { ALL_STAGES_SUCCEEDED, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { AUTH_ENV, rateAsPlatform } from './support/auth.js';
@@ -26,6 +27,12 @@ describe('the model stages of a pipeline run', () => {
     expect(result).toMatchObject({ status: 'succeeded', summary: 'completed' });
     const [stored] = await query('SELECT stages FROM pipeline_runs WHERE id = 1');
     expect(stageOutcomes(stored.stages)).toEqual(ALL_STAGES_SUCCEEDED);
+    // The session model chose its weight from the data, and the run says which and why.
+    const train = stored.stages.find((stage: { name: string }) => stage.name === 'train');
+    expect(train.detail).toMatchObject({
+      'session weight': expect.any(Number),
+      'session weight search': { users: expect.any(Number), 'ndcg@10 by weight': expect.any(Object) },
+    });
     const [version] = await query('SELECT * FROM model_versions');
     expect(version).toMatchObject({
       id: 1,
@@ -43,6 +50,9 @@ describe('the model stages of a pipeline run', () => {
       'next-day:users': expect.any(Number),
     });
     expect(version.artifact_sha256).toMatch(/^[0-9a-f]{64}$/);
+    // Registered without a weight: the fit chooses it (evaluation refits the same way).
+    expect(version.params).not.toHaveProperty('weight');
+    expect(version.params).toMatchObject({ weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });
   });
 
   it('promotes a candidate as good as production, archiving the old version', async () => {

@@ -8,10 +8,13 @@ import {
   encodeBundle,
   fitBundle,
   fitBundleModels,
+  fullBundleParams,
   lastRatingTimes,
   pathSpec,
   serializeBundle,
+  SESSION_WEIGHT_SEARCH_USERS,
 } from './model-bundle.js';
+import { EASE_SEQ_DEFAULTS } from './algorithms/ease-seq.js';
 
 const none = new Set<number>();
 
@@ -41,8 +44,8 @@ describe('model bundle', () => {
     const data = tinyData();
     const params = { minItemCount: 1 };
     const apart = {
-      ...fitBundleModels(data, params, ['personal']),
-      ...fitBundleModels(data, params, ['returning', 'similar', 'popular', 'taste']),
+      ...fitBundleModels(data, params, ['personal']).models,
+      ...fitBundleModels(data, params, ['returning', 'similar', 'popular', 'taste']).models,
     };
     const together = encodeBundle({
       models: apart as Parameters<typeof encodeBundle>[0]['models'],
@@ -114,12 +117,41 @@ describe('model bundle', () => {
     );
   });
 
+  it("searches the session model's weight unless one is given, as versions record it", () => {
+    const session = (params: Record<string, number>) => pathSpec('session-aware', params, 'session').params;
+    expect(session({})).toEqual({ weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });
+    expect(session({ weightSearchUsers: 500 })).toEqual({ weightSearchUsers: 500 });
+    // The operator's weight wins; versions registered before the search recorded theirs.
+    expect(session({ weight: 0.3 })).toEqual({ weight: 0.3 });
+    expect(session(fullBundleParams({ weight: 0.3 }))).not.toHaveProperty('weightSearchUsers');
+    expect(session(fullBundleParams({ weightSearchUsers: 0 }))).toMatchObject({ weight: 0.5 });
+    // A registered version's parameters score what it served: the search, not a weight.
+    const full = fullBundleParams({ lambda: 100 });
+    const { weight: _weight, ...defaults } = EASE_SEQ_DEFAULTS;
+    expect(full).toStrictEqual({
+      ...defaults,
+      lambda: 100,
+      weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS,
+      returningRelativeLambda: 20,
+    });
+    expect(session(full)).toMatchObject({ lambda: 100, weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });
+    expect(pathSpec('session-aware', full, 'returning').params).not.toHaveProperty('weightSearchUsers');
+  });
+
+  it('reports the weight its session model chose', () => {
+    const data = tinyData();
+    // tinyData's users have fewer than 5 ratings each: nobody to hold out, the default weight stays.
+    expect(fitBundleModels(data, {}, ['personal']).weightSearch).toMatchObject({ weight: 0.5, trials: [] });
+    expect(fitBundleModels(data, { weight: 0.2 }, ['personal']).weightSearch).toBeUndefined();
+    expect(fitBundleModels(data, {}, ['similar']).weightSearch).toBeUndefined();
+  });
+
   it('tells each protocol which model a version serves on its path', () => {
     expect(
       pathSpec('session-aware', { lambda: 250, returningLambda: 80, minItemCount: 3 }, 'session'),
     ).toEqual({
       algorithm: 'ease-seq',
-      params: { lambda: 250, minItemCount: 3 },
+      params: { lambda: 250, minItemCount: 3, weightSearchUsers: 3000 },
     });
     expect(
       pathSpec('session-aware', { lambda: 250, returningLambda: 80, minItemCount: 3 }, 'returning'),
@@ -137,7 +169,10 @@ describe('model bundle', () => {
       algorithm: 'ease',
       params: { relativeLambda: 20, cacheSize: 50, maxItems: 8000, memoryBudgetMB: 2048 },
     });
-    expect(pathSpec('session-aware', bounded, 'session')).toEqual({ algorithm: 'ease-seq', params: bounded });
+    expect(pathSpec('session-aware', bounded, 'session')).toEqual({
+      algorithm: 'ease-seq',
+      params: { ...bounded, weightSearchUsers: 3000 },
+    });
     expect(pathSpec('ease-seq', { lambda: 250 }, 'returning')).toEqual({
       algorithm: 'ease-seq',
       params: { lambda: 250 },

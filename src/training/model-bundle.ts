@@ -1,5 +1,6 @@
 import { EaseRecommender } from './algorithms/ease.js';
-import { EaseSeqRecommender, type EaseSeqParams } from './algorithms/ease-seq.js';
+import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
+import { EASE_SEQ_DEFAULTS, EaseSeqRecommender, type EaseSeqParams } from './algorithms/ease-seq.js';
 import { GenreKnnRecommender } from './algorithms/genre-knn.js';
 import { GenrePopularityRecommender } from './algorithms/genre-popularity.js';
 import { ItemKnnRecommender } from './algorithms/item-knn.js';
@@ -48,7 +49,36 @@ export type BundleParams = Partial<EaseSeqParams> & {
  * λ ≈ 21× the kept items' mean count scores best; a fixed λ tuned on one fades on the other
  * (BENCHMARKS.md "λ by the data").
  */
-export const RETURNING_RELATIVE_LAMBDA = 20;
+const RETURNING_RELATIVE_LAMBDA = 20;
+
+/**
+ * The session model's default weightSearchUsers: unless MODEL_PARAMS gives `weight`, its fit
+ * chooses the weight on the session holdout of a sample of this many users. ease-seq's fixed 0.5
+ * won on ml-latest-small, where the search picks it again; on the generated 25M data 0.2 does
+ * better (BENCHMARKS.md "λ by the data"). The sample bounds the search's extra fit at scale.
+ */
+export const SESSION_WEIGHT_SEARCH_USERS = 3_000;
+
+/**
+ * The session model's parameters in `params`, with the weight search on by default: an explicit
+ * `weight` (or weightSearchUsers) is the operator's and is kept as given.
+ */
+function sessionParams<T extends Record<string, unknown>>(session: T): T {
+  if (session['weight'] !== undefined || session['weightSearchUsers'] !== undefined) return session;
+  return { ...session, weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS };
+}
+
+/**
+ * Every parameter of a bundle of `params`, defaults included, so a registered version says exactly
+ * what was trained. A searched weight is not among them (the fit chooses it; the run reports it).
+ */
+export function fullBundleParams(params: BundleParams): Record<string, number> {
+  const returning =
+    params.returningLambda === undefined ? { returningRelativeLambda: RETURNING_RELATIVE_LAMBDA } : {};
+  const { weight, ...defaults } = EASE_SEQ_DEFAULTS;
+  const full = sessionParams({ ...returning, ...params } as Record<string, number>);
+  return (full['weightSearchUsers'] ?? 0) > 0 ? { ...defaults, ...full } : { ...defaults, weight, ...full };
+}
 
 /** Which known-user path a protocol measures: session → in-session, next-day → returning. */
 export type ServedPath = 'session' | 'returning';
@@ -64,7 +94,7 @@ export function pathSpec(
 ): { algorithm: string; params: Record<string, number | string | boolean> } {
   if (algorithm !== BUNDLE_ALGORITHM) return { algorithm, params: { ...params } };
   const { returningLambda, returningRelativeLambda, ...session } = params;
-  if (path === 'session') return { algorithm: 'ease-seq', params: session };
+  if (path === 'session') return { algorithm: 'ease-seq', params: sessionParams(session) };
   return {
     algorithm: 'ease',
     params: {
@@ -99,7 +129,7 @@ const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
 const BUNDLE_MODELS = ['personal', 'returning', 'similar', 'popular', 'taste'] as const;
 export type BundleModel = (typeof BUNDLE_MODELS)[number];
 
-type BundleModels = Pick<ModelBundle, BundleModel>;
+type BundleModels = Pick<ModelBundle, Exclude<BundleModel, 'personal'>> & { personal: EaseSeqRecommender };
 
 function unfitted(params: BundleParams): BundleModels {
   const session = pathSpec(BUNDLE_ALGORITHM, params, 'session').params;
@@ -113,13 +143,19 @@ function unfitted(params: BundleParams): BundleModels {
   };
 }
 
+export interface FittedBundleModels {
+  models: Partial<Record<BundleModel, Uint8Array>>;
+  /** The session model's weight search, when it was fitted and searched. */
+  weightSearch?: BlendWeightSearch;
+}
+
 /** Fits the `models` of a bundle of `params` on `data`, each serialized. */
 export function fitBundleModels(
   data: InteractionData,
   params: BundleParams,
   models: readonly BundleModel[],
   onFitted: (model: BundleModel) => void = () => undefined,
-): Partial<Record<BundleModel, Uint8Array>> {
+): FittedBundleModels {
   const all = unfitted(params);
   const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
   for (const name of models) {
@@ -128,7 +164,8 @@ export function fitBundleModels(
     fitted[name] = all[name].serialize();
     onFitted(name);
   }
-  return fitted;
+  const { weightSearch } = all.personal;
+  return { models: fitted, ...(weightSearch ? { weightSearch } : {}) };
 }
 
 export function fitBundle(data: InteractionData, params: BundleParams): ModelBundle {

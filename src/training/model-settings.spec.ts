@@ -40,4 +40,15 @@ describe('checkedModelParams', () => {
       /MODEL_PARAMS: give returningLambda \(fixed\) or returningRelativeLambda \(relative to the data\), not both/,
     );
   });
+
+  it('takes a fixed weight or the size of the weight search, not both', () => {
+    expect(checkedModelParams({ weightSearchUsers: 500 })).toEqual({ weightSearchUsers: 500 });
+    expect(checkedModelParams({ weight: 0.2, weightSearchUsers: 0 })).toEqual({
+      weight: 0.2,
+      weightSearchUsers: 0,
+    });
+    expect(() => checkedModelParams({ weight: 0.2, weightSearchUsers: 500 })).toThrow(
+      /MODEL_PARAMS: give weight \(fixed\) or weightSearchUsers \(the fit chooses the weight\), not both/,
+    );
+  });
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigError } from '../config/environment.js';
-import { EASE_SEQ_DEFAULTS, easeSeqParamProblems } from './algorithms/ease-seq.js';
+import { easeSeqParamProblems } from './algorithms/ease-seq.js';
 import { paramProblems } from './algorithms/params.js';
-import { BUNDLE_ALGORITHM, type BundleParams, RETURNING_RELATIVE_LAMBDA } from './model-bundle.js';
+import { BUNDLE_ALGORITHM, type BundleParams, fullBundleParams } from './model-bundle.js';
 
 const RETURNING_RULES = {
   returningLambda: { min: 0, minExclusive: true },
@@ -22,6 +22,8 @@ export function checkedModelParams(params: Readonly<Record<string, number>>): Bu
   const problems = [...easeSeqParamProblems(session), ...paramProblems(RETURNING_RULES, returning)];
   if (returningLambda !== undefined && returningRelativeLambda !== undefined)
     problems.push('give returningLambda (fixed) or returningRelativeLambda (relative to the data), not both');
+  if (session['weight'] !== undefined && (session['weightSearchUsers'] ?? 0) > 0)
+    problems.push('give weight (fixed) or weightSearchUsers (the fit chooses the weight), not both');
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `MODEL_PARAMS: ${problem}`));
   return params as BundleParams;
 }
@@ -37,8 +39,6 @@ export class ModelSettings {
 
   constructor(config: AppConfig) {
     this.params = checkedModelParams(config.models.params);
-    const returning =
-      this.params.returningLambda === undefined ? { returningRelativeLambda: RETURNING_RELATIVE_LAMBDA } : {};
-    this.fullParams = { ...EASE_SEQ_DEFAULTS, ...returning, ...this.params };
+    this.fullParams = fullBundleParams(this.params);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MoviesRepository } from '../catalog/movies.repository.js';
 import type { StageReport } from '../common/stage-report.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
@@ -7,6 +7,7 @@ import type { RatingColumns } from '../common/rating-columns.js';
 import type { MovieInput } from './interactions.js';
 import { ModelSettings } from './model-settings.js';
 import type { ProgressReporter } from '../common/progress.js';
+import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
 import { BUNDLE_MODEL_COUNT, fitInWorkers, type FitResult } from './training-job.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
@@ -19,6 +20,8 @@ export interface TrainingData {
 /** train: fits the model bundle on every applied rating, in worker threads. */
 @Injectable()
 export class TrainStage {
+  private readonly logger = new Logger(TrainStage.name);
+
   constructor(
     private readonly settings: ModelSettings,
     private readonly ratings: RatingsRepository,
@@ -38,6 +41,9 @@ export class TrainStage {
     const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params }, (model) =>
       progress.update(++done, { [model]: 1 }),
     ).finally(() => progress.stop());
+    const search = fitted.weightSearch && weightSearchDetail(fitted.weightSearch);
+    if (search)
+      this.logger.log(search, `session model weight ${search['session weight']} chosen by the data`);
     return {
       data: { ratings, movies, dataVersion },
       fitted,
@@ -48,8 +54,24 @@ export class TrainStage {
           items: fitted.items,
           seconds: fitted.trainingSeconds,
           bytes: fitted.artifact.byteLength,
+          ...search,
         },
       },
     };
   }
+}
+
+/** The session model's weight search as the run's detail reports it (and the log says it). */
+function weightSearchDetail(search: BlendWeightSearch): Record<string, unknown> {
+  return {
+    'session weight': search.weight,
+    'session weight search': {
+      users: search.users,
+      'test users': search.testUsers,
+      // The inner split's NDCG@10 at each weight tried (none when it had nobody to score).
+      'ndcg@10 by weight': Object.fromEntries(
+        search.trials.map((trial) => [String(trial.weight), trial.ndcg]),
+      ),
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { runWorker } from '../common/worker-thread.js';
 import type { RatingColumns } from '../common/rating-columns.js';
 import { buildInteractions, type MovieInput } from './interactions.js';
+import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
 import {
   type BundleModel,
   type BundleParams,
@@ -22,6 +23,8 @@ export interface FitResult {
   trainingSeconds: number;
   users: number;
   items: number;
+  /** How the session model chose its weight, when it searched. */
+  weightSearch?: BlendWeightSearch;
 }
 
 /** What one worker fits: some of the bundle's models. */
@@ -31,6 +34,7 @@ export interface FitModelsJob extends FitJob {
 
 export type FittedModels = Omit<SerializedBundle, 'models'> & {
   models: Partial<SerializedBundle['models']>;
+  weightSearch?: BlendWeightSearch;
 };
 
 /** In a worker: the interaction matrix of the job's ratings, and its models fitted and serialized. */
@@ -40,7 +44,7 @@ export function fitModelsJob(
 ): FittedModels {
   const data = buildInteractions(job.ratings, job.movies);
   return {
-    models: fitBundleModels(data, job.params, job.models, onFitted),
+    ...fitBundleModels(data, job.params, job.models, onFitted),
     userIds: data.userIds,
     itemIds: data.itemIds,
     lastRated: lastRatingTimes(data),
@@ -49,7 +53,7 @@ export function fitModelsJob(
 
 /**
  * The bundle's models in two groups of about equal work, one worker thread each, so a fit uses two
- * cores: the session model (its EASE, the transitions and its top lists) against the returning
+ * cores: the session model (its weight search, EASE, the transitions and its top lists) against the returning
  * model (its EASE and top lists) with item neighbours, popularity and genre popularity. Each worker holds
  * its own interaction matrix and EASE buffers: peak memory is about twice a one-thread fit's.
  */
@@ -75,10 +79,12 @@ export async function fitInWorkers(
   const { userIds, itemIds, lastRated } = fitted[0]!;
   const models = Object.assign({}, ...fitted.map((part) => part.models)) as SerializedBundle['models'];
   const artifact = encodeBundle({ models, userIds, itemIds, lastRated });
+  const weightSearch = fitted.find((part) => part.weightSearch)?.weightSearch;
   return {
     artifact,
     trainingSeconds: (performance.now() - started) / 1000,
     users: userIds.length,
     items: itemIds.length,
+    ...(weightSearch ? { weightSearch } : {}),
   };
 }
