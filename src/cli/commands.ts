@@ -292,7 +292,10 @@ export function buildProgram(context: CliContext): Command {
     .description('Offline evaluation of the algorithms on a MovieLens folder (no database)')
     .requiredOption('--source <dir>', 'folder with movies.csv and ratings.csv')
     .option('--json <file>', 'also write the results to this file as JSON')
-    .option('--algorithms <names>', 'comma-separated algorithm names (default: all)')
+    .option(
+      '--algorithms <names>',
+      'comma-separated algorithm names, session-aware = the bundle the pipeline trains (default: all)',
+    )
     .option('--protocol <name>', 'session, next-day or both (default: both; model choice by next-day)')
     .option(
       '--gap-days <days>',

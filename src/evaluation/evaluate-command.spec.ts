@@ -39,6 +39,7 @@ describe('selectAlgorithms', () => {
   it('takes all by default, or the named ones', () => {
     expect(selectAlgorithms(undefined).map((a) => a.name)).toContain('popularity');
     expect(selectAlgorithms(' popularity ').map((a) => a.name)).toEqual(['popularity']);
+    expect(selectAlgorithms(undefined).at(-1)?.name).toBe('session-aware');
   });
 
   it('refuses unknown names and empty items', () => {
@@ -148,6 +149,19 @@ describe('runEvaluateCommand', () => {
     await expect(runEvaluateCommand({ source: join(root, 'data'), maxUsers: '0' }, io)).rejects.toThrow(
       /--max-users must be a whole number >= 1/,
     );
+  });
+
+  it("scores the pipeline's bundle by the path each protocol's users meet", async () => {
+    const io = { out: () => undefined, log: () => undefined };
+    const report = await runEvaluateCommand({ source: join(root, 'data'), algorithms: 'session-aware' }, io);
+    expect(report.results.map((r) => [r.protocol, r.algorithm])).toEqual([
+      ['session', 'session-aware'],
+      ['next-day', 'session-aware'],
+    ]);
+    // In session ease-seq, its weight chosen in its fit; returning users EASE with relative λ.
+    expect(report.results[0]!.params).toMatchObject({ weightSearchUsers: 3000, weight: expect.any(Number) });
+    expect(report.results[1]!.params).toMatchObject({ relativeLambda: 20 });
+    expect(report.chosen).toBe('session-aware');
   });
 
   it('fails before any work on a bad list or a missing folder', async () => {

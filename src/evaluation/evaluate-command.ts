@@ -2,7 +2,8 @@
  * `evaluate --source DIR [--json FILE] [--algorithms a,b] [--protocol session|next-day|both]
  * [--gap-days N]`: the offline evaluation of every algorithm on a MovieLens folder, without a
  * database. For each protocol and algorithm: tune on the inner split (inside train, by the same
- * protocol), fit on train with the chosen setting, score on test; then a table, the model it would
+ * protocol), fit on train with the chosen setting, score on test (`session-aware`, the pipeline's
+ * bundle, as the pipeline scores it: each protocol its served path); then a table, the model it would
  * choose for known users (by the primary protocol, next-day), and optionally a JSON file.
  */
 import { stat, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { type AlgorithmEntry, ALGORITHMS, findAlgorithm, type Params } from '../
 import { evaluate, type EvaluationResult, ratingsOfSampledUsers, splitDataset, tune } from './evaluate.js';
 import { DEFAULT_K, RELEVANCE_THRESHOLD } from './protocol/scored-users.js';
 import { columnsOf } from '../training/interactions.js';
+import { BUNDLE_ALGORITHM, pathSpec } from '../training/model-bundle.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
 import {
   DAY_SECONDS,
@@ -80,20 +82,49 @@ export function gapSeconds(days: string | undefined): number {
   return Math.round(value * DAY_SECONDS);
 }
 
-/** The algorithms named by `--algorithms` (all when absent), in the registry's order. */
-export function selectAlgorithms(list: string | undefined): AlgorithmEntry[] {
-  if (list === undefined) return [...ALGORITHMS];
+/**
+ * The bundle the pipeline trains, scored as the pipeline's evaluation scores it: under each protocol
+ * the path that serves its users (pathSpec), at its defaults. Nothing is tuned for it here; what it
+ * tunes it tunes inside its own fit (the session path's blend weight).
+ */
+interface BundleEntry {
+  name: typeof BUNDLE_ALGORITHM;
+  kind: 'personalised';
+}
+
+type EvaluatedEntry = AlgorithmEntry | BundleEntry;
+
+const EVALUATED: readonly EvaluatedEntry[] = [
+  ...ALGORITHMS,
+  { name: BUNDLE_ALGORITHM, kind: 'personalised' },
+];
+
+/** The bundle's served model under `protocol`, as an algorithm with nothing to tune. */
+function bundlePath(protocol: Protocol): AlgorithmEntry {
+  const served = pathSpec(BUNDLE_ALGORITHM, {}, protocol === 'session' ? 'session' : 'returning');
+  const model = findAlgorithm(served.algorithm)!;
+  return {
+    name: BUNDLE_ALGORITHM,
+    kind: 'personalised',
+    create: () => model.create(served.params),
+    grid: {},
+  };
+}
+
+/** The algorithms named by `--algorithms` (all when absent), in the registry's order, the bundle last. */
+export function selectAlgorithms(list: string | undefined): EvaluatedEntry[] {
+  if (list === undefined) return [...EVALUATED];
   const names = list.split(',').map((name) => name.trim());
   if (names.some((name) => name === '')) {
     throw new EvaluationUsageError('--algorithms must be a comma-separated list of names');
   }
-  const unknown = names.filter((name) => !findAlgorithm(name));
+  const unknown = names.filter((name) => !EVALUATED.some((entry) => entry.name === name));
   if (unknown.length > 0) {
     throw new EvaluationUsageError(
-      `unknown algorithm(s): ${unknown.join(', ')}; available: ${ALGORITHMS.map((a) => a.name).join(', ')}`,
+      `unknown algorithm(s): ${unknown.join(', ')}; available: ${EVALUATED.map((a) => a.name).join(', ')}`,
     );
   }
-  return ALGORITHMS.filter((entry) => names.includes(entry.name));
+  return EVALUATED.filter((entry) => names.includes(entry.name));
 }
 
 /**
@@ -282,12 +313,13 @@ function choosingProtocol(results: readonly AlgorithmResult[]): Protocol {
 }
 
 function evaluateAlgorithm(
-  entry: AlgorithmEntry,
+  evaluated: EvaluatedEntry,
   protocol: Protocol,
   holdout: HoldoutOptions,
   split: ReturnType<typeof splitDataset>,
   io: EvaluateIo,
 ): AlgorithmResult {
+  const entry = 'create' in evaluated ? evaluated : bundlePath(protocol);
   const name = `${protocol} ${entry.name}`;
   io.log(`${name}: tuning, fitting and scoring…`);
   const tuned = tune(
@@ -304,5 +336,5 @@ function evaluateAlgorithm(
     `${name}: NDCG@10 ${result.ndcg.toFixed(4)} ± ${result.ndcgStandardError.toFixed(4)} ` +
       `over ${result.users} users (fit ${result.fitSeconds.toFixed(2)} s)`,
   );
-  return { ...result, kind: entry.kind, protocol };
+  return { ...result, algorithm: entry.name, kind: entry.kind, protocol };
 }
