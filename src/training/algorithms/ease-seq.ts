@@ -65,6 +65,13 @@ export interface WeightSearchParams {
 
 const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
 
+/**
+ * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 6,000): its
+ * fit is cubic in them, and the weight it picks hardly depends on them (the inner scores by weight
+ * moved by ≤ 0.0005 between 2,000 columns and all of them; BENCHMARKS.md "λ by the data").
+ */
+const WEIGHT_SEARCH_MAX_ITEMS = 2_000;
+
 /** The model's parameters at their defaults (the fit-only ones are EASE_FIT_DEFAULTS). */
 export const EASE_SEQ_DEFAULTS: Omit<EaseSeqParams, keyof EaseFitParams | keyof WeightSearchParams> = {
   lambda: 250,
@@ -133,7 +140,8 @@ const EASE_SEQ_ARRAYS = {
  * per w). The full fit then runs at the chosen w, so its top lists are ranked with it.
  *
  * Fit: the EASE fit (cubic in kept items) + O(nnz · window) for T + one scoring pass to cache every
- * known user's top `cacheSize`; the weight search adds one such fit (no top lists) on the sample. recommend(u) walks that list; only when `exclude` eats it does it
+ * known user's top `cacheSize`; the weight search adds one such fit on the sample (no top lists, at
+ * most WEIGHT_SEARCH_MAX_ITEMS EASE columns). recommend(u) walks that list; only when `exclude` eats it does it
  * rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that chose the defaults, and the
  * fit times and sizes, are in BENCHMARKS.md.
  */
@@ -242,12 +250,18 @@ export class EaseSeqRecommender implements Recommender {
 
   /**
    * The weight that ranks the session holdout of a sample of users best (blend-weight-search.ts),
-   * from one inner fit with these parameters and no top lists (the inner users are ranked once each).
+   * from one inner fit with these parameters, no top lists (the inner users are ranked once each)
+   * and at most WEIGHT_SEARCH_MAX_ITEMS EASE columns.
    */
   private searchWeight(data: InteractionData): BlendWeightSearch {
     const { weightSearchUsers: maxUsers, weight: fallback } = this.p;
     return searchBlendWeight(data, { maxUsers, fallback }, (train) => {
-      const inner = new EaseSeqRecommender({ ...this.givenFitParams(), weightSearchUsers: 0, cacheSize: 0 });
+      const inner = new EaseSeqRecommender({
+        ...this.givenFitParams(),
+        weightSearchUsers: 0,
+        cacheSize: 0,
+        maxItems: Math.min(this.p.maxItems, WEIGHT_SEARCH_MAX_ITEMS),
+      });
       inner.fit(train);
       return (user, k, weights) => inner.rankAtWeights(user, k, weights);
     });
