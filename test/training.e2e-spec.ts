@@ -88,8 +88,11 @@ describe('the model stages of a pipeline run', () => {
     await rate(7, 3);
     expect(await run()).toMatchObject({ summary: 'completed' });
     const [production] = await query(`SELECT id, params FROM model_versions WHERE stage = 'production'`);
+    // λ relative to the data unless MODEL_PARAMS gives one, so no `lambda` is recorded.
+    const { lambda: _lambda, ...defaults } = EASE_SEQ_DEFAULTS;
     expect(production.params).toEqual({
-      ...EASE_SEQ_DEFAULTS,
+      ...defaults,
+      relativeLambda: 10,
       returningRelativeLambda: 20,
       minItemCount: 100000,
       weight: 0,

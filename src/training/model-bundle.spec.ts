@@ -117,25 +117,27 @@ describe('model bundle', () => {
     );
   });
 
-  it("searches the session model's weight unless one is given, as versions record it", () => {
+  it("searches the session model's weight and takes a relative λ unless they are given, as versions record it", () => {
     const session = (params: Record<string, number>) => pathSpec('session-aware', params, 'session').params;
-    expect(session({})).toEqual({ weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });
-    expect(session({ weightSearchUsers: 500 })).toEqual({ weightSearchUsers: 500 });
-    // The operator's weight wins; versions registered before the search recorded theirs.
-    expect(session({ weight: 0.3 })).toEqual({ weight: 0.3 });
+    const defaults = { weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS, relativeLambda: 10 };
+    expect(session({})).toEqual(defaults);
+    expect(session({ weightSearchUsers: 500 })).toEqual({ ...defaults, weightSearchUsers: 500 });
+    // The operator's weight and λ win; versions registered before the search recorded theirs.
+    expect(session({ weight: 0.3, lambda: 250 })).toEqual({ weight: 0.3, lambda: 250 });
+    expect(session({ relativeLambda: 0 })).toEqual({ ...defaults, relativeLambda: 0 });
     expect(session(fullBundleParams({ weight: 0.3 }))).not.toHaveProperty('weightSearchUsers');
     expect(session(fullBundleParams({ weightSearchUsers: 0 }))).toMatchObject({ weight: 0.5 });
+    expect(session(fullBundleParams({ lambda: 100 }))).not.toHaveProperty('relativeLambda');
     // A registered version's parameters score what it served: the search, not a weight.
-    const full = fullBundleParams({ lambda: 100 });
-    const { weight: _weight, ...defaults } = EASE_SEQ_DEFAULTS;
-    expect(full).toStrictEqual({
-      ...defaults,
-      lambda: 100,
-      weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS,
-      returningRelativeLambda: 20,
+    const full = fullBundleParams({ minItemCount: 3 });
+    const { weight: _weight, lambda: _lambda, ...rest } = EASE_SEQ_DEFAULTS;
+    expect(full).toStrictEqual({ ...rest, ...defaults, minItemCount: 3, returningRelativeLambda: 20 });
+    expect(session(full)).toMatchObject({ ...defaults, minItemCount: 3 });
+    expect(pathSpec('session-aware', full, 'returning').params).toEqual({
+      relativeLambda: 20,
+      minItemCount: 3,
+      cacheSize: EASE_SEQ_DEFAULTS.cacheSize,
     });
-    expect(session(full)).toMatchObject({ lambda: 100, weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });
-    expect(pathSpec('session-aware', full, 'returning').params).not.toHaveProperty('weightSearchUsers');
   });
 
   it('reports the weight its session model chose', () => {

@@ -60,24 +60,45 @@ const RETURNING_RELATIVE_LAMBDA = 20;
 export const SESSION_WEIGHT_SEARCH_USERS = 3_000;
 
 /**
- * The session model's parameters in `params`, with the weight search on by default: an explicit
- * `weight` (or weightSearchUsers) is the operator's and is kept as given.
+ * The session model's default relative λ (EaseFitParams.relativeLambda): on ml-latest-small it is
+ * about the fixed λ 250 ease-seq was tuned with there (and scores alike), and unlike that λ it keeps
+ * its strength on larger data (on the generated 25M set's sample it moves the session path above
+ * item-item KNN; BENCHMARKS.md "λ by the data").
+ */
+const SESSION_RELATIVE_LAMBDA = 10;
+
+/**
+ * The session model's parameters in `session`, with the weight search and the relative λ on by
+ * default: an explicit `weight` (or weightSearchUsers), `lambda` (or relativeLambda) is the
+ * operator's and is kept as given.
  */
 function sessionParams<T extends Record<string, unknown>>(session: T): T {
-  if (session['weight'] !== undefined || session['weightSearchUsers'] !== undefined) return session;
-  return { ...session, weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS };
+  const given = (name: string) => session[name] !== undefined;
+  return {
+    ...session,
+    ...(given('weight') || given('weightSearchUsers')
+      ? {}
+      : { weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS }),
+    ...(given('lambda') || given('relativeLambda') ? {} : { relativeLambda: SESSION_RELATIVE_LAMBDA }),
+  };
 }
 
 /**
  * Every parameter of a bundle of `params`, defaults included, so a registered version says exactly
- * what was trained. A searched weight is not among them (the fit chooses it; the run reports it).
+ * what was trained: a searched weight is not among them (the fit chooses it; the run reports it),
+ * nor `lambda` when λ is relative.
  */
 export function fullBundleParams(params: BundleParams): Record<string, number> {
   const returning =
     params.returningLambda === undefined ? { returningRelativeLambda: RETURNING_RELATIVE_LAMBDA } : {};
-  const { weight, ...defaults } = EASE_SEQ_DEFAULTS;
+  const { weight, lambda, ...defaults } = EASE_SEQ_DEFAULTS;
   const full = sessionParams({ ...returning, ...params } as Record<string, number>);
-  return (full['weightSearchUsers'] ?? 0) > 0 ? { ...defaults, ...full } : { ...defaults, weight, ...full };
+  return {
+    ...defaults,
+    ...((full['weightSearchUsers'] ?? 0) > 0 ? {} : { weight }),
+    ...((full['relativeLambda'] ?? 0) > 0 ? {} : { lambda }),
+    ...full,
+  };
 }
 
 /** Which known-user path a protocol measures: session → in-session, next-day → returning. */
