@@ -68,7 +68,7 @@ const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
 /**
  * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 6,000): its
  * fit is cubic in them, and the weight it picks hardly depends on them (the inner scores by weight
- * moved by ≤ 0.0005 between 2,000 columns and all of them; BENCHMARKS.md "λ by the data").
+ * moved by ≤ 0.0006 between 2,000 columns and all of them; BENCHMARKS.md "λ by the data").
  */
 const WEIGHT_SEARCH_MAX_ITEMS = 2_000;
 
@@ -141,9 +141,9 @@ const EASE_SEQ_ARRAYS = {
  *
  * Fit: the EASE fit (cubic in kept items) + O(nnz · window) for T + one scoring pass to cache every
  * known user's top `cacheSize`; the weight search adds one such fit on the sample (no top lists, at
- * most WEIGHT_SEARCH_MAX_ITEMS EASE columns). recommend(u) walks that list; only when `exclude` eats it does it
- * rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that chose the defaults, and the
- * fit times and sizes, are in BENCHMARKS.md.
+ * most WEIGHT_SEARCH_MAX_ITEMS EASE columns). recommend(u) walks the user's cached list; only when
+ * `exclude` eats it does it rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that
+ * chose the defaults, and the fit times and sizes, are in BENCHMARKS.md.
  */
 export class EaseSeqRecommender implements Recommender {
   readonly algorithm = 'ease-seq';
