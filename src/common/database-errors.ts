@@ -27,3 +27,12 @@ export function isUniqueViolation(error: unknown, index?: string): boolean {
   const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
   return code === '23505' && (index === undefined || constraint === index);
 }
+
+/**
+ * The server failed to allocate a buffer over its 1 GB limit. Writing a large artifact does that
+ * when the server logs statements with their parameters (log_min_duration_statement ≥ 0 with the
+ * default log_parameter_max_length): the logged parameter is the artifact as hex text, twice its size.
+ */
+export function isOversizedAllocation(error: unknown): boolean {
+  return /invalid memory alloc request size/.test((error as { message?: string } | undefined)?.message ?? '');
+}

@@ -3,7 +3,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { isUniqueViolation } from '../common/database-errors.js';
+import { isOversizedAllocation, isUniqueViolation } from '../common/database-errors.js';
 import { PROMOTION_CHANNEL } from '../database/channels.js';
 import { inTransaction } from '../database/pool-client.js';
 
@@ -176,6 +176,18 @@ export class RegistryService {
       );
     }
     const sha256 = createHash('sha256').update(version.artifact).digest('hex');
+    return this.insertVersion(version, sha256, reason).catch((error: Error) => {
+      if (!isOversizedAllocation(error)) throw error;
+      throw new Error(
+        `${error.message}: PostgreSQL could not allocate twice the ${version.artifact.byteLength}-byte artifact, as a ` +
+          'server that logs statements with their parameters (log_min_duration_statement on) does to write it as hex; ' +
+          'set log_parameter_max_length (e.g. 1024) there, or lower MODEL_PARAMS maxItems or cacheSize',
+        { cause: error },
+      );
+    });
+  }
+
+  private insertVersion(version: NewModelVersion, sha256: string, reason: string): Promise<number> {
     return inTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ id: number }>(
         `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
