@@ -364,15 +364,10 @@ export class EaseSeqRecommender implements Recommender {
 
   /** Top k of user u among the candidates, seen and excluded items skipped (item indices). */
   private rankUser(u: number, k: number, exclude: ReadonlySet<number>) {
-    const { seen } = this;
-    const { userPtr, userItems } = this.stored;
-    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
-    const count = this.scoreParts(u);
-    this.blend(count, this.p.weight);
-    const top = selectTopK(this.score, this.candidates, count, k, exclude, seen);
-    for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
-    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
-    return top;
+    return this.withScoredUser(u, (count) => {
+      this.blend(count, this.p.weight);
+      return selectTopK(this.score, this.candidates, count, k, exclude, this.seen);
+    });
   }
 
   /**
@@ -380,24 +375,30 @@ export class EaseSeqRecommender implements Recommender {
    * recommend() does: one scoring, one blend per weight (the weight search's ranker).
    */
   private rankAtWeights(u: number, k: number, weights: readonly number[]): Int32Array[] {
-    const { seen } = this;
-    const { userPtr, userItems, order } = this.stored;
+    const { order } = this.stored;
     const none = new Set<number>();
+    return this.withScoredUser(u, (count) =>
+      weights.map((weight) => {
+        this.blend(count, weight);
+        const top = selectTopK(this.score, this.candidates, count, k, none, this.seen);
+        return fillFromOrder(top, k, order, none, this.seen).items;
+      }),
+    );
+  }
+
+  /**
+   * Runs `rank` with user u's items flagged in `seen` and the candidates' parts scored (their
+   * count given), then clears `score` and `seen` for the next user.
+   */
+  private withScoredUser<T>(u: number, rank: (count: number) => T): T {
+    const { seen } = this;
+    const { userPtr, userItems } = this.stored;
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
     const count = this.scoreParts(u);
-    const lists = weights.map((weight) => {
-      this.blend(count, weight);
-      return fillFromOrder(
-        selectTopK(this.score, this.candidates, count, k, none, seen),
-        k,
-        order,
-        none,
-        seen,
-      ).items;
-    });
+    const ranked = rank(count);
     for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
-    return lists;
+    return ranked;
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
