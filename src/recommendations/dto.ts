@@ -3,6 +3,7 @@ import { IsInt, IsNumber, IsOptional, Max, Min, Validate } from 'class-validator
 import { IsGenre } from '../catalog/dto/is-genre.validator.js';
 import { GENRE_KEYS, GENRES, type GenreKey } from '../catalog/genres.js';
 import { IntegerParam } from '../common/integer-param.js';
+import type { ServedPath } from './serving-model.js';
 
 export class LimitQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10 })
@@ -100,5 +101,14 @@ export class RecommendationListDto {
     description: 'Set when the answer is not personalised',
   })
   fallback!: 'popularity' | null;
+  @ApiProperty({
+    enum: ['session', 'returning', 'new-user', 'taste', 'similar', 'fallback'],
+    example: 'returning',
+    description:
+      'Which part of the model answered: a known user in session (rated within the session length) ' +
+      'or back after a while, a user the model never saw ranked from the ratings they sent since, a ' +
+      'genre taste, similar movies, or the popularity fallback',
+  })
+  path!: ServedPath;
   @ApiProperty({ type: [RecommendedItemDto] }) items!: RecommendedItemDto[];
 }

@@ -34,6 +34,7 @@ export class RecommendationsController {
     example: {
       modelVersion: 1,
       fallback: null,
+      path: 'returning',
       items: [
         {
           movieId: 356,
@@ -75,6 +76,7 @@ export class RecommendationsController {
     example: {
       modelVersion: 1,
       fallback: null,
+      path: 'taste',
       items: [
         {
           movieId: 589,
@@ -112,6 +114,7 @@ export class RecommendationsController {
     example: {
       modelVersion: 1,
       fallback: null,
+      path: 'similar',
       items: [
         {
           movieId: 1073,

@@ -19,7 +19,7 @@ const ids = (list: { items: { movieId: number }[] }) => list.items.map((item) =>
 describe('ServingModel', () => {
   it('never recommends a known user what they rated, and says which film each answer is because of', () => {
     const list = model().forUser(1, 10);
-    expect(list).toMatchObject({ modelVersion: 7, fallback: null });
+    expect(list).toMatchObject({ modelVersion: 7, fallback: null, path: 'returning' });
     expect(ids(list).length).toBeGreaterThan(0);
     expect(ids(list)).not.toEqual(expect.arrayContaining([1]));
     expect(ids(list).some((id) => [1, 2, 3].includes(id))).toBe(false);
@@ -38,7 +38,7 @@ describe('ServingModel', () => {
 
   it('answers an unknown user with the popular films, marked as the fallback', () => {
     const list = model().forUser(99, 3);
-    expect(list.fallback).toBe('popularity');
+    expect(list).toMatchObject({ fallback: 'popularity', path: 'fallback' });
     expect(ids(list)).toEqual([2, 1, 3]);
     expect(list.items.every((item) => item.reason === 'popular with everyone')).toBe(true);
   });
@@ -51,7 +51,7 @@ describe('ServingModel', () => {
 
   it('personalises for a user the model never saw who has rated since', () => {
     const list = model().forUser(99, 10, undefined, new Set([1]));
-    expect(list.fallback).toBeNull();
+    expect(list).toMatchObject({ fallback: null, path: 'new-user' });
     expect(ids(list)).not.toContain(1);
   });
 

@@ -15,8 +15,16 @@ interface RecommendedItem {
   reason: string;
 }
 
+/**
+ * Which part of the bundle answered a list: a known user in session or back after a while, a user
+ * the model never saw ranked from what they rated since, a genre taste, similar movies, or the
+ * popularity fallback.
+ */
+export type ServedPath = 'session' | 'returning' | 'new-user' | 'taste' | 'similar' | 'fallback';
+
 export interface RecommendationList {
   modelVersion: number;
+  path: ServedPath;
   /** Set when the answer is not personalised, e.g. for a user the model does not know. */
   fallback: 'popularity' | null;
   items: RecommendedItem[];
@@ -69,13 +77,15 @@ export class ServingModel {
     const recent = this.indicesOf(ratedSince);
     if (user < 0 && recent.size === 0) {
       const popular = this.bundle.popular.recommend(0, pool, NOTHING);
-      return this.list(popular, limit, wanted, 'popularity', () =>
+      return this.list(popular, limit, wanted, 'fallback', () =>
         wanted ? `popular in ${wanted}` : 'popular with everyone',
       );
     }
+    const path: ServedPath =
+      user < 0 ? 'new-user' : this.inSession(user, lastRatedAt, now) ? 'session' : 'returning';
     const ranked =
       user >= 0
-        ? this.knownUserModel(user, lastRatedAt, now).recommend(user, pool, recent)
+        ? (path === 'session' ? this.bundle.personal : this.bundle.returning).recommend(user, pool, recent)
         : this.bundle.similar.recommendForItems([...recent], pool, NOTHING);
     const because = this.bundle.similar.becauseOf(user, ranked.items, recent);
     const reasons = new Map<number, string>();
@@ -83,7 +93,7 @@ export class ServingModel {
       const rated = because[p]!;
       if (rated >= 0) reasons.set(item, `because you rated ${this.titleOf(rated)}`);
     });
-    return this.list(ranked, limit, wanted, null, (item) => reasons.get(item) ?? 'like the films you rated');
+    return this.list(ranked, limit, wanted, path, (item) => reasons.get(item) ?? 'like the films you rated');
   }
 
   /** Whether known user index `user` is in a session at `now` (seconds since the epoch). */
@@ -95,17 +105,13 @@ export class ServingModel {
     return this.sessionSeconds > 0 && now - newest <= this.sessionSeconds;
   }
 
-  private knownUserModel(user: number, lastRatedAt: number | undefined, now: number) {
-    return this.inSession(user, lastRatedAt, now) ? this.bundle.personal : this.bundle.returning;
-  }
-
   similarTo(movieId: number, limit: number): RecommendationList | undefined {
     const item = this.itemIndex.get(movieId);
     if (item === undefined) return undefined;
     const similar = this.bundle.similar.similarItems(item, limit);
     const title = this.catalog.get(movieId)?.title ?? `movie ${movieId}`;
     const reason = similar.source === 'content' ? `same genres as ${title}` : `rated alike with ${title}`;
-    return this.list(similar, limit, undefined, null, () => reason);
+    return this.list(similar, limit, undefined, 'similar', () => reason);
   }
 
   /**
@@ -115,8 +121,8 @@ export class ServingModel {
   forTaste(taste: Float32Array, limit: number): RecommendationList {
     const ranked = this.bundle.taste.recommendForTaste(taste, limit, NOTHING);
     if (!taste.some((weight) => weight > 0))
-      return this.list(ranked, limit, undefined, 'popularity', () => 'popular with everyone');
-    return this.list(ranked, limit, undefined, null, (_item, entry) => {
+      return this.list(ranked, limit, undefined, 'fallback', () => 'popular with everyone');
+    return this.list(ranked, limit, undefined, 'taste', (_item, entry) => {
       let best: string | undefined;
       let bestWeight = 0;
       for (const genre of entry.genres) {
@@ -134,7 +140,7 @@ export class ServingModel {
     ranked: Recommendations,
     limit: number,
     genre: string | undefined,
-    fallback: RecommendationList['fallback'],
+    path: ServedPath,
     reason: (item: number, entry: CatalogEntry) => string,
   ): RecommendationList {
     const items: RecommendedItem[] = [];
@@ -151,7 +157,7 @@ export class ServingModel {
         reason: reason(item, entry),
       });
     }
-    return { modelVersion: this.version, fallback, items };
+    return { modelVersion: this.version, path, fallback: path === 'fallback' ? 'popularity' : null, items };
   }
 
   private titleOf(item: number): string {
