@@ -56,8 +56,15 @@ export class AppConfig {
   /** Thresholds, and the fewest ratings a batch needs for its drift to be measured. */
   readonly drift: { psi: number; ks: number; minSample: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
-  /** How recent a known user's last rating must be for the session model to serve them. */
-  readonly serving: { sessionSeconds: number };
+  /**
+   * How recent a known user's last rating must be for the session model to serve them; whether the
+   * ratings since training are folded in, and how many are held.
+   */
+  readonly serving: {
+    sessionSeconds: number;
+    foldIn: boolean;
+    foldInLimits: { maxRatings: number; maxPerUser: number };
+  };
   /** The offline protocol the gate decides on, and the next-day protocol's gap. */
   readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number; maxUsers?: number };
   /**
@@ -118,7 +125,11 @@ export class AppConfig {
       minSample: env.DRIFT_MIN_SAMPLE,
     };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };
-    this.serving = { sessionSeconds: env.SESSION_MINUTES * 60 };
+    this.serving = {
+      sessionSeconds: env.SESSION_MINUTES * 60,
+      foldIn: env.FOLD_IN,
+      foldInLimits: { maxRatings: env.FOLD_IN_MAX_RATINGS, maxPerUser: env.FOLD_IN_MAX_RATINGS_PER_USER },
+    };
     this.evaluation = {
       primaryProtocol: env.EVALUATION_PROTOCOL,
       gapSeconds: env.EVALUATION_GAP_SECONDS,

@@ -213,6 +213,32 @@ export class Environment {
   @Max(24 * 60)
   SESSION_MINUTES: number = 30;
 
+  /**
+   * A rating sent or applied since training changes that user's next list at once: they are ranked
+   * from their training history plus those ratings. false: those ratings are only left out of the
+   * lists (as a nightly model would), for an A/B against the replay protocol.
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'FOLD_IN must be true or false' })
+  FOLD_IN: boolean = true;
+
+  /**
+   * Every serving process holds at most this many ratings since training in memory; beyond it the
+   * users who rated least recently are dropped whole (their next list comes from training only).
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'FOLD_IN_MAX_RATINGS must be a whole number' })
+  @Min(1)
+  @Max(100_000_000)
+  FOLD_IN_MAX_RATINGS: number = 1_000_000;
+
+  /** At most this many of one user's ratings since training are held; the oldest are dropped. */
+  @Transform(toInt)
+  @IsInt({ message: 'FOLD_IN_MAX_RATINGS_PER_USER must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  FOLD_IN_MAX_RATINGS_PER_USER: number = 500;
+
   /** The protocol the promotion gate decides on; both are measured and registered. */
   @IsIn(EVALUATION_PROTOCOLS, {
     message: `EVALUATION_PROTOCOL must be one of ${EVALUATION_PROTOCOLS.join(', ')}`,

@@ -6,7 +6,7 @@
 /** Payload: the id of the model version that became production. */
 export const PROMOTION_CHANNEL = 'movie_reco_model_promoted';
 
-/** Payload: "userId:movieId" of a rating an API client just sent. */
+/** Payload: "userId:movieId:rating:epochSeconds" of a rating an API client just sent. */
 export const RATING_CHANNEL = 'movie_reco_rating_sent';
 
 /** Payload: the data version a batch was applied as. */

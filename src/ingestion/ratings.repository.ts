@@ -60,7 +60,10 @@ export class RatingsRepository {
            SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL
          RETURNING user_id, movie_id, rating, rated_at
        )
-       SELECT stored.*, pg_notify($4, stored.user_id || ':' || stored.movie_id) FROM stored`,
+       SELECT stored.*, pg_notify(
+         $4,
+         concat_ws(':', stored.user_id, stored.movie_id, stored.rating, extract(epoch FROM stored.rated_at))
+       ) FROM stored`,
       [userId, movieId, rating, RATING_CHANNEL],
     );
     if (!row) throw new Error('storing the rating returned no row');
@@ -119,11 +122,15 @@ export class RatingsRepository {
   }
 
   /** Ratings a model trained on `dataVersion` did not see: pending feedback and later batches. */
-  async since(dataVersion: number): Promise<{ userId: number; movieId: number; ratedAt: number }[]> {
-    return this.db.query<{ userId: number; movieId: number; ratedAt: number }[]>(
-      `SELECT r.user_id AS "userId", r.movie_id AS "movieId", extract(epoch FROM r.rated_at)::float8 AS "ratedAt"
+  async since(
+    dataVersion: number,
+  ): Promise<{ userId: number; movieId: number; rating: number; ratedAt: number }[]> {
+    return this.db.query<{ userId: number; movieId: number; rating: number; ratedAt: number }[]>(
+      `SELECT r.user_id AS "userId", r.movie_id AS "movieId", r.rating,
+              extract(epoch FROM r.rated_at)::float8 AS "ratedAt"
        FROM ratings r LEFT JOIN data_batches b ON b.id = r.batch_id
-       WHERE r.batch_id IS NULL OR b.version > $1`,
+       WHERE r.batch_id IS NULL OR b.version > $1
+       ORDER BY r.rated_at`,
       [dataVersion],
     );
   }

@@ -45,6 +45,21 @@ const serving = {
     name: `${METRIC_PREFIX}model_loaded_timestamp_seconds`,
     help: 'When this process loaded the model version it serves (Unix seconds)',
   },
+  foldInRatings: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}fold_in_ratings`,
+    help: 'Ratings since training this process holds in memory to fold into lists (at most FOLD_IN_MAX_RATINGS)',
+  },
+  foldInUsers: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}fold_in_users`,
+    help: 'Users with ratings since training held in memory by this process',
+  },
+  foldInDropped: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}fold_in_dropped_total`,
+    help: 'Ratings since training dropped from memory by the FOLD_IN_MAX_RATINGS* limits (oldest first)',
+  },
 } as const;
 
 /**

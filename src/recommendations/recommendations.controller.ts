@@ -52,9 +52,7 @@ export class RecommendationsController {
     path: '/users/1/recommendations?limit=500',
   })
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
-    const model = this.recommendations.model();
-    const since = this.recommendations.ratedSinceTraining(params.id);
-    const list = model.forUser(params.id, query.limit, query.genre, since.movies, since.lastRatedAt);
+    const list = this.recommendations.forUser(params.id, query.limit, query.genre);
     this.recommendations.count('user', list.fallback);
     return list;
   }

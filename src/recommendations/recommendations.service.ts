@@ -18,7 +18,7 @@ import { PROTOCOLS } from '../evaluation/protocol/split.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
 import { parseRatingPayload, RatedSince } from './rated-since.js';
-import { type CatalogEntry, ServingModel } from './serving-model.js';
+import { type CatalogEntry, type RecommendationList, ServingModel } from './serving-model.js';
 
 /**
  * Holds the production version in memory and answers from it, with no database query on the
@@ -32,8 +32,10 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   private current?: { model: ServingModel; dataVersion: number; ratedSince: RatedSince };
   private listener?: NotificationListener;
   /** Ratings heard while a ratings-since set is being read, replayed into it once read. */
-  private heardWhileReading: { userId: number; movieId: number; ratedAt: number }[] = [];
+  private heardWhileReading: { userId: number; movieId: number; rating?: number; ratedAt: number }[] = [];
   private reading = 0;
+  /** How many of each set's dropped ratings the metric has counted. */
+  private readonly droppedCounted = new WeakMap<RatedSince, number>();
 
   constructor(
     private readonly registry: RegistryService,
@@ -80,10 +82,12 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
         this.logger.error(`could not load model version ${id}: ${error.message}`),
       );
     } else if (channel === RATING_CHANNEL) {
-      const rating = parseRatingPayload(payload);
-      if (!rating) return;
-      this.current?.ratedSince.add(rating.userId, rating.movieId);
-      if (this.reading > 0) this.heardWhileReading.push({ ...rating, ratedAt: Date.now() / 1000 });
+      const heard = parseRatingPayload(payload);
+      if (!heard) return;
+      const rating = { ratedAt: Date.now() / 1000, ...heard };
+      this.current?.ratedSince.add(rating.userId, rating.movieId, rating.rating, rating.ratedAt);
+      if (this.reading > 0) this.heardWhileReading.push(rating);
+      this.reportFoldIn();
     } else if (channel === DATA_CHANNEL) {
       this.refreshRatedSince().catch((error: Error) =>
         this.logger.error(`could not refresh the ratings since training: ${error.message}`),
@@ -99,10 +103,12 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const catalog = new Map<number, CatalogEntry>(
       rows.map((row) => [row.id, { title: row.title, genres: row.genres }]),
     );
-    const model = new ServingModel(id, deserializeBundle(bytes), catalog, this.config.serving.sessionSeconds);
+    const { sessionSeconds, foldIn } = this.config.serving;
+    const model = new ServingModel(id, deserializeBundle(bytes), catalog, { sessionSeconds, foldIn });
     const ratedSince = await this.readRatedSince(dataVersion);
     this.current = { model, dataVersion, ratedSince };
     this.reportServing(id, algorithm, metrics);
+    this.reportFoldIn();
     this.logger.log(
       { modelVersion: id, dataVersion, ratedSince: ratedSince.size },
       `serving model version ${id}`,
@@ -133,10 +139,21 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     return this.serving().model;
   }
 
-  /** The movies `userId` rated after the serving version was trained, and when they last did. */
-  ratedSinceTraining(userId: number): { movies: ReadonlySet<number>; lastRatedAt?: number } {
-    const { ratedSince } = this.serving();
-    return { movies: ratedSince.of(userId), lastRatedAt: ratedSince.lastRatedAt(userId) };
+  /** The user's list from the version serving now, folding in what they rated since its training. */
+  forUser(userId: number, limit: number, genre?: string): RecommendationList {
+    const { model, ratedSince } = this.serving();
+    return model.forUser(userId, limit, genre, ratedSince.of(userId));
+  }
+
+  private reportFoldIn(): void {
+    const ratedSince = this.current?.ratedSince;
+    if (!ratedSince) return;
+    const { foldInRatings, foldInUsers, foldInDropped } = this.metrics.serving;
+    foldInRatings.set(ratedSince.size);
+    foldInUsers.set(ratedSince.users);
+    const counted = this.droppedCounted.get(ratedSince) ?? 0;
+    if (ratedSince.dropped > counted) foldInDropped.inc(ratedSince.dropped - counted);
+    this.droppedCounted.set(ratedSince, ratedSince.dropped);
   }
 
   private serving(): NonNullable<RecommendationsService['current']> {
@@ -154,7 +171,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     try {
       const rows = await this.ratings.since(dataVersion);
       // A rating committed after the query's snapshot was heard meanwhile: keep it too.
-      return new RatedSince([...rows, ...this.heardWhileReading]);
+      return new RatedSince(this.config.serving.foldInLimits, [...rows, ...this.heardWhileReading]);
     } finally {
       if (--this.reading === 0) this.heardWhileReading = [];
     }
@@ -166,5 +183,6 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const ratedSince = await this.readRatedSince(serving.dataVersion);
     // Only if the same version still serves: a newer one has read its own.
     if (this.current === serving) this.current = { ...serving, ratedSince };
+    this.reportFoldIn();
   }
 }

@@ -2,6 +2,7 @@ import { GENRE_KEYS } from '../catalog/genres.js';
 import { tinyData } from '../training/algorithms/fixtures.js';
 import { fitBundle, type ModelBundle } from '../training/model-bundle.js';
 import type { Recommender } from '../training/model.js';
+import type { UserRatingsSince } from './rated-since.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
 
 // tinyData: users 1–4, movies 1–5. User 1 rated movies 1, 2, 3. Popularity: 2, 1, 3, 4, 5.
@@ -15,6 +16,15 @@ function model(): ServingModel {
 }
 
 const ids = (list: { items: { movieId: number }[] }) => list.items.map((item) => item.movieId);
+
+/** Ratings since training, oldest first: [movieId, rating, seconds since the epoch]. */
+function since(...ratings: [number, number, number][]): UserRatingsSince {
+  return {
+    movies: ratings.map(([movieId]) => movieId),
+    ratings: ratings.map(([, rating]) => rating),
+    times: ratings.map(([, , time]) => time),
+  };
+}
 
 describe('ServingModel', () => {
   it('never recommends a known user what they rated, and says which film each answer is because of', () => {
@@ -32,7 +42,7 @@ describe('ServingModel', () => {
   it('leaves out what the user rated since the model was trained', () => {
     const before = ids(model().forUser(1, 10));
     const rated = before[0]!;
-    const after = ids(model().forUser(1, 10, undefined, new Set([rated])));
+    const after = ids(model().forUser(1, 10, undefined, since([rated, 4, 10])));
     expect(after).not.toContain(rated);
   });
 
@@ -50,9 +60,31 @@ describe('ServingModel', () => {
   });
 
   it('personalises for a user the model never saw who has rated since', () => {
-    const list = model().forUser(99, 10, undefined, new Set([1]));
+    const list = model().forUser(99, 10, undefined, since([1, 5, 10]));
     expect(list).toMatchObject({ fallback: null, path: 'new-user' });
     expect(ids(list)).not.toContain(1);
+  });
+
+  it('gives a new user whose every rating since is low the popular films they did not rate', () => {
+    const list = model().forUser(99, 3, undefined, since([2, 0.5, 10]));
+    expect(list).toMatchObject({ fallback: 'popularity', path: 'fallback' });
+    expect(ids(list)).toEqual([1, 3, 4]);
+  });
+
+  it('ranks a new user from the ratings they sent, a liked film apart from a disliked one', () => {
+    // Movie 4 is rated with 2 (user 2) and movie 5 with 4 (user 4): their neighbours differ.
+    const liked = ids(model().forUser(99, 2, undefined, since([1, 5, 10], [5, 5, 11])));
+    const disliked = ids(model().forUser(99, 2, undefined, since([1, 5, 10], [5, 0.5, 11])));
+    expect(liked).not.toEqual(disliked);
+  });
+
+  it('ranks only from training when fold-in is off, but still leaves out what was rated since', () => {
+    const off = new ServingModel(7, fitBundle(tinyData(), { minItemCount: 1 }), CATALOG, {
+      sessionSeconds: 0,
+      foldIn: false,
+    });
+    expect(off.forUser(99, 3, undefined, since([1, 5, 10]))).toMatchObject({ path: 'fallback' });
+    expect(ids(off.forUser(99, 3, undefined, since([2, 5, 10])))).toEqual([1, 3, 4]);
   });
 
   it('finds similar movies for a known movie only, never the movie itself', () => {
@@ -89,31 +121,34 @@ describe('ServingModel', () => {
         personal: answering(4),
         returning: answering(3),
       };
-      return new ServingModel(7, bundle, CATALOG, sessionSeconds);
+      return new ServingModel(7, bundle, CATALOG, { sessionSeconds, foldIn: true });
     }
     const MINUTE = 60;
     const DAY = 86_400;
 
     it('serves the session model to a user whose last rating is within the session length', () => {
-      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, undefined, 3 + 10 * MINUTE))).toEqual([
-        5,
-      ]);
-      expect(twoPathModel().inSession(0, undefined, 3 + 30 * MINUTE)).toBe(true);
+      expect(twoPathModel().forUser(1, 10, undefined, undefined, 3 + 10 * MINUTE)).toMatchObject({
+        path: 'session',
+      });
+      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, 3 + 30 * MINUTE))).toEqual([5]);
     });
 
     it('serves the returning-user model once the session is over', () => {
-      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, undefined, 3 + DAY))).toEqual([4]);
-      expect(twoPathModel().inSession(0, undefined, 3 + 30 * MINUTE + 1)).toBe(false);
+      expect(ids(twoPathModel().forUser(1, 10, undefined, undefined, 3 + DAY))).toEqual([4]);
+      const list = twoPathModel().forUser(1, 10, undefined, undefined, 3 + 30 * MINUTE + 1);
+      expect(list).toMatchObject({ path: 'returning' });
     });
 
     it('counts a rating sent since training as session activity', () => {
       const now = 3 + 5 * DAY;
-      expect(ids(twoPathModel().forUser(1, 10, undefined, new Set([4]), now - 2 * MINUTE, now))).toEqual([5]);
-      expect(ids(twoPathModel().forUser(1, 10, undefined, new Set([4]), now - 2 * DAY, now))).toEqual([4]);
+      expect(ids(twoPathModel().forUser(1, 10, undefined, since([2, 4, now - 2 * MINUTE]), now))).toEqual([
+        5,
+      ]);
+      expect(ids(twoPathModel().forUser(1, 10, undefined, since([2, 4, now - 2 * DAY]), now))).toEqual([4]);
     });
 
     it('puts nobody in a session when the session length is 0', () => {
-      expect(twoPathModel(0).inSession(0, 3, 3)).toBe(false);
+      expect(twoPathModel(0).forUser(1, 10, undefined, undefined, 3)).toMatchObject({ path: 'returning' });
     });
   });
 });

@@ -1,5 +1,13 @@
 import { datasetGenreName, GENRE_KEYS } from '../catalog/genres.js';
-import type { ModelBundle } from '../training/model-bundle.js';
+import {
+  FOLD_IN_WEIGHTING,
+  type FoldIn,
+  foldInWeight,
+  type FoldInWeighting,
+  NO_FOLD_IN,
+} from '../training/fold-in.js';
+import { type ModelBundle, rankUser, type UserRankingOptions } from '../training/model-bundle.js';
+import type { UserRatingsSince } from './rated-since.js';
 import type { Recommendations } from '../training/model.js';
 
 export interface CatalogEntry {
@@ -49,45 +57,47 @@ export class ServingModel {
     readonly version: number,
     private readonly bundle: ModelBundle,
     private readonly catalog: ReadonlyMap<number, CatalogEntry>,
-    /** A known user who rated within this many seconds is in a session. */
-    private readonly sessionSeconds = 30 * 60,
+    private readonly options: UserRankingOptions = { sessionSeconds: 30 * 60, foldIn: true },
+    private readonly weighting: FoldInWeighting = FOLD_IN_WEIGHTING,
   ) {
     bundle.userIds.forEach((id, index) => this.userIndex.set(id, index));
     bundle.itemIds.forEach((id, index) => this.itemIndex.set(id, index));
   }
 
   /**
-   * The user's list. `ratedSince` holds the movies the user rated after this version was trained:
-   * they are never returned, they explain items like the training ratings do, and a user the model
-   * has never seen but who has rated since gets a list from those ratings rather than the fallback.
-   * A known user whose newest rating (in training, or `lastRatedAt` since) is at most the session
-   * length before `now` gets the session model; any other known user the returning-user model.
+   * The user's list (rankUser in the bundle chooses the path). `since` holds what the user rated
+   * after this version was trained: never returned, folded into the ranking (a user the model never
+   * saw is ranked from it), and it explains items like the training ratings do.
    */
   forUser(
     userId: number,
     limit: number,
     genre?: string,
-    ratedSince: ReadonlySet<number> = NOTHING,
-    lastRatedAt?: number,
+    since?: UserRatingsSince,
     now = Date.now() / 1000,
   ): RecommendationList {
-    const user = this.userIndex.get(userId) ?? -1;
     const wanted = genre ? datasetGenreName(genre) : undefined;
     const pool = wanted ? FILTER_POOL : limit;
-    const recent = this.indicesOf(ratedSince);
-    if (user < 0 && recent.size === 0) {
-      const popular = this.bundle.popular.recommend(0, pool, NOTHING);
-      return this.list(popular, limit, wanted, 'fallback', () =>
+    const user = this.userIndex.get(userId) ?? -1;
+    const foldIn = this.foldInOf(since);
+    const lastRatedAt = since && since.times.length > 0 ? since.times[since.times.length - 1] : undefined;
+    const { path, ranked } = rankUser(
+      this.bundle,
+      { user, since: foldIn, now, ...(lastRatedAt === undefined ? {} : { lastRatedAt }) },
+      pool,
+      NOTHING,
+      this.options,
+    );
+    if (path === 'fallback') {
+      return this.list(ranked, limit, wanted, path, () =>
         wanted ? `popular in ${wanted}` : 'popular with everyone',
       );
     }
-    const path: ServedPath =
-      user < 0 ? 'new-user' : this.inSession(user, lastRatedAt, now) ? 'session' : 'returning';
-    const ranked =
-      user >= 0
-        ? (path === 'session' ? this.bundle.personal : this.bundle.returning).recommend(user, pool, recent)
-        : this.bundle.similar.recommendForItems([...recent], pool, NOTHING);
-    const because = this.bundle.similar.becauseOf(user, ranked.items, recent);
+    const liked = new Set<number>();
+    foldIn.items.forEach((item, x) => {
+      if (foldIn.weights[x]! > 0) liked.add(item);
+    });
+    const because = this.bundle.similar.becauseOf(user, ranked.items, liked);
     const reasons = new Map<number, string>();
     ranked.items.forEach((item, p) => {
       const rated = because[p]!;
@@ -96,13 +106,18 @@ export class ServingModel {
     return this.list(ranked, limit, wanted, path, (item) => reasons.get(item) ?? 'like the films you rated');
   }
 
-  /** Whether known user index `user` is in a session at `now` (seconds since the epoch). */
-  inSession(user: number, lastRatedAt: number | undefined, now: number): boolean {
-    const newest = Math.max(
-      this.bundle.lastRated[user] ?? Number.NEGATIVE_INFINITY,
-      lastRatedAt ?? Number.NEGATIVE_INFINITY,
-    );
-    return this.sessionSeconds > 0 && now - newest <= this.sessionSeconds;
+  /** The user's ratings since training as the bundle's items, newest first, weighted by value. */
+  private foldInOf(since: UserRatingsSince | undefined): FoldIn {
+    if (!since || since.movies.length === 0) return NO_FOLD_IN;
+    const items: number[] = [];
+    const weights: number[] = [];
+    for (let x = since.movies.length - 1; x >= 0; x--) {
+      const item = this.itemIndex.get(since.movies[x]!);
+      if (item === undefined) continue;
+      items.push(item);
+      weights.push(foldInWeight(since.ratings[x]!, this.weighting));
+    }
+    return { items: Int32Array.from(items), weights: Float32Array.from(weights) };
   }
 
   similarTo(movieId: number, limit: number): RecommendationList | undefined {
@@ -163,15 +178,5 @@ export class ServingModel {
   private titleOf(item: number): string {
     const movieId = this.bundle.itemIds[item]!;
     return this.catalog.get(movieId)?.title ?? `movie ${movieId}`;
-  }
-
-  /** Item indices of the movies this version knows among `movieIds`. */
-  private indicesOf(movieIds: ReadonlySet<number>): Set<number> {
-    const indices = new Set<number>();
-    for (const movieId of movieIds) {
-      const item = this.itemIndex.get(movieId);
-      if (item !== undefined) indices.add(item);
-    }
-    return indices;
   }
 }

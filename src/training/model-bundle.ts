@@ -7,6 +7,7 @@ import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import { GENRE_COUNT } from './algorithms/common.js';
 import { modelAlgorithm } from './algorithms/serialization.js';
+import { canFoldIn, type FoldIn, hasPositiveWeight } from './fold-in.js';
 import type { InteractionData, Recommendations, Recommender } from './model.js';
 
 /**
@@ -346,4 +347,58 @@ export function checkBundle(bundle: ModelBundle): string[] {
   if (numItems > 0) check('similar', () => bundle.similar.similarItems(0, 10), true);
   check('taste', () => bundle.taste.recommendForTaste(new Float32Array(GENRE_COUNT).fill(1), 10, none));
   return problems;
+}
+
+/** Which part of a bundle ranks a user's list: see rankUser. */
+export type UserPath = 'session' | 'returning' | 'new-user' | 'fallback';
+
+/** A user at the moment a list is asked for. */
+export interface UserMoment {
+  /** The user's index in the bundle, or -1 for a user it never saw. */
+  user: number;
+  /** What they rated since the bundle was trained, newest first. */
+  since: FoldIn;
+  /** Seconds since the epoch of their newest rating since training, if any. */
+  lastRatedAt?: number;
+  /** Seconds since the epoch. */
+  now: number;
+}
+
+export interface UserRankingOptions {
+  /** A user who rated within this many seconds is in a session (0: never). */
+  sessionSeconds: number;
+  /** Rank from the ratings since training too (false: only exclude them, as a nightly model does). */
+  foldIn: boolean;
+}
+
+/**
+ * A user's top `k` as the service serves it, the one place the path is chosen (the API and the
+ * replay protocol both call it): a user in session (newest rating, in training or since, at most
+ * sessionSeconds ago) gets the session model, any other known user the returning model; with
+ * fold-in each ranks from the training history plus the ratings since, and a user the model never
+ * saw who sent a rating that counts for something is ranked the same way ("new-user"); everyone
+ * else gets the popularity fallback. Never a training item, a since item, nor one of `exclude`.
+ */
+export function rankUser(
+  bundle: ModelBundle,
+  moment: UserMoment,
+  k: number,
+  exclude: ReadonlySet<number>,
+  options: UserRankingOptions,
+): { path: UserPath; ranked: Recommendations } {
+  const { user, since, lastRatedAt, now } = moment;
+  const known = user >= 0 && user < bundle.userIds.length;
+  const excluded = since.items.length === 0 ? exclude : new Set([...exclude, ...since.items]);
+  if (!known && !(options.foldIn && hasPositiveWeight(since)))
+    return { path: 'fallback', ranked: bundle.popular.recommend(-1, k, excluded) };
+  const newest = Math.max(
+    known ? bundle.lastRated[user]! : Number.NEGATIVE_INFINITY,
+    lastRatedAt ?? Number.NEGATIVE_INFINITY,
+  );
+  const inSession = options.sessionSeconds > 0 && now - newest <= options.sessionSeconds;
+  const model = inSession ? bundle.personal : bundle.returning;
+  const path: UserPath = !known ? 'new-user' : inSession ? 'session' : 'returning';
+  if (options.foldIn && canFoldIn(model))
+    return { path, ranked: model.recommendWithFoldIn(user, since, k, exclude) };
+  return { path, ranked: model.recommend(user, k, excluded) };
 }

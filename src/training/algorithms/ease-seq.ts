@@ -1,4 +1,5 @@
-import type { InteractionData, Recommendations, Recommender } from '../model.js';
+import { type FoldIn, type FoldInRecommender, NO_FOLD_IN } from '../fold-in.js';
+import type { InteractionData, Recommendations } from '../model.js';
 import { type BlendWeightSearch, searchBlendWeight } from './blend-weight-search.js';
 import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
 import {
@@ -145,7 +146,7 @@ const EASE_SEQ_ARRAYS = {
  * `exclude` eats it does it rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that
  * chose the defaults, and the fit times and sizes, are in BENCHMARKS.md.
  */
-export class EaseSeqRecommender implements Recommender {
+export class EaseSeqRecommender implements FoldInRecommender {
   readonly algorithm = 'ease-seq';
   private reported: Readonly<Record<string, number | string | boolean>>;
   private p: EaseSeqParams;
@@ -172,6 +173,8 @@ export class EaseSeqRecommender implements Recommender {
   private seqMax = 0;
   private touched: Int32Array = new Int32Array(0);
   private seen: Uint8Array = new Uint8Array(0);
+  /** Flags the items of a fold-in during a call. */
+  private inSince: Uint8Array = new Uint8Array(0);
 
   /** Throws when `params` has problems (see easeSeqParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseSeqParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -284,44 +287,56 @@ export class EaseSeqRecommender implements Recommender {
     this.candidateSeq = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.seen = new Uint8Array(n);
+    this.inSince = new Uint8Array(n);
   }
 
   /**
-   * The EASE and transition scores of each candidate of user u into `candidateEase` and
-   * `candidateSeq`, with their largest magnitudes over the unseen items; returns the number of
-   * candidates written to `candidates`. Expects the user's items flagged in `seen`.
+   * The EASE and transition scores of each candidate of user u (-1: none in training) and what they
+   * rated since (`since`, flagged in `inSince`) into `candidateEase` and `candidateSeq`, with their
+   * largest magnitudes over the unseen items; returns the number of candidates written to
+   * `candidates`. Expects the user's training and since items flagged in `seen`.
    */
-  private scoreParts(u: number): number {
-    const { easeAcc, seqAcc, candidates, candidateEase, candidateSeq, touched, seen, itemCol } = this;
-    const {
-      b,
-      colItem,
-      userPtr,
-      userItems,
-      recentPtr,
-      recentItems,
-      recentWeights,
-      trPtr,
-      trItems,
-      trWeights,
-    } = this.stored;
+  private scoreParts(u: number, since: FoldIn): number {
+    const { easeAcc, seqAcc, candidates, candidateEase, candidateSeq, touched, seen, itemCol, inSince } =
+      this;
+    const { b, colItem, userPtr, userItems, recentPtr, recentItems, trPtr, trItems, trWeights } = this.stored;
     const m = colItem.length;
-    easeAcc.fill(0);
-    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-      const c = itemCol[userItems[e]!]!;
-      if (c < 0) continue;
+    const known = u >= 0 && u < this.numUsers;
+    const addRow = (c: number, weight: number) => {
       const rc = c * m;
-      for (let j = 0; j < m; j++) easeAcc[j]! += b[rc + j]!;
+      for (let j = 0; j < m; j++) easeAcc[j]! += weight * b[rc + j]!;
+    };
+    easeAcc.fill(0);
+    if (known) {
+      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
+        const c = itemCol[userItems[e]!]!;
+        // A film rated again since training counts once, at its new rating.
+        if (c >= 0 && inSince[userItems[e]!] === 0) addRow(c, 1);
+      }
     }
+    since.items.forEach((item, x) => {
+      const c = itemCol[item]!;
+      if (c >= 0 && since.weights[x] !== 0) addRow(c, since.weights[x]!);
+    });
+    // The newest films: those rated since (newest first), then the training ones not rated again.
     let nt = 0;
-    for (let r = recentPtr[u]!; r < recentPtr[u + 1]!; r++) {
-      const i = recentItems[r]!;
-      const w = recentWeights[r]!;
+    let r = 0;
+    const follow = (i: number, weight: number) => {
+      // Transitions say what people rate next, liked or not: a film never pushes its successors down.
+      // Rounded as the fit stores a training user's recent weights, so their lists stay as they were.
+      const w = Math.fround(Math.pow(0.5, r++ / this.p.recentHalfLife)) * Math.max(0, weight);
+      if (w === 0) return;
       for (let x = trPtr[i]!; x < trPtr[i + 1]!; x++) {
         const j = trItems[x]!;
         if (seqAcc[j] === 0) touched[nt++] = j; // kept weights are > 0
         seqAcc[j]! += w * trWeights[x]!;
       }
+    };
+    for (let x = 0; x < since.items.length && r < this.p.recentItems; x++)
+      follow(since.items[x]!, since.weights[x]!);
+    if (known) {
+      for (let x = recentPtr[u]!; x < recentPtr[u + 1]! && r < this.p.recentItems; x++)
+        if (inSince[recentItems[x]!] === 0) follow(recentItems[x]!, 1);
     }
     let easeMax = 0;
     for (let c = 0; c < m; c++)
@@ -363,8 +378,8 @@ export class EaseSeqRecommender implements Recommender {
   }
 
   /** Top k of user u among the candidates, seen and excluded items skipped (item indices). */
-  private rankUser(u: number, k: number, exclude: ReadonlySet<number>) {
-    return this.withScoredUser(u, (count) => {
+  private rankUser(u: number, k: number, exclude: ReadonlySet<number>, since: FoldIn = NO_FOLD_IN) {
+    return this.withScoredUser(u, since, (count) => {
       this.blend(count, this.p.weight);
       return selectTopK(this.score, this.candidates, count, k, exclude, this.seen);
     });
@@ -377,7 +392,7 @@ export class EaseSeqRecommender implements Recommender {
   private rankAtWeights(u: number, k: number, weights: readonly number[]): Int32Array[] {
     const { order } = this.stored;
     const none = new Set<number>();
-    return this.withScoredUser(u, (count) =>
+    return this.withScoredUser(u, NO_FOLD_IN, (count) =>
       weights.map((weight) => {
         this.blend(count, weight);
         const top = selectTopK(this.score, this.candidates, count, k, none, this.seen);
@@ -387,24 +402,50 @@ export class EaseSeqRecommender implements Recommender {
   }
 
   /**
-   * Runs `rank` with user u's items flagged in `seen` and the candidates' parts scored (their
-   * count given), then clears `score` and `seen` for the next user.
+   * Runs `rank` with user u's training items and `since` flagged in `seen` and the candidates' parts
+   * scored (their count given), then clears `score`, `seen` and `inSince` for the next user.
    */
-  private withScoredUser<T>(u: number, rank: (count: number) => T): T {
-    const { seen } = this;
+  private withScoredUser<T>(u: number, since: FoldIn, rank: (count: number) => T): T {
+    const { seen, inSince } = this;
     const { userPtr, userItems } = this.stored;
-    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 1;
-    const count = this.scoreParts(u);
-    const ranked = rank(count);
-    for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
-    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) seen[userItems[e]!] = 0;
-    return ranked;
+    const known = u >= 0 && u < this.numUsers;
+    const a = known ? userPtr[u]! : 0;
+    const z = known ? userPtr[u + 1]! : 0;
+    for (let e = a; e < z; e++) seen[userItems[e]!] = 1;
+    for (const item of since.items) seen[item] = inSince[item] = 1;
+    try {
+      const count = this.scoreParts(u, since);
+      const ranked = rank(count);
+      for (let c = 0; c < count; c++) this.score[this.candidates[c]!] = 0;
+      return ranked;
+    } finally {
+      for (let e = a; e < z; e++) seen[userItems[e]!] = 0;
+      for (const item of since.items) seen[item] = inSince[item] = 0;
+    }
   }
 
   recommend(user: number, k: number, exclude: ReadonlySet<number>): Recommendations {
     const { userPtr, userItems, order } = this.stored;
     const model = { cache: this.cache, userPtr, userItems, order, seen: this.seen };
     return recommendFromCache(model, user, k, exclude, (n) => this.rankUser(user, n, exclude));
+  }
+
+  recommendWithFoldIn(user: number, since: FoldIn, k: number, exclude: ReadonlySet<number>): Recommendations {
+    if (since.items.length === 0) return this.recommend(user, k, exclude);
+    const top = this.rankUser(user, k, exclude, since);
+    const { seen } = this;
+    const { userPtr, userItems, order } = this.stored;
+    const known = user >= 0 && user < this.numUsers;
+    const a = known ? userPtr[user]! : 0;
+    const z = known ? userPtr[user + 1]! : 0;
+    for (let e = a; e < z; e++) seen[userItems[e]!] = 1;
+    for (const item of since.items) seen[item] = 1;
+    try {
+      return fillFromOrder(top, k, order, exclude, seen);
+    } finally {
+      for (let e = a; e < z; e++) seen[userItems[e]!] = 0;
+      for (const item of since.items) seen[item] = 0;
+    }
   }
 
   serialize(): Uint8Array {

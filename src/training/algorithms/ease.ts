@@ -1,5 +1,6 @@
-import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { itemStats, popularityOrder, selectTopK } from './common.js';
+import type { FoldIn, FoldInRecommender } from '../fold-in.js';
+import type { InteractionData, Recommendations } from '../model.js';
+import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
 import { inverseSpd } from './linalg.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
@@ -165,7 +166,7 @@ const EASE_ARRAYS = {
  * Fit times, sizes and the λ / recency tuning are in BENCHMARKS.md.
  */
 
-export class EaseRecommender implements Recommender {
+export class EaseRecommender implements FoldInRecommender {
   readonly algorithm = 'ease';
   readonly params: Readonly<Record<string, number | string | boolean>>;
   private readonly p: EaseParams;
@@ -180,6 +181,8 @@ export class EaseRecommender implements Recommender {
   private scratch: Float64Array = new Float64Array(0);
   private seen: Uint8Array = new Uint8Array(0);
   private colSkip: Uint8Array = new Uint8Array(0);
+  /** Flags the items of a fold-in during a call. */
+  private inSince: Uint8Array = new Uint8Array(0);
 
   /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -229,21 +232,64 @@ export class EaseRecommender implements Recommender {
     this.scratch = new Float64Array(m);
     this.seen = new Uint8Array(this.numItems);
     this.colSkip = new Uint8Array(m);
+    this.inSince = new Uint8Array(this.numItems);
+  }
+
+  /** Adds `weight` × row `c` of B to `scratch`. */
+  private addRow(c: number, weight: number): void {
+    const { scratch } = this;
+    const { b } = this.stored;
+    const m = this.stored.colItem.length;
+    const rc = c * m;
+    for (let j = 0; j < m; j++) scratch[j]! += weight * b[rc + j]!;
+  }
+
+  recommendWithFoldIn(user: number, since: FoldIn, k: number, exclude: ReadonlySet<number>): Recommendations {
+    if (since.items.length === 0) return this.recommend(user, k, exclude);
+    const { scratch, itemCol, colSkip, seen, inSince } = this;
+    const { colItem, userPtr, userItems, userWeights, order } = this.stored;
+    const m = colItem.length;
+    const known = user >= 0 && user < this.numUsers;
+    const a = known ? userPtr[user]! : 0;
+    const z = known ? userPtr[user + 1]! : 0;
+    for (const item of since.items) inSince[item] = 1;
+    scratch.fill(0);
+    for (let e = a; e < z; e++) {
+      const item = userItems[e]!;
+      const c = itemCol[item]!;
+      seen[item] = 1;
+      // A film rated again since training counts once, at its new rating.
+      if (c >= 0 && inSince[item] === 0) this.addRow(c, userWeights.length === 0 ? 1 : userWeights[e]!);
+    }
+    since.items.forEach((item, s) => {
+      seen[item] = 1;
+      const c = itemCol[item]!;
+      if (c >= 0 && inSince[item] === 1 && since.weights[s] !== 0) this.addRow(c, since.weights[s]!);
+      inSince[item] = 2; // a film listed twice counts once (the first, newest, entry)
+    });
+    for (let c = 0; c < m; c++) colSkip[c] = seen[colItem[c]!]!;
+    const colExclude =
+      exclude.size === 0 ? exclude : new Set([...exclude].map((i) => itemCol[i] ?? -1).filter((c) => c >= 0));
+    const top = selectTopK(scratch, null, m, k, colExclude, colSkip);
+    for (let p = 0; p < top.count; p++) top.items[p] = colItem[top.items[p]!]!;
+    try {
+      return fillFromOrder(top, k, order, exclude, seen);
+    } finally {
+      colSkip.fill(0);
+      for (let e = a; e < z; e++) seen[userItems[e]!] = 0;
+      for (const item of since.items) seen[item] = inSince[item] = 0;
+    }
   }
 
   /** Scores of every kept column for user u into `scratch` (indexed by column). */
   private scoreUser(u: number): void {
     const { scratch, itemCol } = this;
-    const { b, colItem, userPtr, userItems, userWeights } = this.stored;
-    const m = colItem.length;
+    const { userPtr, userItems, userWeights } = this.stored;
     scratch.fill(0);
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
-      if (c < 0) continue;
-      const rc = c * m;
       // Artifacts written before empty meant "all 1" store the ones.
-      const w = userWeights.length === 0 ? 1 : userWeights[e]!;
-      for (let j = 0; j < m; j++) scratch[j]! += w * b[rc + j]!;
+      if (c >= 0) this.addRow(c, userWeights.length === 0 ? 1 : userWeights[e]!);
     }
   }
 
