@@ -1,7 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
-import { EvaluationUsageError, runEvaluateCommand } from '../evaluation/evaluate-command.js';
+import {
+  EvaluationUsageError,
+  runEvaluateCommand,
+  runReplayCommand,
+} from '../evaluation/evaluate-command.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { timedLines } from './progress-bar.js';
 import type { ProgressReporter } from '../common/progress.js';
@@ -296,7 +300,15 @@ export function buildProgram(context: CliContext): Command {
       '--algorithms <names>',
       'comma-separated algorithm names, session-aware = the bundle the pipeline trains (default: all)',
     )
-    .option('--protocol <name>', 'session, next-day or both (default: both; model choice by next-day)')
+    .option(
+      '--protocol <name>',
+      'session, next-day or both (default: both; model choice by next-day), or replay (with --from)',
+    )
+    .option('--from <year|date>', 'replay: train before this year or date (UTC), replay the ratings after it')
+    .option(
+      '--low-weights <list>',
+      'replay: how much a low rating counts, e.g. 1,0,-0.5 (default: the served one)',
+    )
     .option(
       '--gap-days <days>',
       "next-day: test ratings at least this long after the user's last train rating",
@@ -311,10 +323,13 @@ export function buildProgram(context: CliContext): Command {
         protocol?: string;
         gapDays?: string;
         maxUsers?: string;
+        from?: string;
+        lowWeights?: string;
       }) => {
         // No withApp: the evaluation reads the folder itself and never touches the database.
         const log = timedLines(process.stderr, process.stderr.isTTY === true);
-        await runEvaluateCommand(options, { out: context.out, log }).catch((error: unknown) => {
+        const run = options.protocol === 'replay' ? runReplayCommand : runEvaluateCommand;
+        await run(options, { out: context.out, log }).catch((error: unknown) => {
           throw error instanceof EvaluationUsageError ? new CliUsageError(error.message) : error;
         });
       },

@@ -9,6 +9,7 @@ import {
   formatTable,
   gapSeconds,
   runEvaluateCommand,
+  runReplayCommand,
   selectAlgorithms,
   selectProtocols,
 } from './evaluate-command.js';
@@ -95,6 +96,60 @@ describe('runEvaluateCommand', () => {
     writeFileSync(join(root, 'data', 'ratings.csv'), ratings.join('\n'));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('replays the ratings after --from, each variant in the table and the JSON report', async () => {
+    const out: string[] = [];
+    const json = join(root, 'replay.json');
+    await runReplayCommand(
+      { source: join(root, 'data'), protocol: 'replay', from: '2001-04-01', json, lowWeights: '1,0' },
+      { out: (text) => out.push(text), log: () => undefined },
+    );
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      protocol: { cut: string };
+      replay: {
+        variant: string;
+        algorithm: string;
+        low_weight?: number;
+        events: number;
+        new: { users: number };
+      }[];
+    };
+    expect(report.protocol.cut).toBe('2001-04-01T00:00:00.000Z');
+    expect(report.replay.map((r) => `${r.variant} ${r.algorithm} ${r.low_weight ?? '-'}`)).toEqual([
+      'popularity popularity -',
+      'nightly ease -',
+      'fold-in ease 1',
+      'fold-in ease 0',
+      'nightly session-aware -',
+      'served session-aware 1',
+      'served session-aware 0',
+    ]);
+    // Users 5–8 rate only after the cut: each of their ratings >= 4 after their first is an event.
+    expect(report.replay[0]!.events).toBeGreaterThan(0);
+    expect(report.replay[0]!.new.users).toBeGreaterThan(0);
+    expect(out.join('\n')).toMatch(/^variant\s+algorithm/);
+  });
+
+  it('refuses a replay without a cut, a cut outside the data, or --from with another protocol', async () => {
+    const io = { out: () => undefined, log: () => undefined };
+    const source = join(root, 'data');
+    await expect(runReplayCommand({ source, protocol: 'replay' }, io)).rejects.toThrow(/needs --from/);
+    await expect(runReplayCommand({ source, protocol: 'replay', from: '2001-02-30' }, io)).rejects.toThrow(
+      EvaluationUsageError,
+    );
+    await expect(runReplayCommand({ source, protocol: 'replay', from: '1990' }, io)).rejects.toThrow(
+      /0 ratings to train on/,
+    );
+    await expect(
+      runReplayCommand({ source, protocol: 'replay', from: '2001', lowWeights: '2' }, io),
+    ).rejects.toThrow(/--low-weights/);
+    await expect(
+      runReplayCommand({ source, protocol: 'replay', from: '2001', algorithms: 'item-knn' }, io),
+    ).rejects.toThrow(/folds ratings into ease, ease-seq, session-aware only/);
+    await expect(runEvaluateCommand({ source, from: '2001' }, io)).rejects.toThrow(
+      /go with --protocol replay/,
+    );
+  });
 
   it('evaluates, prints the table and the choice, and writes the JSON report', async () => {
     const out: string[] = [];

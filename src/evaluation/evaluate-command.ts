@@ -1,6 +1,6 @@
 /**
  * `evaluate --source DIR [--json FILE] [--algorithms a,b] [--protocol session|next-day|both]
- * [--gap-days N]`: the offline evaluation of every algorithm on a MovieLens folder, without a
+ * [--gap-days N]` (and `--protocol replay --from YEAR`, replay-command.ts): the offline evaluation of every algorithm on a MovieLens folder, without a
  * database. For each protocol and algorithm: tune on the inner split (inside train, by the same
  * protocol), fit on train with the chosen setting, score on test (`session-aware`, the pipeline's
  * bundle, as the pipeline scores it: each protocol its served path); then a table, the model it would
@@ -14,6 +14,16 @@ import { DEFAULT_K, RELEVANCE_THRESHOLD } from './protocol/scored-users.js';
 import { columnsOf } from '../training/interactions.js';
 import { BUNDLE_ALGORITHM, pathSpec } from '../training/model-bundle.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
+import {
+  formatReplayTable,
+  parseCut,
+  parseLowWeights,
+  type ReplayReportEntry,
+  ReplayUsageError,
+  runReplay,
+  selectReplayAlgorithms,
+  writeReplayJson,
+} from './replay-command.js';
 import {
   DAY_SECONDS,
   HOLDOUT,
@@ -33,6 +43,10 @@ export interface EvaluateCommandOptions {
   gapDays?: string;
   /** A seeded sample of this many users is evaluated (their ratings only); default everyone. */
   maxUsers?: string;
+  /** The replay protocol's cut: a year or a date (UTC). */
+  from?: string;
+  /** The replay protocol: how much a low rating counts, comma-separated values to compare. */
+  lowWeights?: string;
 }
 
 /** The protocol model choice rests on: what a returning user meets the day after training. */
@@ -248,14 +262,12 @@ export async function runEvaluateCommand(
   options: EvaluateCommandOptions,
   io: EvaluateIo,
 ): Promise<ReturnType<typeof jsonReport>> {
+  if (options.from !== undefined || options.lowWeights !== undefined)
+    throw new EvaluationUsageError('--from and --low-weights go with --protocol replay');
   const algorithms = selectAlgorithms(options.algorithms);
   const protocols = selectProtocols(options.protocol);
   const gap = gapSeconds(options.gapDays);
-  const jsonFile = options.json === undefined ? undefined : resolve(options.json);
-  if (jsonFile !== undefined) {
-    const folder = await stat(dirname(jsonFile)).catch(() => undefined);
-    if (!folder?.isDirectory()) throw new Error(`--json: the folder ${dirname(jsonFile)} does not exist`);
-  }
+  const jsonFile = await jsonTarget(options.json);
 
   const maxUsers = sampleSize(options.maxUsers);
   const loaded = await loadMovieLensFolder(options.source);
@@ -303,6 +315,54 @@ export async function runEvaluateCommand(
   }
   if (failures.length > 0) throw new EvaluationFailedError(`evaluation failed for ${failures.join('; ')}`);
   return report;
+}
+
+/** `--protocol replay`: fit before the cut, replay the rest (replay-command.ts). */
+export async function runReplayCommand(
+  options: EvaluateCommandOptions,
+  io: EvaluateIo,
+): Promise<ReplayReportEntry[]> {
+  const usage = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw error instanceof ReplayUsageError ? new EvaluationUsageError(error.message) : error;
+    }
+  };
+  if (options.from === undefined)
+    throw new EvaluationUsageError('--protocol replay needs --from <year or date>');
+  const cut = usage(() => parseCut(options.from));
+  const algorithms = usage(() => selectReplayAlgorithms(options.algorithms));
+  const lowWeights = usage(() => parseLowWeights(options.lowWeights));
+  const maxUsers = sampleSize(options.maxUsers);
+  const jsonFile = await jsonTarget(options.json);
+  const folder = await loadMovieLensFolder(options.source);
+  io.log(`loaded ${folder.path}: ${folder.ratings.length} ratings, ${folder.movies.length} movies`);
+  const run = usage(() =>
+    runReplay(folder, { cut, algorithms, lowWeights, log: io.log, ...(maxUsers ? { maxUsers } : {}) }),
+  );
+  io.out(formatReplayTable(run.entries));
+  if (jsonFile !== undefined) {
+    const dataset = {
+      name: folder.name,
+      path: folder.path,
+      train_ratings: run.trainRatings,
+      replayed: run.events,
+      unscored_events: run.unscored,
+    };
+    await writeReplayJson(jsonFile, dataset, cut, run.entries);
+    io.log(`wrote ${jsonFile}`);
+  }
+  return run.entries;
+}
+
+/** `--json`'s file, resolved, once its folder is known to exist. */
+async function jsonTarget(json: string | undefined): Promise<string | undefined> {
+  if (json === undefined) return undefined;
+  const file = resolve(json);
+  const folder = await stat(dirname(file)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new Error(`--json: the folder ${dirname(file)} does not exist`);
+  return file;
 }
 
 /** The protocol the choice rests on: the primary one when it was evaluated, else the one that was. */
