@@ -3,6 +3,7 @@ import { MoviePopularityIndex1764151200000 } from './1764151200000-movie-popular
 import { PipelineAndValidation1764154800000 } from './1764154800000-pipeline-and-validation.js';
 import { ModelRegistry1764158400000 } from './1764158400000-model-registry.js';
 import { ArtifactStorageExternal1796140800000 } from './1796140800000-artifact-storage-external.js';
+import { Impressions1796230800000 } from './1796230800000-impressions.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   PipelineAndValidation1764154800000,
   ModelRegistry1764158400000,
   ArtifactStorageExternal1796140800000,
+  Impressions1796230800000,
 ];

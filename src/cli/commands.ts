@@ -9,6 +9,7 @@ import {
 import { registerAuthCommands } from './auth-commands.js';
 import { timedLines } from './progress-bar.js';
 import type { ProgressReporter } from '../common/progress.js';
+import type { OnlineQuality } from '../impressions/impressions.service.js';
 import type { PipelineRunView } from '../pipeline/pipeline-runs.repository.js';
 import type { RunOptions } from '../pipeline/pipeline.types.js';
 import type { ModelVersionView } from '../registry/registry.service.js';
@@ -67,6 +68,24 @@ function positiveId(text: string): number {
 function formatVersionLine(version: ModelVersionView): string {
   const ndcg = version.metrics['ndcg@10'];
   return `#${version.id}  ${version.createdAt}  ${version.algorithm.padEnd(10)} ${version.stage.padEnd(10)} data v${version.dataVersion}  NDCG@10 ${ndcg === undefined ? '-' : ndcg.toFixed(4)}`;
+}
+
+const share = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)}%`);
+
+/** The online quality block of `models show`: users' lists and hits, then each endpoint and path. */
+function formatOnline(online: OnlineQuality): string[] {
+  const lines = [
+    `  online   ${online.lists} user lists, ${online.hits} hit, hit rate ${share(online.hitRate)} ` +
+      `(a rating >= 4 of a shown movie within ${online.hitWindowHours} h; impressions of the last ` +
+      `${online.retentionDays} days)`,
+  ];
+  for (const row of online.byPath) {
+    const hits = row.hits === null ? 'no user: not hit' : `${row.hits} hit, ${share(row.hitRate)}`;
+    lines.push(
+      `           ${`${row.endpoint} ${row.path}`.padEnd(18)} ${String(row.lists).padStart(8)} lists  ${hits}`,
+    );
+  }
+  return lines;
 }
 
 function formatRunLine(run: PipelineRunView): string {
@@ -220,15 +239,17 @@ export function buildProgram(context: CliContext): Command {
     );
   models
     .command('show')
-    .description('One version with its metrics and stage history')
+    .description('One version with its metrics, online quality and stage history')
     .argument('<id>', 'model version id')
     .option('--json', 'print as JSON')
     .action((id: string, options: { json?: boolean }) => {
       const versionId = positiveId(id);
       return withApp(context, 'read', async (app) => {
-        const version = await app.get((await services()).RegistryService).get(versionId);
+        const { RegistryService, ImpressionsService } = await services();
+        const version = await app.get(RegistryService).get(versionId);
+        const online = await app.get(ImpressionsService).onlineQuality(versionId);
         if (options.json) {
-          context.out(JSON.stringify(version));
+          context.out(JSON.stringify({ ...version, online }));
           return;
         }
         const lines = [formatVersionLine(version), `  params   ${JSON.stringify(version.params)}`];
@@ -248,6 +269,7 @@ export function buildProgram(context: CliContext): Command {
         });
         if (byProtocol.length > 0) lines.push(`  NDCG@10  ${byProtocol.join(', ')}`);
         lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
+        lines.push(...formatOnline(online));
         for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);
         context.out(lines.join('\n'));
       });

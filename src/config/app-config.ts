@@ -81,6 +81,14 @@ export class AppConfig {
   readonly production: boolean;
   /** How much pending feedback one pipeline run adopts; the rest waits for the next run. */
   readonly feedback: { maxRowsPerRun: number; maxNewUsersPerRun: number };
+  /** Recording of the lists served and of their hits (src/impressions). */
+  readonly impressions: {
+    enabled: boolean;
+    retentionDays: number;
+    maxRows: number;
+    hitWindowHours: number;
+    bufferRows: number;
+  };
 
   constructor(env: Environment) {
     this.production = env.NODE_ENV === 'production';
@@ -144,6 +152,13 @@ export class AppConfig {
     this.feedback = {
       maxRowsPerRun: env.FEEDBACK_MAX_ROWS_PER_RUN,
       maxNewUsersPerRun: env.FEEDBACK_MAX_NEW_USERS_PER_RUN,
+    };
+    this.impressions = {
+      enabled: env.IMPRESSIONS,
+      retentionDays: env.IMPRESSIONS_RETENTION_DAYS,
+      maxRows: env.IMPRESSIONS_MAX_ROWS,
+      hitWindowHours: env.IMPRESSIONS_HIT_WINDOW_HOURS,
+      bufferRows: env.IMPRESSIONS_BUFFER_ROWS,
     };
   }
 

@@ -87,6 +87,22 @@ describe('AppConfig', () => {
       /FEEDBACK_MAX_NEW_USERS_PER_RUN="-1"/,
     );
   });
+
+  it('records impressions by default, kept 30 days and at most 5,000,000, hit within 24 hours', () => {
+    expect(AppConfig.fromEnvironment({}, {}).impressions).toEqual({
+      enabled: true,
+      retentionDays: 30,
+      maxRows: 5_000_000,
+      hitWindowHours: 24,
+      bufferRows: 50_000,
+    });
+    expect(AppConfig.fromEnvironment({}, { IMPRESSIONS: 'off' }).impressions.enabled).toBe(false);
+    expect(() => parseEnvironment({ IMPRESSIONS_MAX_ROWS: '10' })).toThrow(/IMPRESSIONS_MAX_ROWS="10"/);
+    // A list deleted before its hit window closes could never be hit.
+    expect(() =>
+      parseEnvironment({ IMPRESSIONS_RETENTION_DAYS: '1', IMPRESSIONS_HIT_WINDOW_HOURS: '48' }),
+    ).toThrow(/IMPRESSIONS_HIT_WINDOW_HOURS=48: longer than IMPRESSIONS_RETENTION_DAYS \(1 days\)/);
+  });
 });
 
 describe('parseTrustProxy (TRUST_PROXY)', () => {

@@ -373,6 +373,41 @@ export class Environment {
   @IsInt({ message: 'FEEDBACK_MAX_NEW_USERS_PER_RUN must be a whole number' })
   @Min(0)
   FEEDBACK_MAX_NEW_USERS_PER_RUN: number = 1_000;
+
+  /** Record every list served (impressions) and the hits later ratings give them: online quality. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'IMPRESSIONS must be true or false' })
+  IMPRESSIONS: boolean = true;
+
+  /** Impressions older than this are deleted (hourly, by the process that runs the schedule). */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPRESSIONS_RETENTION_DAYS must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  IMPRESSIONS_RETENTION_DAYS: number = 30;
+
+  /** At most this many impressions are kept; the oldest beyond it are deleted with the old ones. */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPRESSIONS_MAX_ROWS must be a whole number' })
+  @Min(1000)
+  IMPRESSIONS_MAX_ROWS: number = 5_000_000;
+
+  /** A rating >= 4 of a shown movie this long after the list was served still counts as its hit. */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPRESSIONS_HIT_WINDOW_HOURS must be a whole number of hours' })
+  @Min(1)
+  @Max(720)
+  IMPRESSIONS_HIT_WINDOW_HOURS: number = 24;
+
+  /**
+   * Impressions (and hit checks) waiting in memory for their batched write; when full, new ones are
+   * dropped and counted rather than slowing a request.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPRESSIONS_BUFFER_ROWS must be a whole number' })
+  @Min(100)
+  @Max(1_000_000)
+  IMPRESSIONS_BUFFER_ROWS: number = 50_000;
 }
 
 /** Never echoed in an error message: they hold secrets. */
@@ -412,6 +447,12 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
         return `${error.property}=${value}: ${rules}`;
       }),
     );
+  }
+  if (parsed.IMPRESSIONS_HIT_WINDOW_HOURS > parsed.IMPRESSIONS_RETENTION_DAYS * 24) {
+    throw new ConfigError([
+      `IMPRESSIONS_HIT_WINDOW_HOURS=${parsed.IMPRESSIONS_HIT_WINDOW_HOURS}: longer than IMPRESSIONS_RETENTION_DAYS ` +
+        `(${parsed.IMPRESSIONS_RETENTION_DAYS} days): a list would be deleted before its window closes`,
+    ]);
   }
   if (parsed.NODE_ENV === 'production') {
     const problems = productionSecretProblems(parsed);

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ImpressionsModule } from '../impressions/impressions.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { FeedbackController } from './feedback.controller.js';
 import { FeedbackService } from './feedback.service.js';
 
 /** Ratings sent by API clients; the next pipeline run adopts them as new data. */
 @Module({
-  imports: [CatalogModule, IngestionModule],
+  imports: [CatalogModule, ImpressionsModule, IngestionModule],
   controllers: [FeedbackController],
   providers: [FeedbackService],
   exports: [FeedbackService],

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { MoviesRepository } from '../catalog/movies.repository.js';
+import { ImpressionsService } from '../impressions/impressions.service.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import type { CreatedRatingDto, UserRatingPageDto } from './dto/rating.dto.js';
 
@@ -12,16 +13,20 @@ export class FeedbackService {
   constructor(
     private readonly ratings: RatingsRepository,
     private readonly catalog: MoviesRepository,
+    private readonly impressions: ImpressionsService,
   ) {}
 
   /**
    * Stores the rating as of now, replacing any earlier rating of that user for that movie (latest
    * wins; a replaced rating is pending again). Throws 404 when the movie is not in the catalog.
+   * A rating >= 4 may be a hit of the list the user was shown (ImpressionsService.rated).
    */
   async rate(userId: number, movieId: number, rating: number): Promise<CreatedRatingDto> {
     // Movies are never deleted, so a movie found here is still there when the rating is stored.
     if (!(await this.catalog.exists(movieId))) throw new NotFoundException(`movie ${movieId} not found`);
     const stored = await this.ratings.storeFeedback(userId, movieId, rating);
+    // Only queued: the answer never waits for the hit check.
+    this.impressions.rated(userId, movieId, rating);
     return {
       userId: stored.userId,
       movieId: stored.movieId,

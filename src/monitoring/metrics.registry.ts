@@ -137,8 +137,39 @@ const database = {
   },
 } as const;
 
+/**
+ * The lists served and the hits later ratings gave them (src/impressions), counted by the process
+ * that served the list or marked the hit: sum them over replicas. Online hit rate per version and
+ * path = hits / impressions of `endpoint="user"` (only a user's list can be hit).
+ */
+const impressions = {
+  served: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}impressions_total`,
+    help: 'Recommendation lists served and recorded, by model version, path and endpoint (user, taste, similar)',
+    labelNames: ['version', 'path', 'endpoint'],
+  },
+  hits: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}impression_hits_total`,
+    help: "Users' lists hit by a later rating >= 4 of a movie they showed (the user's newest list, within IMPRESSIONS_HIT_WINDOW_HOURS), by model version and path",
+    labelNames: ['version', 'path'],
+  },
+  dropped: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}impressions_dropped_total`,
+    help: 'Impressions and hit checks not written, by queue (impressions, hit-checks) and reason (buffer-full, write-failed)',
+    labelNames: ['queue', 'reason'],
+  },
+  writeFailures: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}impression_write_failures_total`,
+    help: 'Batched writes of impressions or hit checks that failed (logged; the app goes on)',
+  },
+} as const;
+
 /** The metric families, by group, as their definitions. */
-export const METRICS = { http, serving, database } as const;
+export const METRICS = { http, serving, database, impressions } as const;
 
 type Definition =
   | { kind: 'counter' | 'gauge'; name: string; help: string; labelNames?: readonly string[] }

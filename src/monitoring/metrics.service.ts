@@ -10,10 +10,11 @@ export class MetricsService {
     readonly http: MetricGroup<Metrics['http']>,
     readonly serving: MetricGroup<Metrics['serving']>,
     readonly database: MetricGroup<Metrics['database']>,
+    readonly impressions: MetricGroup<Metrics['impressions']>,
   ) {}
 }
 
-const GROUPS = ['http', 'serving', 'database'] as const;
+const GROUPS = ['http', 'serving', 'database', 'impressions'] as const;
 const NAMES = GROUPS.flatMap((group) => Object.values(METRICS[group]).map((definition) => definition.name));
 
 /** Builds the MetricsService from the metric providers, so every metric is the one /metrics shows. */
@@ -26,6 +27,11 @@ export const metricsServiceProvider: Provider = {
       Object.fromEntries(
         Object.entries(definitions).map(([key, definition]) => [key, byName.get(definition.name)]),
       ) as MetricGroup<G>;
-    return new MetricsService(group(METRICS.http), group(METRICS.serving), group(METRICS.database));
+    return new MetricsService(
+      group(METRICS.http),
+      group(METRICS.serving),
+      group(METRICS.database),
+      group(METRICS.impressions),
+    );
   },
 };

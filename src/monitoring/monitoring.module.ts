@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type Provider } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { ImpressionMetrics } from '../impressions/impression-metrics.js';
 import { DatabaseMetricsCollector } from './database-metrics.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -16,6 +17,13 @@ const PROMETHEUS = PrometheusModule.register({
   defaultMetrics: { enabled: true, config: { prefix: METRIC_PREFIX } },
 });
 
+/** The impressions module's counters, defined here with every other metric. */
+const impressionMetrics: Provider = {
+  provide: ImpressionMetrics,
+  inject: [MetricsService],
+  useFactory: (metrics: MetricsService) => metrics.impressions,
+};
+
 /**
  * Prometheus metrics through @willsoto/nestjs-prometheus (prom-client): the HTTP and serving figures of this process, and the
  * database-wide ones read from each table's owner in the background (not per scrape).
@@ -23,7 +31,13 @@ const PROMETHEUS = PrometheusModule.register({
 @Global()
 @Module({
   imports: [PROMETHEUS],
-  providers: [...metricProviders(), metricsServiceProvider, HttpMetricsHook, DatabaseMetricsCollector],
-  exports: [MetricsService, DatabaseMetricsCollector],
+  providers: [
+    ...metricProviders(),
+    metricsServiceProvider,
+    impressionMetrics,
+    HttpMetricsHook,
+    DatabaseMetricsCollector,
+  ],
+  exports: [MetricsService, DatabaseMetricsCollector, ImpressionMetrics],
 })
 export class MonitoringModule {}

@@ -93,6 +93,15 @@ export class RecommendedItemDto {
 }
 
 export class RecommendationListDto {
+  @ApiProperty({
+    format: 'uuid',
+    example: '9b2f6c1e-4d0a-4f5e-8c3b-2a7d1e6f0b94',
+    description:
+      "This answer's id. What was served (the list, the user, the model version, the path) is recorded " +
+      "under it; a rating >= 4 the user sends later of a movie of their newest list is that list's hit, " +
+      'the online quality of the version and path',
+  })
+  listId!: string;
   @ApiProperty({ example: 3, description: 'The model version that produced this answer' })
   modelVersion!: number;
   @ApiProperty({

@@ -4,6 +4,7 @@ import { RequireScopesWhen } from '../auth/require-scopes.decorator.js';
 import { GENRE_KEYS } from '../catalog/genres.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam } from '../common/paging.js';
+import { ImpressionsService } from '../impressions/impressions.service.js';
 import { GenreTasteBody, LimitQuery, RecommendationListDto, UserRecommendationsQuery } from './dto.js';
 import { RecommendationsService } from './recommendations.service.js';
 
@@ -14,7 +15,10 @@ import { RecommendationsService } from './recommendations.service.js';
 })
 @Controller()
 export class RecommendationsController {
-  constructor(private readonly recommendations: RecommendationsService) {}
+  constructor(
+    private readonly recommendations: RecommendationsService,
+    private readonly impressions: ImpressionsService,
+  ) {}
 
   @Get('users/:id/recommendations')
   // The answer reveals the user's ratings ("because you rated …"): guarded in production.
@@ -32,6 +36,7 @@ export class RecommendationsController {
     type: RecommendationListDto,
     description: 'Movies the user has not rated; unknown users get popular ones',
     example: {
+      listId: '9b2f6c1e-4d0a-4f5e-8c3b-2a7d1e6f0b94',
       modelVersion: 1,
       fallback: null,
       path: 'returning',
@@ -54,7 +59,7 @@ export class RecommendationsController {
   forUser(@Param() params: IdParam, @Query() query: UserRecommendationsQuery): RecommendationListDto {
     const list = this.recommendations.forUser(params.id, query.limit, query.genre);
     this.recommendations.count('user', list.fallback);
-    return list;
+    return { listId: this.impressions.record(list, { endpoint: 'user', userId: params.id }), ...list };
   }
 
   @Post('users/recommendations')
@@ -72,6 +77,7 @@ export class RecommendationsController {
     type: RecommendationListDto,
     description: 'Movies for a genre taste (a new user)',
     example: {
+      listId: '5c81e0d2-7a3f-4b6c-9e12-f04d8a2b6c37',
       modelVersion: 1,
       fallback: null,
       path: 'taste',
@@ -97,7 +103,7 @@ export class RecommendationsController {
     );
     const list = this.recommendations.model().forTaste(taste, body.limit ?? query.limit);
     this.recommendations.count('taste', list.fallback);
-    return list;
+    return { listId: this.impressions.record(list, { endpoint: 'taste' }), ...list };
   }
 
   @Get('movies/:id/similar')
@@ -110,6 +116,7 @@ export class RecommendationsController {
   @ApiOkResponse({
     type: RecommendationListDto,
     example: {
+      listId: 'e3a4b5c6-1d2e-4f30-8a9b-0c1d2e3f4a5b',
       modelVersion: 1,
       fallback: null,
       path: 'similar',
@@ -140,6 +147,6 @@ export class RecommendationsController {
     if (!list)
       throw new NotFoundException(`movie ${params.id} is not known to model version ${model.version}`);
     this.recommendations.count('similar', list.fallback);
-    return list;
+    return { listId: this.impressions.record(list, { endpoint: 'similar' }), ...list };
   }
 }

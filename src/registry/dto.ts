@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { OnlineQualityDto } from '../impressions/dto.js';
 import { MODEL_STAGES } from './registry.service.js';
 
 export class StageChangeDto {
@@ -36,6 +37,14 @@ export class ModelVersionDto {
   @ApiProperty({ example: '2026-11-26T00:03:12.398Z' }) createdAt!: string;
   @ApiProperty({ type: [StageChangeDto], description: 'Every stage change, oldest first (empty in lists)' })
   history!: StageChangeDto[];
+}
+
+export class ModelVersionDetailDto extends ModelVersionDto {
+  @ApiProperty({
+    type: OnlineQualityDto,
+    description: 'How the lists this version served did: impressions and hits, by path (online quality)',
+  })
+  online!: OnlineQualityDto;
 }
 
 export class ModelVersionPageDto {

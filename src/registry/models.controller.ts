@@ -4,7 +4,8 @@ import { AuthClaims, RequireScopes } from '../auth/require-scopes.decorator.js';
 import type { TokenClaims } from '../auth/token.service.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
-import { ModelVersionDto, ModelVersionPageDto, PromoteBody } from './dto.js';
+import { ImpressionsService } from '../impressions/impressions.service.js';
+import { ModelVersionDetailDto, ModelVersionDto, ModelVersionPageDto, PromoteBody } from './dto.js';
 import { RegistryService } from './registry.service.js';
 
 const BAD_ID = (path: string) => ({
@@ -21,7 +22,10 @@ const NOT_FOUND = (path: string) => ({
 @ApiTags('admin: models')
 @Controller('admin/models')
 export class ModelsController {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly impressions: ImpressionsService,
+  ) {}
 
   @Get()
   @RequireScopes('models:read')
@@ -42,12 +46,18 @@ export class ModelsController {
 
   @Get(':id')
   @RequireScopes('models:read')
-  @ApiOperation({ summary: 'One model version with its stage history (models:read)' })
-  @ApiOkResponse({ type: ModelVersionDto })
+  @ApiOperation({
+    summary: 'One model version with its stage history and online quality (models:read)',
+    description:
+      'online: the lists it served (impressions kept for IMPRESSIONS_RETENTION_DAYS) and those a later ' +
+      'rating >= 4 hit, by path.',
+  })
+  @ApiOkResponse({ type: ModelVersionDetailDto })
   @ApiErrorResponse(400, BAD_ID('/admin/models/abc'))
   @ApiErrorResponse(404, NOT_FOUND('/admin/models/999'))
-  get(@Param() params: IdParam): Promise<ModelVersionDto> {
-    return this.registry.get(params.id);
+  async get(@Param() params: IdParam): Promise<ModelVersionDetailDto> {
+    const version = await this.registry.get(params.id);
+    return { ...version, online: await this.impressions.onlineQuality(params.id) };
   }
 
   /** Makes any version production: promotes a candidate by hand, or rolls back to an earlier one. */
