@@ -136,6 +136,9 @@ describe('grafana provisioning and dashboard', () => {
       const expected = [
         'movie_reco_http_request_duration_seconds',
         'movie_reco_recommendations_total',
+        'movie_reco_impressions_total',
+        'movie_reco_impression_hits_total',
+        'movie_reco_impressions_dropped_total',
         'movie_reco_model_info',
         'movie_reco_model_ndcg_at_10',
         'movie_reco_model_recall_at_10',
