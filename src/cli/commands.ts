@@ -7,6 +7,7 @@ import {
   runReplayCommand,
 } from '../evaluation/evaluate-command.js';
 import { registerAuthCommands } from './auth-commands.js';
+import { registerReplayTrafficCommand } from './replay-traffic.js';
 import { timedLines } from './progress-bar.js';
 import type { ProgressReporter } from '../common/progress.js';
 import type { OnlineQuality } from '../impressions/impressions.service.js';
@@ -384,6 +385,11 @@ export function buildProgram(context: CliContext): Command {
     );
 
   registerAuthCommands(program, { out: context.out, usageError: (message) => new CliUsageError(message) });
+  registerReplayTrafficCommand(program, {
+    out: context.out,
+    usageError: (message) => new CliUsageError(message),
+    progress: context.progress,
+  });
   return program;
 }
 

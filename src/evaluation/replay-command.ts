@@ -70,6 +70,14 @@ export function selectReplayAlgorithms(list: string | undefined): string[] {
 
 export interface ReplayRunOptions {
   cut: number;
+  /** Only the ratings before this (seconds since the epoch) are replayed; default all after the cut. */
+  until?: number;
+  /**
+   * 'data' (default): a user's session is judged by the data's timestamps. 'traffic': as a server
+   * fed the ratings as fast traffic judges it (replay-traffic), where every rating sent is seconds
+   * old: a user is in session once they sent one.
+   */
+  clock?: 'data' | 'traffic';
   algorithms: string[];
   lowWeights: number[];
   maxUsers?: number;
@@ -82,7 +90,8 @@ export function runReplay(
   options: ReplayRunOptions,
 ): { entries: ReplayReportEntry[]; trainRatings: number; events: number; unscored: number } {
   const trainRatings = folder.ratings.filter((rating) => rating.timestamp < options.cut);
-  const events = replayEvents(folder.ratings, options.cut);
+  const until = options.until ?? Number.POSITIVE_INFINITY;
+  const events = replayEvents(folder.ratings, options.cut).filter((event) => event.timestamp < until);
   if (trainRatings.length === 0 || events.length === 0)
     throw new ReplayUsageError(
       `--from leaves ${trainRatings.length} ratings to train on and ${events.length} to replay: ` +
@@ -121,8 +130,9 @@ export function runReplay(
       described.set(`fold-in ${algorithm} ${lowWeight}`, { algorithm, lowWeight });
     }
   }
+  const clocked = options.clock === 'traffic' ? mapValues(rankers, trafficClock) : rankers;
   const ranked = options.maxUsers === undefined ? undefined : rankedUsers(events, options.maxUsers);
-  const { results, unscored } = replay(train, events, rankers, {
+  const { results, unscored } = replay(train, events, clocked, {
     ...(ranked ? { ranks: (userId: number) => ranked.has(userId) } : {}),
     onProgress: (count) => options.log(`replay: ${count} events ranked`),
   });
@@ -133,6 +143,15 @@ export function runReplay(
     variant: result.variant.split(' ')[0]!,
   }));
   return { entries, trainRatings: trainRatings.length, events: events.length, unscored };
+}
+
+/** The moment as a server fed the replay as traffic sees it: the newest rating sent is now. */
+function trafficClock(ranker: ReplayRanker): ReplayRanker {
+  return (moment, k) => ranker({ ...moment, now: moment.lastRatedAt ?? Number.POSITIVE_INFINITY }, k);
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }
 
 /** A seeded sample of at most `maxUsers` of the users who rate in the replay. */
