@@ -1,6 +1,7 @@
 import { EaseRecommender } from './algorithms/ease.js';
 import { EaseSeqRecommender } from './algorithms/ease-seq.js';
 import { seenOf, tinyData } from './algorithms/fixtures.js';
+import { buildInteractionData, type Row } from './algorithms/test-data.js';
 import { type FoldIn, type FoldInRecommender, foldInWeight } from './fold-in.js';
 
 // tinyData (fixtures.ts): u0 i0→i1→i2, u1 i0→i1→i3, u2 i0→i2, u3 i1→i4 (in time order).
@@ -90,5 +91,44 @@ describe('foldInWeight', () => {
     expect(foldInWeight(3.5, { likedFrom: 3.5, lowWeight: -0.5 })).toBe(1);
     expect(foldInWeight(3, { likedFrom: 3.5, lowWeight: -0.5 })).toBe(-0.5);
     expect(foldInWeight(Number.NaN, { likedFrom: 3.5, lowWeight: 0 })).toBe(1);
+  });
+});
+
+describe.each(MODELS)('%s with a long training history (its scores kept between calls)', (_name, create) => {
+  // 40 users × 150 items, user 0 with 100 ratings (a long history), a seeded pattern.
+  const rows: Row[] = [];
+  let state = 7;
+  const next = () => (state = (Math.imul(state, 48271) % 2147483647) >>> 0) / 2147483647;
+  for (let i = 0; i < 100; i++) rows.push([0, (i * 37) % 150, 4, i]);
+  for (let u = 1; u < 40; u++)
+    for (let t = 0; t < 30; t++) rows.push([u, Math.floor(next() * 150), 4, 1000 * u + t]);
+  const long = buildInteractionData(rows);
+  const model = create();
+  model.fit(long);
+  const history = () => {
+    const entries = [];
+    for (let e = long.userPtr[0]!; e < long.userPtr[1]!; e++) entries.push(e);
+    return entries.sort((x, y) => long.userTimes[y]! - long.userTimes[x]!).map((e) => long.userItems[e]!);
+  };
+
+  it('ranks as a newcomer with the same history, twice alike, a film rated again counted once', () => {
+    const newest = history();
+    const unrated = [...Array(150).keys()].find((item) => !newest.includes(item))!;
+    const sinceKnown = foldIn([unrated, newest[5]!], [1, 0]);
+    const newcomerHistory = [unrated, newest[5]!, ...newest.filter((item) => item !== newest[5])];
+    const newcomer = model.recommendWithFoldIn(
+      -1,
+      foldIn(
+        newcomerHistory,
+        newcomerHistory.map((item) => (item === newest[5] ? 0 : 1)),
+      ),
+      10,
+      new Set(),
+    );
+    for (let call = 0; call < 2; call++) {
+      const known = model.recommendWithFoldIn(0, sinceKnown, 10, new Set());
+      expect(list(known)).toEqual(list(newcomer));
+      Array.from(known.scores).forEach((score, p) => expect(score).toBeCloseTo(newcomer.scores[p]!, 4));
+    }
   });
 });

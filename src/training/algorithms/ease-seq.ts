@@ -11,6 +11,7 @@ import {
   easeWeights,
   itemColumns,
 } from './ease.js';
+import { TrainingScores } from './training-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import {
@@ -175,6 +176,7 @@ export class EaseSeqRecommender implements FoldInRecommender {
   private seen: Uint8Array = new Uint8Array(0);
   /** Flags the items of a fold-in during a call. */
   private inSince: Uint8Array = new Uint8Array(0);
+  private trainingScores = new TrainingScores(0);
 
   /** Throws when `params` has problems (see easeSeqParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseSeqParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -288,6 +290,7 @@ export class EaseSeqRecommender implements FoldInRecommender {
     this.touched = new Int32Array(n);
     this.seen = new Uint8Array(n);
     this.inSince = new Uint8Array(n);
+    this.trainingScores = new TrainingScores(m);
   }
 
   /**
@@ -306,13 +309,27 @@ export class EaseSeqRecommender implements FoldInRecommender {
       const rc = c * m;
       for (let j = 0; j < m; j++) easeAcc[j]! += weight * b[rc + j]!;
     };
-    easeAcc.fill(0);
-    if (known) {
-      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-        const c = itemCol[userItems[e]!]!;
-        // A film rated again since training counts once, at its new rating.
-        if (c >= 0 && inSince[userItems[e]!] === 0) addRow(c, 1);
-      }
+    const a = known ? userPtr[u]! : 0;
+    const z = known ? userPtr[u + 1]! : 0;
+    // Only with ratings since: a user without is ranked once, at fit time, into the top lists.
+    const kept = since.items.length > 0 && TrainingScores.worthKeeping(z - a);
+    if (kept) {
+      const history = (out: Float64Array) => {
+        for (let e = a; e < z; e++) {
+          const c = itemCol[userItems[e]!]!;
+          if (c < 0) continue;
+          const rc = c * m;
+          for (let j = 0; j < m; j++) out[j]! += b[rc + j]!;
+        }
+      };
+      easeAcc.set(this.trainingScores.of(u, history));
+    } else easeAcc.fill(0);
+    for (let e = a; e < z; e++) {
+      const c = itemCol[userItems[e]!]!;
+      // A film rated again since training counts once, at its new rating.
+      if (c < 0) continue;
+      if (kept && inSince[userItems[e]!] === 1) addRow(c, -1);
+      else if (!kept && inSince[userItems[e]!] === 0) addRow(c, 1);
     }
     since.items.forEach((item, x) => {
       const c = itemCol[item]!;

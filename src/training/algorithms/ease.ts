@@ -2,6 +2,7 @@ import type { FoldIn, FoldInRecommender } from '../fold-in.js';
 import type { InteractionData, Recommendations } from '../model.js';
 import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
 import { inverseSpd } from './linalg.js';
+import { TrainingScores } from './training-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import {
@@ -183,6 +184,7 @@ export class EaseRecommender implements FoldInRecommender {
   private colSkip: Uint8Array = new Uint8Array(0);
   /** Flags the items of a fold-in during a call. */
   private inSince: Uint8Array = new Uint8Array(0);
+  private trainingScores = new TrainingScores(0);
 
   /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -233,15 +235,15 @@ export class EaseRecommender implements FoldInRecommender {
     this.seen = new Uint8Array(this.numItems);
     this.colSkip = new Uint8Array(m);
     this.inSince = new Uint8Array(this.numItems);
+    this.trainingScores = new TrainingScores(m);
   }
 
-  /** Adds `weight` × row `c` of B to `scratch`. */
-  private addRow(c: number, weight: number): void {
-    const { scratch } = this;
+  /** Adds `weight` × row `c` of B to `target` (the scratch by default). */
+  private addRow(c: number, weight: number, target: Float64Array = this.scratch): void {
     const { b } = this.stored;
     const m = this.stored.colItem.length;
     const rc = c * m;
-    for (let j = 0; j < m; j++) scratch[j]! += weight * b[rc + j]!;
+    for (let j = 0; j < m; j++) target[j]! += weight * b[rc + j]!;
   }
 
   recommendWithFoldIn(user: number, since: FoldIn, k: number, exclude: ReadonlySet<number>): Recommendations {
@@ -253,13 +255,23 @@ export class EaseRecommender implements FoldInRecommender {
     const a = known ? userPtr[user]! : 0;
     const z = known ? userPtr[user + 1]! : 0;
     for (const item of since.items) inSince[item] = 1;
-    scratch.fill(0);
+    const weightOf = (e: number) => (userWeights.length === 0 ? 1 : userWeights[e]!);
+    const kept = TrainingScores.worthKeeping(z - a);
+    if (kept) {
+      const history = (out: Float64Array) => {
+        for (let e = a; e < z; e++)
+          if (itemCol[userItems[e]!]! >= 0) this.addRow(itemCol[userItems[e]!]!, weightOf(e), out);
+      };
+      scratch.set(this.trainingScores.of(user, history));
+    } else scratch.fill(0);
     for (let e = a; e < z; e++) {
       const item = userItems[e]!;
       const c = itemCol[item]!;
       seen[item] = 1;
       // A film rated again since training counts once, at its new rating.
-      if (c >= 0 && inSince[item] === 0) this.addRow(c, userWeights.length === 0 ? 1 : userWeights[e]!);
+      if (c < 0) continue;
+      if (kept && inSince[item] === 1) this.addRow(c, -weightOf(e));
+      else if (!kept && inSince[item] === 0) this.addRow(c, weightOf(e));
     }
     since.items.forEach((item, s) => {
       seen[item] = 1;
