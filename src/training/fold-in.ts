@@ -23,9 +23,11 @@ export interface FoldInWeighting {
 }
 
 /**
- * Chosen by the replay protocol on ml-latest-small and a generated sample (docs/evaluation.md
- * "Replay"): a low rating counting for nothing ranks better than one counting like a liked one, and
- * no worse than one counting against.
+ * Chosen by the replay protocol on ml-latest-small (docs/evaluation.md "Replay protocol"): for the
+ * served bundle a low rating counting for nothing ranks within noise of the best weight tried (half)
+ * and above one counting like a liked rating or against; half is refused all the same, because
+ * scaling every rating of a user whose ratings are all low changes nothing of their ranking — it
+ * would serve five ratings of 0.5 as five of 5.0.
  */
 export const FOLD_IN_WEIGHTING: FoldInWeighting = { likedFrom: 3.5, lowWeight: 0 };
 
