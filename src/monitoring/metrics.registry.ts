@@ -146,7 +146,7 @@ const impressions = {
   served: {
     kind: 'counter',
     name: `${METRIC_PREFIX}impressions_total`,
-    help: 'Recommendation lists served and recorded, by model version, path and endpoint (user, taste, similar)',
+    help: 'Recommendation lists served and recorded (counted once written), by model version, path and endpoint (user, taste, similar)',
     labelNames: ['version', 'path', 'endpoint'],
   },
   hits: {
