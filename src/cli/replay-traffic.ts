@@ -13,7 +13,7 @@ import { parseCut, ReplayUsageError, runReplay } from '../evaluation/replay-comm
 import { BUNDLE_ALGORITHM } from '../training/model-bundle.js';
 import { loggingProgress, type ProgressReporter } from '../common/progress.js';
 
-export interface TrafficOptions {
+interface TrafficOptions {
   source: string;
   from: string;
   to?: string;
@@ -28,7 +28,7 @@ export interface TrafficOptions {
   offline: boolean;
 }
 
-export interface TrafficIo {
+interface TrafficIo {
   out(text: string): void;
   log(text: string): void;
   progress: ProgressReporter;
@@ -140,7 +140,7 @@ class TrafficClient {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise<void> {
+async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise<void> {
   const cut = parseCut(options.from);
   const until = options.to === undefined ? Number.POSITIVE_INFINITY : parseCut(options.to);
   const folder = await loadMovieLensFolder(options.source);

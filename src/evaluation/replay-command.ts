@@ -24,7 +24,7 @@ const REPLAY_MODELS: Record<string, () => FoldInRecommender> = {
   'ease-seq': () => new EaseSeqRecommender(),
 };
 
-export const REPLAY_ALGORITHMS = [...Object.keys(REPLAY_MODELS), BUNDLE_ALGORITHM];
+const REPLAY_ALGORITHMS = [...Object.keys(REPLAY_MODELS), BUNDLE_ALGORITHM];
 const DEFAULT_REPLAY_ALGORITHMS = ['ease', BUNDLE_ALGORITHM];
 
 export interface ReplayReportEntry extends ReplayResult {
@@ -200,7 +200,7 @@ const hitRateJson = (p: ReplayResult['known']) => ({
   user_se: p.userSe,
 });
 
-export function replayJson(entries: readonly ReplayReportEntry[]) {
+function replayJson(entries: readonly ReplayReportEntry[]) {
   return entries.map((e) => ({
     variant: e.variant,
     algorithm: e.algorithm,
