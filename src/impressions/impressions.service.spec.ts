@@ -116,8 +116,8 @@ describe('ImpressionsService', () => {
     );
     expect(new Set(ids).size).toBe(103);
     expect(await values(metrics.dropped)).toEqual({ 'impressions,buffer-full': 3 });
-    expect(await values(metrics.served)).toEqual({ '1,fallback,user': 100 });
     await service.flush();
+    expect(await values(metrics.served)).toEqual({ '1,fallback,user': 100 });
     expect(repository.written.map((row) => row.movieIds[0])).toEqual(
       Array.from({ length: 100 }, (_, i) => i),
     );
@@ -148,6 +148,8 @@ describe('ImpressionsService', () => {
     service.rated(1, 2, 5);
     await expect(service.flush({ allHitChecks: true })).resolves.toBeUndefined();
     expect(await values(metrics.writeFailures)).toEqual({ '-': 2 });
+    // Counted as dropped, not as recorded.
+    expect(await values(metrics.served)).toEqual({});
     expect(await values(metrics.dropped)).toEqual({
       'impressions,write-failed': 2,
       'hit-checks,write-failed': 1,
@@ -156,6 +158,7 @@ describe('ImpressionsService', () => {
     service.record(list(2, 'session', [4]), { endpoint: 'user', userId: 3 });
     await service.flush();
     expect(repository.written.map((row) => row.userId)).toEqual([3]);
+    expect(await values(metrics.served)).toEqual({ '2,session,user': 1 });
   });
 
   it('checks ratings >= 4 only, a few seconds after they arrive, and counts the hits marked', async () => {

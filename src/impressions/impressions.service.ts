@@ -120,7 +120,6 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
       this.metrics.dropped.inc({ queue: 'impressions', reason: 'buffer-full' });
       return listId;
     }
-    const version = String(list.modelVersion);
     this.pending.push({
       listId,
       userId: audience.endpoint === 'user' ? audience.userId : null,
@@ -130,8 +129,6 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
       movieIds: list.items.map((item) => item.movieId),
       servedAt: Date.now(),
     });
-    this.metrics.served.inc({ version, path: list.path, endpoint: audience.endpoint });
-    if (audience.endpoint === 'user') this.exposeHits(version, list.path);
     if (this.pending.length >= FLUSH_ROWS && !this.writing) void this.flush();
     return listId;
   }
@@ -231,6 +228,7 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
         const batch = rows.slice(start, start + MAX_BATCH_ROWS);
         try {
           await this.repository.insert(batch);
+          this.countWritten(batch);
         } catch (error) {
           this.failed('impressions', batch.length, error as Error);
         }
@@ -247,6 +245,25 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
       }
     } catch (error) {
       this.failed('hit-checks', checks.length, error as Error);
+    }
+  }
+
+  /**
+   * Lists are counted once written, by batch: the hit rate's denominator is then the lists a
+   * rating can hit, and the request path pays no counter.
+   */
+  private countWritten(rows: readonly ImpressionRow[]): void {
+    const counts = new Map<string, { version: string; path: string; endpoint: Endpoint; n: number }>();
+    for (const row of rows) {
+      const key = `${row.modelVersion}\u0000${row.path}\u0000${row.endpoint}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else
+        counts.set(key, { version: String(row.modelVersion), path: row.path, endpoint: row.endpoint, n: 1 });
+    }
+    for (const { version, path, endpoint, n } of counts.values()) {
+      this.metrics.served.inc({ version, path, endpoint }, n);
+      if (endpoint === 'user') this.exposeHits(version, path);
     }
   }
 
