@@ -4,6 +4,7 @@ import { PipelineAndValidation1764154800000 } from './1764154800000-pipeline-and
 import { ModelRegistry1764158400000 } from './1764158400000-model-registry.js';
 import { ArtifactStorageExternal1796140800000 } from './1796140800000-artifact-storage-external.js';
 import { Impressions1796230800000 } from './1796230800000-impressions.js';
+import { ReplayMeasures1796317200000 } from './1796317200000-replay-measures.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ModelRegistry1764158400000,
   ArtifactStorageExternal1796140800000,
   Impressions1796230800000,
+  ReplayMeasures1796317200000,
 ];

@@ -88,6 +88,14 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
         sample(text, `movie_reco_pipeline_stage_duration_seconds{stage="${stage}"}`),
       ).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'movie_reco_training_duration_seconds')).toBeGreaterThan(0);
+    // The second run scored version 1 on its batch before training on it (the replay stage).
+    const [replay] = await t.app
+      .get(DataSource)
+      .query('SELECT served_hit_rate, nightly_hit_rate, events, data_version FROM replay_measures');
+    expect(sample(text, 'movie_reco_replay_hit_rate{variant="served"}')).toBe(replay.served_hit_rate);
+    expect(sample(text, 'movie_reco_replay_hit_rate{variant="nightly"}')).toBe(replay.nightly_hit_rate);
+    expect(sample(text, 'movie_reco_replay_events')).toBe(replay.events);
+    expect(sample(text, 'movie_reco_replay_data_version')).toBe(replay.data_version);
     expect(sample(text, 'movie_reco_data_drift_threshold{measure="psi"}')).toBe(0.2);
     expect(sample(text, 'movie_reco_data_drift{feature="rating",measure="psi"}')).toBe(
       drift.drift.measures.rating_psi,

@@ -3,6 +3,7 @@
  * imports only their types), so `help` and usage errors answer without loading NestJS and TypeORM.
  */
 export { getDataSourceToken } from '@nestjs/typeorm';
+export { ReplayMeasuresService } from '../evaluation/replay-measures.service.js';
 export { ImpressionsService } from '../impressions/impressions.service.js';
 export { DataStatusService } from '../ingestion/data-status.service.js';
 export { PipelineRunner } from '../pipeline/pipeline-runner.js';

@@ -6,6 +6,7 @@ import {
   runEvaluateCommand,
   runReplayCommand,
 } from '../evaluation/evaluate-command.js';
+import { formatReplayMeasure } from '../evaluation/replay-measure.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { registerReplayTrafficCommand } from './replay-traffic.js';
 import { timedLines } from './progress-bar.js';
@@ -103,6 +104,10 @@ function formatRun(run: PipelineRunView): string {
     lines.push(
       `  ${stage.name.padEnd(10)} ${stage.status.padEnd(9)}${seconds}${rows}${stage.error ? `  ${stage.error}` : ''}`,
     );
+    // A measuring stage's one-line figure (replay), or why a stage under way skipped itself.
+    const note =
+      stage.detail?.['summary'] ?? (stage.status === 'skipped' ? stage.detail?.['reason'] : undefined);
+    if (typeof note === 'string') lines.push(`             ${note}`);
   }
   if (run.drift)
     lines.push(`  drift: ${JSON.stringify((run.drift as { measures?: unknown }).measures ?? run.drift)}`);
@@ -240,17 +245,18 @@ export function buildProgram(context: CliContext): Command {
     );
   models
     .command('show')
-    .description('One version with its metrics, online quality and stage history')
+    .description('One version with its metrics, online quality, replay figures and stage history')
     .argument('<id>', 'model version id')
     .option('--json', 'print as JSON')
     .action((id: string, options: { json?: boolean }) => {
       const versionId = positiveId(id);
       return withApp(context, 'read', async (app) => {
-        const { RegistryService, ImpressionsService } = await services();
+        const { RegistryService, ImpressionsService, ReplayMeasuresService } = await services();
         const version = await app.get(RegistryService).get(versionId);
         const online = await app.get(ImpressionsService).onlineQuality(versionId);
+        const replay = await app.get(ReplayMeasuresService).ofModelVersion(versionId);
         if (options.json) {
-          context.out(JSON.stringify({ ...version, online }));
+          context.out(JSON.stringify({ ...version, online, replay }));
           return;
         }
         const lines = [formatVersionLine(version), `  params   ${JSON.stringify(version.params)}`];
@@ -271,6 +277,8 @@ export function buildProgram(context: CliContext): Command {
         if (byProtocol.length > 0) lines.push(`  NDCG@10  ${byProtocol.join(', ')}`);
         lines.push(`  metrics  ${JSON.stringify(version.metrics)}`);
         lines.push(...formatOnline(online));
+        // Each batch that arrived while it served, scored before it was trained on.
+        for (const measure of replay) lines.push(`  replay   ${formatReplayMeasure(measure)}`);
         for (const change of version.history) lines.push(`  ${change.at}  → ${change.to}: ${change.reason}`);
         context.out(lines.join('\n'));
       });

@@ -4,4 +4,9 @@ export interface StageReport {
   detail?: Record<string, unknown>;
   /** Ends the run successfully after this stage, e.g. when no new data arrived. */
   finish?: string;
+  /**
+   * The stage found, once under way, that it has nothing to do here and says why: recorded as
+   * skipped (with `detail`), and the run goes on.
+   */
+  skipped?: string;
 }

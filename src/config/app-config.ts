@@ -65,8 +65,16 @@ export class AppConfig {
     foldIn: boolean;
     foldInLimits: { maxRatings: number; maxPerUser: number };
   };
-  /** The offline protocol the gate decides on, and the next-day protocol's gap. */
-  readonly evaluation: { primaryProtocol: EvaluationProtocol; gapSeconds: number; maxUsers?: number };
+  /**
+   * The offline protocol the gate decides on, and the next-day protocol's gap; the replay stage's
+   * sample of users (undefined = all) and time budget.
+   */
+  readonly evaluation: {
+    primaryProtocol: EvaluationProtocol;
+    gapSeconds: number;
+    maxUsers?: number;
+    replay: { maxUsers?: number; budgetSeconds: number };
+  };
   /**
    * No clients = no token is ever issued or accepted: guarded routes answer 401.
    * userReadsRequireToken: GET /users/:id/recommendations takes a `users:read` token.
@@ -142,6 +150,10 @@ export class AppConfig {
       primaryProtocol: env.EVALUATION_PROTOCOL,
       gapSeconds: env.EVALUATION_GAP_SECONDS,
       maxUsers: env.EVALUATION_MAX_USERS === 0 ? undefined : env.EVALUATION_MAX_USERS,
+      replay: {
+        maxUsers: env.EVALUATION_REPLAY_MAX_USERS === 0 ? undefined : env.EVALUATION_REPLAY_MAX_USERS,
+        budgetSeconds: env.EVALUATION_REPLAY_BUDGET_SECONDS,
+      },
     };
     this.auth = {
       clients: parseAuthClients(env.AUTH_CLIENTS),

@@ -88,6 +88,22 @@ describe('AppConfig', () => {
     );
   });
 
+  it('replays each new batch on a sample of 2,000 users within 60 s by default; 0 users = all', () => {
+    expect(AppConfig.fromEnvironment({}, {}).evaluation.replay).toEqual({
+      maxUsers: 2_000,
+      budgetSeconds: 60,
+    });
+    expect(
+      AppConfig.fromEnvironment(
+        {},
+        { EVALUATION_REPLAY_MAX_USERS: '0', EVALUATION_REPLAY_BUDGET_SECONDS: '5' },
+      ).evaluation.replay,
+    ).toEqual({ maxUsers: undefined, budgetSeconds: 5 });
+    expect(() => parseEnvironment({ EVALUATION_REPLAY_BUDGET_SECONDS: '0' })).toThrow(
+      /EVALUATION_REPLAY_BUDGET_SECONDS="0"/,
+    );
+  });
+
   it('records impressions by default, kept 30 days and at most 5,000,000, hit within 24 hours', () => {
     expect(AppConfig.fromEnvironment({}, {}).impressions).toEqual({
       enabled: true,

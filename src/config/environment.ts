@@ -254,6 +254,22 @@ export class Environment {
   @Min(0)
   EVALUATION_MAX_USERS: number = 10_000;
 
+  /**
+   * The pipeline's replay stage (the production model scored on each new batch before training on
+   * it) ranks the events of at most this many of the batch's users (a seeded sample); 0 = all.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'EVALUATION_REPLAY_MAX_USERS must be a whole number' })
+  @Min(0)
+  EVALUATION_REPLAY_MAX_USERS: number = 2_000;
+
+  /** The replay stage stops ranking after this long; the figure then covers the earlier events. */
+  @Transform(toInt)
+  @IsInt({ message: 'EVALUATION_REPLAY_BUDGET_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(86_400)
+  EVALUATION_REPLAY_BUDGET_SECONDS: number = 60;
+
   /** next-day protocol: test ratings at least this long after the user's last train rating. */
   @Transform(toInt)
   @IsInt({ message: 'EVALUATION_GAP_SECONDS must be a whole number of seconds' })

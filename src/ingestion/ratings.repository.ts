@@ -121,6 +121,33 @@ export class RatingsRepository {
     }
   }
 
+  /**
+   * The ratings one applied batch holds now (a later rating of the same film by the same user has
+   * replaced the batch's): what the replay stage scores the production model on. COPY into typed
+   * arrays, as `applied`.
+   */
+  async ofBatch(batchId: number): Promise<RatingColumns> {
+    // COPY takes no bind parameters: the id is checked to be an integer before it is written in.
+    if (!Number.isSafeInteger(batchId)) throw new Error(`not a batch id: ${batchId}`);
+    const held = await holdClient(this.db);
+    try {
+      const { rows } = await held.client.query<{ count: string }>(
+        'SELECT count(*) FROM ratings WHERE batch_id = $1',
+        [batchId],
+      );
+      const columns = new RatingColumnsBuilder(Number(rows[0]?.count ?? 0));
+      await copyNumericRows(
+        held.client,
+        `SELECT user_id, movie_id, rating, extract(epoch FROM rated_at)::float8 FROM ratings WHERE batch_id = ${batchId}`,
+        4,
+        (row) => columns.push(row[0]!, row[1]!, row[2]!, row[3]!),
+      );
+      return columns.finish();
+    } finally {
+      await held.release();
+    }
+  }
+
   /** Ratings a model trained on `dataVersion` did not see: pending feedback and later batches. */
   async since(
     dataVersion: number,

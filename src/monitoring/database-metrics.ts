@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { ReplayMeasuresService } from '../evaluation/replay-measures.service.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
@@ -16,6 +17,7 @@ interface Snapshot {
   quarantined: Record<string, number>;
   runs: Awaited<ReturnType<PipelineRunsRepository['summary']>>;
   models: Awaited<ReturnType<RegistryService['summary']>>;
+  replay: Awaited<ReturnType<ReplayMeasuresService['newest']>>;
 }
 
 /** The table owners, reading through the collector's own connection. */
@@ -25,6 +27,7 @@ interface Readers {
   validation: ValidationRepository;
   runs: PipelineRunsRepository;
   registry: RegistryService;
+  replay: ReplayMeasuresService;
 }
 
 /** drift report measure → (feature, measure) labels */
@@ -127,6 +130,7 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
       validation: new ValidationRepository(pool),
       runs: new PipelineRunsRepository(pool),
       registry: new RegistryService(pool),
+      replay: new ReplayMeasuresService(pool),
     };
     return this.readers;
   }
@@ -138,7 +142,8 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
     const quarantined = await readers.validation.quarantinedByCheck();
     const runs = await readers.runs.summary();
     const models = await readers.registry.summary();
-    return { batches, ratings, quarantined, runs, models };
+    const replay = await readers.replay.newest();
+    return { batches, ratings, quarantined, runs, models, replay };
   }
 
   private apply(s: Snapshot): void {
@@ -155,6 +160,12 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
     }
     if (s.models.latestTrainingSeconds !== null) m.trainingDuration.set(s.models.latestTrainingSeconds);
     if (s.models.productionNdcg !== null) m.productionNdcg.set(s.models.productionNdcg);
+    if (s.replay) {
+      m.replayHitRate.set({ variant: 'served' }, s.replay.served.hitRate);
+      m.replayHitRate.set({ variant: 'nightly' }, s.replay.nightly.hitRate);
+      m.replayEvents.set(s.replay.served.events);
+      m.replayDataVersion.set(s.replay.dataVersion);
+    }
     m.drift.reset();
     for (const [name, value] of Object.entries(s.runs.drift?.measures ?? {})) {
       const labels = DRIFT_LABELS[name];

@@ -119,6 +119,22 @@ const database = {
     help: 'Drift of the newest applied batch against the data before it, by feature and measure (psi, ks)',
     labelNames: ['feature', 'measure'],
   },
+  replayHitRate: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}replay_hit_rate`,
+    help: 'Hit rate@10 of the production model replayed on the newest batch before it was trained on, by variant (served: ratings since training folded in; nightly: without)',
+    labelNames: ['variant'],
+  },
+  replayEvents: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}replay_events`,
+    help: 'Events (ratings >= 4 by a user with an earlier rating) the newest replay measure scored',
+  },
+  replayDataVersion: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}replay_data_version`,
+    help: 'The data version (batch) the newest replay measure scored',
+  },
   driftThreshold: {
     kind: 'gauge',
     name: `${METRIC_PREFIX}data_drift_threshold`,

@@ -69,6 +69,19 @@ describe('executeStages', () => {
     expect(saved.at(-1)!.stages.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'skipped']);
   });
 
+  it('records a stage that found nothing to do as skipped, with its reason, and goes on', async () => {
+    const stages: Stage[] = [
+      { name: 'a', run: async () => ({ skipped: 'no model in production', detail: { events: 0 } }) },
+      ok('b'),
+    ];
+    const { saved, run } = harness(stages);
+    await expect(run()).resolves.toEqual({ status: 'succeeded', summary: 'completed', error: null });
+    expect(saved.at(-1)!.stages.map((s) => [s.name, s.status, s.detail])).toEqual([
+      ['a', 'skipped', { reason: 'no model in production', events: 0 }],
+      ['b', 'succeeded', undefined],
+    ]);
+  });
+
   it('records what the stages left in the run state', async () => {
     const stages: Stage[] = [
       {

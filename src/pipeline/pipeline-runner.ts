@@ -100,9 +100,10 @@ export async function executeStages(
     state.progress?.stageStarted?.(stage.name);
     try {
       const result = await stage.run(state);
-      record.status = 'succeeded';
+      record.status = result.skipped === undefined ? 'succeeded' : 'skipped';
       if (result.rows !== undefined) record.rows = result.rows;
       if (result.detail !== undefined) record.detail = result.detail;
+      if (result.skipped !== undefined) record.detail = { reason: result.skipped, ...result.detail };
       if (result.finish !== undefined) summary = result.finish;
     } catch (error) {
       record.status = 'failed';

@@ -3,6 +3,7 @@ import type { StageReport } from '../common/stage-report.js';
 import { DriftStage } from '../drift/drift.stage.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
 import { EvaluateStage } from '../evaluation/evaluate.stage.js';
+import { ReplayStage } from '../evaluation/replay.stage.js';
 import { IngestStage } from '../ingestion/ingest.stage.js';
 import { TransformStage } from '../ingestion/transform.stage.js';
 import { DeployStage } from '../registry/deploy.stage.js';
@@ -43,6 +44,7 @@ export class PipelineStages {
     validate: ValidateStage,
     drift: DriftStage,
     transform: TransformStage,
+    replay: ReplayStage,
     train: TrainStage,
     evaluate: EvaluateStage,
     register: RegisterStage,
@@ -131,6 +133,28 @@ export class PipelineStages {
           }
           return retrainIfBehind(state, stage);
         },
+      },
+      {
+        // After transform: the batch is committed (a long replay holds no transaction open) and has
+        // its data version; before train: production has not seen it.
+        name: 'replay',
+        skip: (state) =>
+          noBatch(state) ??
+          (state.dataVersion === undefined
+            ? 'no batch applied in this run: nothing new to score'
+            : undefined),
+        run: (state) =>
+          replay.run({
+            runId: state.runId,
+            batchId: need(state, 'batchId'),
+            dataVersion: need(state, 'dataVersion'),
+            production: async () => {
+              const production = await registry.production();
+              if (!production) return undefined;
+              const { bytes, dataVersion } = await registry.artifact(production.id);
+              return { id: production.id, bytes, dataVersion };
+            },
+          }),
       },
       {
         name: 'train',

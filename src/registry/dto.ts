@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ReplayMeasureDto } from '../evaluation/dto.js';
 import { OnlineQualityDto } from '../impressions/dto.js';
 import { MODEL_STAGES } from './registry.service.js';
 
@@ -45,6 +46,13 @@ export class ModelVersionDetailDto extends ModelVersionDto {
     description: 'How the lists this version served did: impressions and hits, by path (online quality)',
   })
   online!: OnlineQualityDto;
+  @ApiProperty({
+    type: [ReplayMeasureDto],
+    description:
+      'The replay stage: this version scored on each batch that arrived while it served, before it was ' +
+      'trained on (oldest data version first)',
+  })
+  replay!: ReplayMeasureDto[];
 }
 
 export class ModelVersionPageDto {

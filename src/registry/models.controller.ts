@@ -4,6 +4,7 @@ import { AuthClaims, RequireScopes } from '../auth/require-scopes.decorator.js';
 import type { TokenClaims } from '../auth/token.service.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
+import { ReplayMeasuresService } from '../evaluation/replay-measures.service.js';
 import { ImpressionsService } from '../impressions/impressions.service.js';
 import { ModelVersionDetailDto, ModelVersionDto, ModelVersionPageDto, PromoteBody } from './dto.js';
 import { RegistryService } from './registry.service.js';
@@ -25,6 +26,7 @@ export class ModelsController {
   constructor(
     private readonly registry: RegistryService,
     private readonly impressions: ImpressionsService,
+    private readonly replay: ReplayMeasuresService,
   ) {}
 
   @Get()
@@ -47,17 +49,21 @@ export class ModelsController {
   @Get(':id')
   @RequireScopes('models:read')
   @ApiOperation({
-    summary: 'One model version with its stage history and online quality (models:read)',
+    summary: 'One model version with its stage history, online quality and replay figures (models:read)',
     description:
       'online: the lists it served (impressions kept for IMPRESSIONS_RETENTION_DAYS) and those a later ' +
-      'rating >= 4 hit, by path.',
+      'rating >= 4 hit, by path. replay: its hit rate@10 on each new batch, replayed before training on it.',
   })
   @ApiOkResponse({ type: ModelVersionDetailDto })
   @ApiErrorResponse(400, BAD_ID('/admin/models/abc'))
   @ApiErrorResponse(404, NOT_FOUND('/admin/models/999'))
   async get(@Param() params: IdParam): Promise<ModelVersionDetailDto> {
     const version = await this.registry.get(params.id);
-    return { ...version, online: await this.impressions.onlineQuality(params.id) };
+    return {
+      ...version,
+      online: await this.impressions.onlineQuality(params.id),
+      replay: await this.replay.ofModelVersion(params.id),
+    };
   }
 
   /** Makes any version production: promotes a candidate by hand, or rolls back to an earlier one. */

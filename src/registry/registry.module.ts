@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EvaluationModule } from '../evaluation/evaluation.module.js';
 import { ImpressionsModule } from '../impressions/impressions.module.js';
 import { TrainingModule } from '../training/training.module.js';
 import { DeployStage } from './deploy.stage.js';
@@ -9,7 +10,7 @@ import { RegistryService } from './registry.service.js';
 
 /** Model versions and their stages; the register, promote and deploy stages. */
 @Module({
-  imports: [ImpressionsModule, TrainingModule],
+  imports: [EvaluationModule, ImpressionsModule, TrainingModule],
   controllers: [ModelsController],
   providers: [RegistryService, RegisterStage, PromoteStage, DeployStage],
   exports: [RegistryService, RegisterStage, PromoteStage, DeployStage],

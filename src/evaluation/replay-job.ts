@@ -1,0 +1,94 @@
+/**
+ * The replay stage's work: the production bundle scored on a new batch by the replay protocol
+ * (protocol/replay.ts), ranked as the service ranks (rankUser) with the ratings since folded in
+ * ("served") and without ("nightly"). Run in a worker thread: at a few milliseconds an event it
+ * would otherwise hold the serving event loop for the whole budget.
+ */
+import type { RatingColumns } from '../common/rating-columns.js';
+import { runWorker } from '../common/worker-thread.js';
+import { FOLD_IN_WEIGHTING } from '../training/fold-in.js';
+import { deserializeBundle } from '../training/model-bundle.js';
+import {
+  type HitRate,
+  replay,
+  replayEvents,
+  type ReplayRating,
+  type ReplayResult,
+} from './protocol/replay.js';
+import { RELEVANCE_THRESHOLD, sampleUsers } from './protocol/scored-users.js';
+import { servedRanker } from './replay-rankers.js';
+
+export interface ReplayJob {
+  /** The production version's artifact (a model bundle). */
+  artifact: Uint8Array;
+  /** The batch's ratings, in any order. */
+  ratings: RatingColumns;
+  /** SESSION_MINUTES in seconds, as the service uses it. */
+  sessionSeconds: number;
+  /** At most this many users' events are ranked (a seeded sample); undefined = all. */
+  maxUsers?: number;
+  /** Events are ranked until this much time has gone (the rest are not counted). */
+  budgetSeconds: number;
+}
+
+/** One variant's figures: over every event, and for users the model knows and new users apart. */
+export interface ReplayVariantFigures extends HitRate {
+  known: HitRate;
+  new: HitRate;
+}
+
+export interface ReplayOutcome {
+  served: ReplayVariantFigures;
+  nightly: ReplayVariantFigures;
+  /** False when the budget ran out before the last event (only the earlier events counted). */
+  complete: boolean;
+  /** Events of movies the bundle does not hold: no list could have had them. */
+  unscored: number;
+  /** Users with a rating >= 4 in the batch, and how many of them were sampled. */
+  candidateUsers: number;
+  sampledUsers: number;
+}
+
+export function replayJob(job: ReplayJob, now: () => number = () => performance.now()): ReplayOutcome {
+  const deadline = now() + job.budgetSeconds * 1000;
+  const bundle = deserializeBundle(job.artifact);
+  const events = replayEvents(ratingsOf(job.ratings), Number.NEGATIVE_INFINITY);
+  // Only a user with a rating >= 4 can have an event: the sample is drawn among them, so that
+  // maxUsers counts users who are scored.
+  const candidates = [...new Set(events.filter((e) => e.rating >= RELEVANCE_THRESHOLD).map((e) => e.userId))];
+  const sampled = new Set(sampleUsers(candidates, { maxUsers: job.maxUsers }));
+  const options = { sessionSeconds: job.sessionSeconds };
+  const { results, complete, unscored } = replay(
+    bundle,
+    events,
+    {
+      served: servedRanker(bundle, { ...options, foldIn: true }, FOLD_IN_WEIGHTING),
+      nightly: servedRanker(bundle, { ...options, foldIn: false }, FOLD_IN_WEIGHTING),
+    },
+    { ranks: (userId) => sampled.has(userId), stop: () => now() > deadline },
+  );
+  const figures = ({ variant: _variant, ...rest }: ReplayResult): ReplayVariantFigures => rest;
+  const [served, nightly] = results;
+  return {
+    served: figures(served!),
+    nightly: figures(nightly!),
+    complete,
+    unscored,
+    candidateUsers: candidates.length,
+    sampledUsers: sampled.size,
+  };
+}
+
+function ratingsOf(columns: RatingColumns): ReplayRating[] {
+  return Array.from({ length: columns.length }, (_, i) => ({
+    userId: columns.userIds[i]!,
+    movieId: columns.movieIds[i]!,
+    rating: columns.ratings[i]!,
+    timestamp: columns.timestamps[i]!,
+  }));
+}
+
+/** Replays in a worker thread, at nice 19, so the event loop keeps serving meanwhile. */
+export function replayInWorker(job: ReplayJob): Promise<ReplayOutcome> {
+  return runWorker<ReplayOutcome>(import.meta.url, './replay.worker.js', job);
+}
