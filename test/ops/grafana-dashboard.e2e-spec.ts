@@ -142,6 +142,7 @@ describe('grafana provisioning and dashboard', () => {
         'movie_reco_model_info',
         'movie_reco_model_ndcg_at_10',
         'movie_reco_model_recall_at_10',
+        'movie_reco_replay_hit_rate',
         'movie_reco_data_version',
         'movie_reco_ingested_rows_total',
         'movie_reco_quarantined_rows_total',
