@@ -25,6 +25,17 @@ describe('runWorker', () => {
     expect(heard).toEqual(['a', 'b']);
   });
 
+  it('moves the buffers it is asked to transfer instead of copying them', async () => {
+    const url = script('sum.mjs', `parentPort.postMessage(workerData.bytes.reduce((a, b) => a + b, 0));`);
+    const bytes = Uint8Array.of(1, 2, 3);
+    await expect(runWorker<number>(url, url, { bytes }, undefined, [bytes.buffer])).resolves.toBe(6);
+    // Detached here: the worker holds it now.
+    expect(bytes.buffer.byteLength).toBe(0);
+    const kept = Uint8Array.of(4);
+    await expect(runWorker<number>(url, url, { bytes: kept })).resolves.toBe(4);
+    expect(kept.buffer.byteLength).toBe(1);
+  });
+
   it('rejects when the worker throws', async () => {
     const url = script('throws.mjs', `throw new Error('no room for B');`);
     await expect(runWorker(url, url, {})).rejects.toThrow('no room for B');
