@@ -30,7 +30,7 @@ interface Row {
   hit_at: Date | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The value of the series of `metric` with exactly `labels` (0 when absent). */
 async function valueOf(metric: Counter<string>, labels: Record<string, string>): Promise<number> {

@@ -74,7 +74,7 @@ describe('ImpressionsService', () => {
     const b = service.record(list(3, 'similar', [2, 3]), { endpoint: 'similar' });
     const c = service.record(list(3, 'taste', [5]), { endpoint: 'taste' });
     expect(new Set([a, b, c]).size).toBe(3);
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // Nothing is written on the request path.
     expect(repository.written).toEqual([]);
     await service.flush();

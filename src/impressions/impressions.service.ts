@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { ImpressionMetrics } from './impression-metrics.js';
+import { newListId } from './list-id.js';
 import {
   type Endpoint,
   type HitCheck,
@@ -114,7 +114,8 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
    * id is still given (the answer keeps its shape) and nothing is recorded or counted.
    */
   record(list: ServedList, audience: Audience): string {
-    const listId = randomUUID();
+    const servedAt = Date.now();
+    const listId = newListId(servedAt);
     if (!this.settings.enabled) return listId;
     if (this.pending.length >= this.settings.bufferRows) {
       this.metrics.dropped.inc({ queue: 'impressions', reason: 'buffer-full' });
@@ -127,7 +128,7 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
       modelVersion: list.modelVersion,
       path: list.path,
       movieIds: list.items.map((item) => item.movieId),
-      servedAt: Date.now(),
+      servedAt,
     });
     if (this.pending.length >= FLUSH_ROWS && !this.writing) void this.flush();
     return listId;

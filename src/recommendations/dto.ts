@@ -95,9 +95,9 @@ export class RecommendedItemDto {
 export class RecommendationListDto {
   @ApiProperty({
     format: 'uuid',
-    example: '9b2f6c1e-4d0a-4f5e-8c3b-2a7d1e6f0b94',
+    example: '019af5c2-7e41-7b3a-9c0d-5e8f1a2b3c4d',
     description:
-      "This answer's id. What was served (the list, the user, the model version, the path) is recorded " +
+      "This answer's id (a UUID version 7: it sorts by the time it was served). What was served (the list, the user, the model version, the path) is recorded " +
       "under it; a rating >= 4 the user sends later of a movie of their newest list is that list's hit, " +
       'the online quality of the version and path',
   })

@@ -36,7 +36,7 @@ export class RecommendationsController {
     type: RecommendationListDto,
     description: 'Movies the user has not rated; unknown users get popular ones',
     example: {
-      listId: '9b2f6c1e-4d0a-4f5e-8c3b-2a7d1e6f0b94',
+      listId: '019af5c2-7e41-7b3a-9c0d-5e8f1a2b3c4d',
       modelVersion: 1,
       fallback: null,
       path: 'returning',
@@ -77,7 +77,7 @@ export class RecommendationsController {
     type: RecommendationListDto,
     description: 'Movies for a genre taste (a new user)',
     example: {
-      listId: '5c81e0d2-7a3f-4b6c-9e12-f04d8a2b6c37',
+      listId: '019af5c2-8a10-7d2e-8f31-6a7b8c9d0e1f',
       modelVersion: 1,
       fallback: null,
       path: 'taste',
@@ -116,7 +116,7 @@ export class RecommendationsController {
   @ApiOkResponse({
     type: RecommendationListDto,
     example: {
-      listId: 'e3a4b5c6-1d2e-4f30-8a9b-0c1d2e3f4a5b',
+      listId: '019af5c2-9b22-74c5-a1d6-7e8f9a0b1c2d',
       modelVersion: 1,
       fallback: null,
       path: 'similar',
