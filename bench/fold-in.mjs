@@ -15,8 +15,12 @@ const folder = await loadMovieLensFolder(dir);
 const data = buildInteractions(folder.ratings, folder.movies);
 let started = performance.now();
 const bundle = fitBundle(data, {});
-console.log(`fitted the bundle on ${folder.ratings.length} ratings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-const catalog = new Map(folder.movies.map((movie) => [movie.id, { title: movie.title, genres: movie.genres }]));
+console.log(
+  `fitted the bundle on ${folder.ratings.length} ratings in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
+const catalog = new Map(
+  folder.movies.map((movie) => [movie.id, { title: movie.title, genres: movie.genres }]),
+);
 const model = new ServingModel(1, bundle, catalog, { sessionSeconds: 1800, foldIn: true });
 
 /** A user's ratings since training: `n` of the most rated movies they did not rate, 4.5 each, a minute apart. */
@@ -50,7 +54,9 @@ const counts = new Map();
 for (const r of folder.ratings) counts.set(r.userId, (counts.get(r.userId) ?? 0) + 1);
 const heavy = [...counts].sort((a, b) => b[1] - a[1])[0];
 const median = [...counts].sort((a, b) => a[1] - b[1])[Math.floor(counts.size / 2)];
-console.log('\n| user | ratings since | path | p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |');
+console.log(
+  '\n| user | ratings since | path | p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |',
+);
 latency(`known, ${median[1]} in training`, median[0], 0, false);
 latency(`known, ${median[1]} in training`, median[0], 50, false);
 latency(`known, ${median[1]} in training`, median[0], 50, true);
@@ -77,5 +83,7 @@ for (const [ratings, perUser, cap] of [
     for (let i = 0; i < ratings; i++) since.add(1 + Math.floor(i / perUser), 1 + (i % 9000), 4, 1e9 + i);
     return since;
   });
-  console.log(`| ${kept.size} of ${ratings} sent (cap ${cap}) | ${kept.users} | ${(heap / 2 ** 20).toFixed(1)} | ${(rss / 2 ** 20).toFixed(1)} | ${kept.dropped} |`);
+  console.log(
+    `| ${kept.size} of ${ratings} sent (cap ${cap}) | ${kept.users} | ${(heap / 2 ** 20).toFixed(1)} | ${(rss / 2 ** 20).toFixed(1)} | ${kept.dropped} |`,
+  );
 }

@@ -5,11 +5,25 @@
  * served (the pipeline's bundle as the service ranks, its path chosen by rankUser).
  */
 import { PopularityRecommender } from '../training/algorithms/popularity.js';
-import { type FoldInRecommender, type FoldInWeighting, hasPositiveWeight } from '../training/fold-in.js';
+import {
+  type FoldIn,
+  type FoldInRecommender,
+  type FoldInWeighting,
+  foldInWeight,
+  hasPositiveWeight,
+} from '../training/fold-in.js';
 import { itemsOfUser } from '../training/interactions.js';
 import { type ModelBundle, rankUser, type UserRankingOptions } from '../training/model-bundle.js';
 import type { InteractionData, Recommender } from '../training/model.js';
-import { foldInOf, type ReplayMoment, type ReplayRanker } from './protocol/replay.js';
+import type { ReplayMoment, ReplayRanker } from './protocol/replay.js';
+
+/** The moment's ratings since as a model folds them in, weighted by `weighting`. */
+function foldInOf(moment: ReplayMoment, weighting: FoldInWeighting): FoldIn {
+  return {
+    items: moment.sinceItems,
+    weights: Float32Array.from(moment.sinceRatings, (rating) => foldInWeight(rating, weighting)),
+  };
+}
 
 /** Never a training item of the user nor one rated since. */
 function seenBy(train: InteractionData, moment: ReplayMoment): Set<number> {

@@ -7,11 +7,9 @@
  * holdout protocols, the candidates are the movies in training: an event of a movie the training
  * data does not hold is not scored (no model could list it), only counted as unscored.
  *
- * Free of I/O: the caller fits the models on `train` and passes one ranker per variant.
+ * Free of I/O and of the models (the training folder depends on this one): the caller fits the
+ * models on the training data and passes one ranker per variant.
  */
-import type { FoldIn, FoldInWeighting } from '../../training/fold-in.js';
-import { foldInWeight } from '../../training/fold-in.js';
-import type { InteractionData } from '../../training/model.js';
 import { DEFAULT_K, RELEVANCE_THRESHOLD } from './scored-users.js';
 
 export interface ReplayRating {
@@ -78,7 +76,8 @@ export function replayEvents(ratings: readonly ReplayRating[], cut: number): Rep
 
 /** Runs the replay of `events` (replayEvents order) against `train` with every ranker. */
 export function replay(
-  train: Pick<InteractionData, 'userIds' | 'itemIds'>,
+  /** The training data's id maps: index → MovieLens userId, index → movieId. */
+  train: { userIds: Int32Array; itemIds: Int32Array },
   events: readonly ReplayRating[],
   rankers: Readonly<Record<string, ReplayRanker>>,
   options: ReplayOptions = {},
@@ -142,14 +141,6 @@ function momentOf(
     sinceRatings: Float32Array.from(mine.ratings).reverse(),
     lastRatedAt: mine.last,
     now,
-  };
-}
-
-/** The moment's ratings since as a model folds them in, weighted by `weighting`. */
-export function foldInOf(moment: ReplayMoment, weighting: FoldInWeighting): FoldIn {
-  return {
-    items: moment.sinceItems,
-    weights: Float32Array.from(moment.sinceRatings, (rating) => foldInWeight(rating, weighting)),
   };
 }
 
