@@ -10,7 +10,7 @@ import {
   type FoldInRecommender,
   type FoldInWeighting,
   foldInWeight,
-  hasPositiveWeight,
+  hasLikedRating,
 } from '../training/fold-in.js';
 import { itemsOfUser } from '../training/interactions.js';
 import { type ModelBundle, rankUser, type UserRankingOptions } from '../training/model-bundle.js';
@@ -45,8 +45,8 @@ export function nightlyRanker(model: Recommender, popularity: ReplayRanker): Rep
 }
 
 /**
- * `model` ranks from the training history plus the ratings since; a new user whose ratings pull
- * towards nothing gets popularity (as rankUser serves them).
+ * `model` ranks from the training history plus the ratings since; a new user with no liked rating
+ * gets popularity (as rankUser serves them).
  */
 export function foldInRanker(
   model: FoldInRecommender,
@@ -55,7 +55,7 @@ export function foldInRanker(
 ): ReplayRanker {
   return (moment, k) => {
     const since = foldInOf(moment, weighting);
-    if (moment.user < 0 && !hasPositiveWeight(since)) return popularity(moment, k);
+    if (moment.user < 0 && !hasLikedRating(since)) return popularity(moment, k);
     return model.recommendWithFoldIn(moment.user, since, k, new Set()).items;
   };
 }

@@ -72,10 +72,12 @@ describe('ServingModel', () => {
   });
 
   it('ranks a new user from the ratings they sent, a liked film apart from a disliked one', () => {
-    // Movie 4 is rated with 2 (user 2) and movie 5 with 4 (user 4): their neighbours differ.
-    const liked = ids(model().forUser(99, 2, undefined, since([1, 5, 10], [5, 5, 11])));
-    const disliked = ids(model().forUser(99, 2, undefined, since([1, 5, 10], [5, 0.5, 11])));
-    expect(liked).not.toEqual(disliked);
+    // Movie 5 rated 5 or 0.5 beside a liked movie 1: the second weighs less, so the scores differ.
+    const scored = (rating: number) =>
+      model()
+        .forUser(99, 3, undefined, since([1, 5, 10], [5, rating, 11]))
+        .items.map((item) => [item.movieId, item.score]);
+    expect(scored(0.5)).not.toEqual(scored(5));
   });
 
   it('ranks only from training when fold-in is off, but still leaves out what was rated since', () => {

@@ -23,13 +23,13 @@ export interface FoldInWeighting {
 }
 
 /**
- * Chosen by the replay protocol on ml-latest-small (docs/evaluation.md "Replay protocol"): for the
- * served bundle a low rating counting for nothing ranks within noise of the best weight tried (half)
- * and above one counting like a liked rating or against; half is refused all the same, because
- * scaling every rating of a user whose ratings are all low changes nothing of their ranking — it
- * would serve five ratings of 0.5 as five of 5.0.
+ * Chosen by the replay protocol (docs/evaluation.md "Replay protocol"): for the served bundle on
+ * ml-latest-small a low rating counting half ranks best (from 2017 and from 2018), above one
+ * counting for nothing, like a liked one, or against; on generated data, whose rating values carry
+ * little taste, counting like a liked one ranks best and half second, while nothing falls below no
+ * fold-in at all. Half is never worse than ranking from training only on either.
  */
-export const FOLD_IN_WEIGHTING: FoldInWeighting = { likedFrom: 3.5, lowWeight: 0 };
+export const FOLD_IN_WEIGHTING: FoldInWeighting = { likedFrom: 3.5, lowWeight: 0.5 };
 
 export function foldInWeight(rating: number, weighting: FoldInWeighting = FOLD_IN_WEIGHTING): number {
   // A rating heard without its value (NaN) counts as a liked one, as it did before values were sent.
@@ -50,7 +50,11 @@ export function canFoldIn(model: Recommender): model is FoldInRecommender {
   return typeof (model as Partial<FoldInRecommender>).recommendWithFoldIn === 'function';
 }
 
-/** Whether `since` holds a rating that pulls towards films (a positive weight). */
-export function hasPositiveWeight(since: FoldIn): boolean {
-  return since.weights.some((weight) => weight > 0);
+/**
+ * Whether `since` holds a liked rating (one counting fully): a user the model never saw is ranked
+ * from their ratings only then. Ratings that are all low say what they do not want, not what they
+ * do, and scaling them all alike would rank as if they were liked.
+ */
+export function hasLikedRating(since: FoldIn): boolean {
+  return since.weights.some((weight) => weight >= 1);
 }

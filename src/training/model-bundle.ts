@@ -7,7 +7,7 @@ import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import { GENRE_COUNT } from './algorithms/common.js';
 import { modelAlgorithm } from './algorithms/serialization.js';
-import { canFoldIn, type FoldIn, hasPositiveWeight } from './fold-in.js';
+import { canFoldIn, type FoldIn, hasLikedRating } from './fold-in.js';
 import type { InteractionData, Recommendations, Recommender } from './model.js';
 
 /**
@@ -376,7 +376,7 @@ export interface UserRankingOptions {
  * replay protocol both call it): a user in session (newest rating, in training or since, at most
  * sessionSeconds ago) gets the session model, any other known user the returning model; with
  * fold-in each ranks from the training history plus the ratings since, and a user the model never
- * saw who sent a rating that counts for something is ranked the same way ("new-user"); everyone
+ * saw who sent a liked rating is ranked the same way ("new-user"); everyone
  * else gets the popularity fallback. Never a training item, a since item, nor one of `exclude`.
  */
 export function rankUser(
@@ -389,7 +389,7 @@ export function rankUser(
   const { user, since, lastRatedAt, now } = moment;
   const known = user >= 0 && user < bundle.userIds.length;
   const excluded = since.items.length === 0 ? exclude : new Set([...exclude, ...since.items]);
-  if (!known && !(options.foldIn && hasPositiveWeight(since)))
+  if (!known && !(options.foldIn && hasLikedRating(since)))
     return { path: 'fallback', ranked: bundle.popular.recommend(-1, k, excluded) };
   const newest = Math.max(
     known ? bundle.lastRated[user]! : Number.NEGATIVE_INFINITY,
