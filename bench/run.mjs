@@ -6,6 +6,7 @@
 //        npm run bench -- --only routes [--seconds 10 --runs 1]   (`http` is the same section)
 //        npm run bench -- --only scale [--scale-sizes 1000000,5000000]
 //        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
+//        npm run bench -- --only impressions [--seconds 15]
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -28,7 +29,7 @@ import { writeScalePlot } from './scale-plot.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
-const ON_REQUEST = ['scale', 'uploads'];
+const ON_REQUEST = ['scale', 'uploads', 'impressions'];
 // Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
 const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
@@ -790,6 +791,7 @@ function parseWrk(output) {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   return {
     requestsPerSecond: Math.round(Number(field(/^Requests\/sec:\s+([\d.]+)/m)[1])),
+    requests: Number(field(/^\s*(\d+) requests in /m)[1]),
     p50ms: percentile(50),
     p99ms: percentile(99),
     // wrk counts answers of 400 and above here (it names them "Non-2xx or 3xx").
@@ -811,6 +813,7 @@ async function loadRoute(base, route, duration) {
     });
     return {
       requestsPerSecond: Math.round(r.requests.average),
+      requests: r.requests.total,
       p50ms: r.latency.p50,
       p99ms: r.latency.p99,
       non2xx: r.non2xx,
@@ -820,7 +823,8 @@ async function loadRoute(base, route, duration) {
   const dir = mkdtempSync(join(tmpdir(), 'movie-reco-wrk-'));
   try {
     const script = join(dir, 'request.lua');
-    if (route.body) {
+    if (route.lua) writeFileSync(script, route.lua);
+    else if (route.body) {
       writeFileSync(
         script,
         `wrk.method = "${route.method}"\nwrk.body = '${route.body}'\nwrk.headers["Content-Type"] = "application/json"\n`,
@@ -831,7 +835,7 @@ async function loadRoute(base, route, duration) {
       `-c${ROUTE_CONNECTIONS}`,
       `-d${duration}s`,
       '--latency',
-      ...(route.body ? ['-s', script] : []),
+      ...(route.body || route.lua ? ['-s', script] : []),
       url,
     ]);
     return parseWrk(stdout);
@@ -905,6 +909,103 @@ async function routes(dbUrl) {
   }
 }
 
+/** Users' lists of ml-latest-small's users (1–610) at random: one recorded list per request. */
+const IMPRESSION_ROUTE = {
+  name: 'GET /users/:id/recommendations',
+  path: '/users/1/recommendations',
+  lua: 'request = function()\n  return wrk.format(nil, "/users/" .. math.random(1, 610) .. "/recommendations")\nend\n',
+};
+
+/**
+ * Impressions: the throughput of GET /users/:id/recommendations (a random user of 1–610 per request
+ * with wrk; user 1 with autocannon) with every list recorded (IMPRESSIONS=true, the default) and with
+ * recording off (IMPRESSIONS=false): the same build and database, one server each (as the routes
+ * section runs it), a 3 s warm-up, then one window of <seconds>. Reports the rows the "on" server
+ * wrote (counted in `impressions` after its shutdown) next to the lists it answered, and the
+ * impressions it dropped. Goal: on ≥ 80 % of off.
+ */
+async function impressionsSection(dbUrl) {
+  const env = { DATABASE_URL: dbUrl, AUTO_INGEST: 'false', PIPELINE_CRON: 'off' };
+  cli(['pipeline', 'run', '--json'], env);
+  if (!JSON.parse(cli(['models', 'list', '--json'], env)).items.some((v) => v.stage === 'production'))
+    throw new Error('impressions: no model in production after `pipeline run`');
+  const rows = async () => {
+    const client = new pg.Client({ connectionString: dbUrl });
+    await client.connect();
+    try {
+      const {
+        rows: [row],
+      } = await client.query(
+        `SELECT count(*)::int AS n, pg_total_relation_size('impressions')::bigint AS bytes FROM impressions`,
+      );
+      return { rows: row.n, bytes: Number(row.bytes) };
+    } finally {
+      await client.end();
+    }
+  };
+  const measured = {};
+  for (const recording of ['false', 'true']) {
+    const before = await rows();
+    const server = await startServer({
+      ...env,
+      IMPRESSIONS: recording,
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    });
+    let warmup;
+    let window;
+    let dropped;
+    try {
+      await until('the server to serve the trained model', async () =>
+        (await fetch(`${server.base}/users/1/recommendations`).catch(() => ({ ok: false }))).ok
+          ? true
+          : undefined,
+      );
+      warmup = await loadRoute(server.base, IMPRESSION_ROUTE, ROUTE_WARMUP_SECONDS);
+      window = await loadRoute(server.base, IMPRESSION_ROUTE, seconds);
+      const metrics = await (await fetch(`${server.base}/metrics`)).text();
+      dropped = [...metrics.matchAll(/^movie_reco_impressions_dropped_total\{[^}]*\} (\d+)$/gm)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    } catch (error) {
+      throw withServerErr(error, server);
+    } finally {
+      await server.stop();
+    }
+    const after = await rows();
+    const answered = warmup.requests + window.requests - warmup.non2xx - window.non2xx;
+    measured[recording === 'true' ? 'on' : 'off'] = {
+      ...window,
+      // wrk's count, plus the probe that waited for the model; the requests in flight when a window
+      // ended are answered (and recorded) but not counted: up to 2 × 32 more rows.
+      listsAnswered: answered + 1,
+      rowsWritten: after.rows - before.rows,
+      dropped,
+      tableBytes: after.bytes,
+    };
+    process.stderr.write(
+      `impressions ${recording === 'true' ? 'on' : 'off'}: ${window.requestsPerSecond} req/s, p99 ${window.p99ms} ms, ` +
+        `${after.rows - before.rows} rows written of ${answered + 1} lists, ${dropped} dropped\n`,
+    );
+  }
+  const ratio = measured.on.requestsPerSecond / measured.off.requestsPerSecond;
+  const bytesPerRow =
+    measured.on.rowsWritten > 0 ? Math.round(measured.on.tableBytes / (await rows()).rows) : null;
+  process.stderr.write(
+    `impressions: on/off = ${(ratio * 100).toFixed(1)} % (goal ≥ 80 %), ${bytesPerRow} bytes a row with indexes\n`,
+  );
+  return {
+    tool: hasWrk
+      ? `wrk -t${ROUTE_THREADS} -c${ROUTE_CONNECTIONS} -d${seconds}s --latency, random users 1–610`
+      : `autocannon -c ${ROUTE_CONNECTIONS} -d ${seconds}, user 1`,
+    ...measured,
+    onOverOff: Number(ratio.toFixed(3)),
+    goalMet: ratio >= 0.8,
+    bytesPerRow,
+  };
+}
+
 /** The routes' figures against issue 13's goals as a markdown table. */
 function routesTable(measured, tool) {
   const count = (x) => x.toLocaleString('en-US');
@@ -931,10 +1032,10 @@ const results = {
 };
 let loadedDbUrl;
 try {
-  // 1. Ingest: a fresh database per run, `ingest --all` into it. The routes section needs one loaded
-  // database, so with --only routes a single run loads it.
+  // 1. Ingest: a fresh database per run, `ingest --all` into it. The routes and impressions sections
+  // need one loaded database, so with --only routes (or impressions) a single run loads it.
   const ingest = [];
-  const ingestRuns = only.has('ingest') ? runs : only.has('routes') ? 1 : 0;
+  const ingestRuns = only.has('ingest') ? runs : only.has('routes') || only.has('impressions') ? 1 : 0;
   for (let run = 0; run < ingestRuns; run++) {
     const name = `movie_reco_bench_${process.pid}_${run}`;
     await admin(server.url, `CREATE DATABASE ${name}`);
@@ -989,6 +1090,9 @@ try {
 
   // 6. Uploads (only with --only uploads): a large file of bad rows against memory and latency.
   if (only.has('uploads')) results.uploads = await uploads(server.url);
+
+  // 7. Impressions (only with --only impressions): a user's list with recording on and off.
+  if (only.has('impressions')) results.impressions = await impressionsSection(loadedDbUrl);
 } finally {
   // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
   if (loadedDbUrl)
