@@ -14,6 +14,7 @@ import { DEFAULT_K, RELEVANCE_THRESHOLD } from './protocol/scored-users.js';
 import { columnsOf } from '../training/interactions.js';
 import { BUNDLE_ALGORITHM, pathSpec } from '../training/model-bundle.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
+import { formatTextTable } from './text-table.js';
 import {
   formatReplayTable,
   parseCut,
@@ -205,14 +206,7 @@ export function formatTable(results: readonly AlgorithmResult[]): string {
     String(r.users),
     r.fitSeconds.toFixed(2),
   ]);
-  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
-  // Text columns left-aligned, numbers right-aligned.
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTextTable(header, rows, 3);
 }
 
 export function jsonReport(

@@ -13,6 +13,7 @@ import { BUNDLE_ALGORITHM, fitBundle } from '../training/model-bundle.js';
 import type { MovieLensFolder } from './movielens-folder.js';
 import { replay, replayEvents, type ReplayRanker, type ReplayResult } from './protocol/replay.js';
 import { sampleUsers } from './protocol/scored-users.js';
+import { formatTextTable } from './text-table.js';
 import { foldInRanker, nightlyRanker, popularityRanker, servedRanker } from './replay-rankers.js';
 
 /** The session length the service uses by default (SESSION_MINUTES 30). */
@@ -183,13 +184,7 @@ export function formatReplayTable(entries: readonly ReplayReportEntry[]): string
     part(e.known),
     part(e.new),
   ]);
-  const widths = header.map((title, c) => Math.max(title.length, ...rows.map((row) => row[c]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return formatTextTable(header, rows, 3);
 }
 
 const hitRateJson = (p: ReplayResult['known']) => ({

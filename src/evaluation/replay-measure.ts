@@ -5,10 +5,10 @@
  */
 import type { StageReport } from '../common/stage-report.js';
 import type { HitRate } from './protocol/replay.js';
-import type { ReplayOutcome, ReplayVariantFigures } from './replay-job.js';
+import type { ReplayOutcome } from './replay-job.js';
 
 /** The production version scored on one new batch by the replay stage, before training on it. */
-export interface ReplayMeasure {
+export interface ReplayMeasure extends ReplayOutcome {
   modelVersionId: number;
   /** The data version the scored model was trained on. */
   modelDataVersion: number;
@@ -16,17 +16,6 @@ export interface ReplayMeasure {
   dataVersion: number;
   batchId: number;
   pipelineRunId: number;
-  /** As served: the ratings since training folded in (rankUser, fold-in on). */
-  served: ReplayVariantFigures;
-  /** The same bundle ranking from training alone (FOLD_IN=false). */
-  nightly: ReplayVariantFigures;
-  /** False when the time budget cut the replay: only the batch's earlier events were counted. */
-  complete: boolean;
-  /** Ratings >= 4 of movies the model does not hold: not scored. */
-  unscored: number;
-  /** Users with a rating >= 4 in the batch, and how many of them were sampled. */
-  candidateUsers: number;
-  sampledUsers: number;
   batchRatings: number;
   seconds: number;
 }
