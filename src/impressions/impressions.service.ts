@@ -88,7 +88,7 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
     if (!this.http.httpAdapter) return;
     if (this.settings.enabled) {
       this.flushTimer = setInterval(() => {
-        if (!this.writing) void this.flush();
+        if (!this.writing) this.flushInBackground();
       }, FLUSH_INTERVAL_MS);
       this.flushTimer.unref();
     }
@@ -130,7 +130,7 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
       movieIds: list.items.map((item) => item.movieId),
       servedAt,
     });
-    if (this.pending.length >= FLUSH_ROWS && !this.writing) void this.flush();
+    if (this.pending.length >= FLUSH_ROWS && !this.writing) this.flushInBackground();
     return listId;
   }
 
@@ -161,6 +161,11 @@ export class ImpressionsService implements OnApplicationBootstrap, OnApplication
     });
     this.writing = tracked;
     return tracked;
+  }
+
+  /** A write nobody awaits: whatever goes wrong in it is logged, never an unhandled rejection. */
+  private flushInBackground(): void {
+    this.flush().catch((error: Error) => this.logger.error(`impressions not written: ${error.message}`));
   }
 
   /**
