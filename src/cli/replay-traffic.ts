@@ -140,6 +140,9 @@ class TrafficClient {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Longer than the impressions module's delay before a rating's hit check, plus a metrics refresh. */
+const HIT_CHECK_WAIT_MS = 8_000;
+
 async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise<void> {
   const cut = parseCut(options.from);
   const until = options.to === undefined ? Number.POSITIVE_INFINITY : parseCut(options.to);
@@ -171,7 +174,9 @@ async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise
     io.progress.update(done + 1);
   }
   io.progress.stop();
-  // Hits are counted off the request path: wait until the counter settles.
+  // Hits are counted off the request path, a few seconds after the rating (so that a list another
+  // replica served is written by then): wait past that, then until the counter settles.
+  await sleep(HIT_CHECK_WAIT_MS);
   let after = await client.metrics();
   for (let settled = 0; settled < 3;) {
     await sleep(1000);
