@@ -7,6 +7,7 @@
 //        npm run bench -- --only scale [--scale-sizes 1000000,5000000]
 //        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
 //        npm run bench -- --only impressions [--seconds 15]
+//        npm run bench -- --only fold-in   (bench/fold-in.mjs: no server, no database)
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -29,7 +30,7 @@ import { writeScalePlot } from './scale-plot.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
-const ON_REQUEST = ['scale', 'uploads', 'impressions'];
+const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in'];
 // Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
 const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
@@ -924,6 +925,17 @@ const IMPRESSION_ROUTE = {
  * wrote (counted in `impressions` after its shutdown) next to the lists it answered, and the
  * impressions it dropped. Goal: on ≥ 80 % of off.
  */
+/** bench/fold-in.mjs in its own process (its heap measures need --expose-gc); its tables on stdout. */
+function foldInSection() {
+  const out = execFileSync(process.execPath, ['--expose-gc', 'bench/fold-in.mjs'], {
+    encoding: 'utf8',
+    env: { ...process.env, MOVIELENS_DIR: movielensDir },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  process.stderr.write(out);
+  return { tables: out };
+}
+
 async function impressionsSection(dbUrl) {
   const env = { DATABASE_URL: dbUrl, AUTO_INGEST: 'false', PIPELINE_CRON: 'off' };
   cli(['pipeline', 'run', '--json'], env);
@@ -1093,6 +1105,9 @@ try {
 
   // 7. Impressions (only with --only impressions): a user's list with recording on and off.
   if (only.has('impressions')) results.impressions = await impressionsSection(loadedDbUrl);
+
+  // 8. Fold-in (only with --only fold-in): a list's cost by ratings since training, in one process.
+  if (only.has('fold-in')) results.foldIn = foldInSection();
 } finally {
   // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
   if (loadedDbUrl)
