@@ -26,8 +26,8 @@ export interface FoldInWeighting {
  * Chosen by the replay protocol (docs/evaluation.md "Replay protocol"): for the served bundle on
  * ml-latest-small a low rating counting half ranks best (from 2017 and from 2018), above one
  * counting for nothing, like a liked one, or against; on generated data, whose rating values carry
- * little taste, counting like a liked one ranks best and half second, while nothing falls below no
- * fold-in at all. Half is never worse than ranking from training only on either.
+ * little taste, counting like a liked one ranks best and half second, while nothing ranks per user
+ * below no fold-in at all. Half is never worse than ranking from training only on either.
  */
 export const FOLD_IN_WEIGHTING: FoldInWeighting = { likedFrom: 3.5, lowWeight: 0.5 };
 
