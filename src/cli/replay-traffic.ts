@@ -10,6 +10,7 @@ import { loadMovieLensFolder } from '../evaluation/movielens-folder.js';
 import { RELEVANCE_THRESHOLD } from '../evaluation/protocol/scored-users.js';
 import { replayEvents, type ReplayRating } from '../evaluation/protocol/replay.js';
 import { parseCut, ReplayUsageError, runReplay } from '../evaluation/replay-command.js';
+import { FOLD_IN_WEIGHTING } from '../training/fold-in.js';
 import { BUNDLE_ALGORITHM } from '../training/model-bundle.js';
 import { loggingProgress, type ProgressReporter } from '../common/progress.js';
 
@@ -201,7 +202,7 @@ async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise
       until: options.maxRatings === undefined ? until : events[events.length - 1]!.timestamp + 1,
       clock: 'traffic',
       algorithms: [BUNDLE_ALGORITHM],
-      lowWeights: [],
+      lowWeights: [FOLD_IN_WEIGHTING.lowWeight],
       log: io.log,
     });
     for (const entry of offline.entries.filter(
