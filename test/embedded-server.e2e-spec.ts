@@ -73,7 +73,11 @@ describe('the server on its embedded PostgreSQL', () => {
     expect(second.output()).toContain('left running');
     expect(isAlive(postmasterPid)).toBe(false);
     expect(await dataVersion(second.baseUrl)).toMatchObject({ version: 1, loading: false });
-    expect(second.output()).toContain('data already loaded; skipping the first-start load');
+    // The server's stdout is written a few lines at a time: the line may follow the answer.
+    await waitUntil(
+      async () => second.output().includes('data already loaded; skipping the first-start load'),
+      'the first-start load skipped',
+    );
     expect((await getJson(`${second.baseUrl}/movies?search=toy`)).body.items[0].title).toBe(
       'Toy Story (1995)',
     );
