@@ -101,6 +101,10 @@ describe('ServingModel', () => {
   it('answers an empty taste with popularity and a stated taste with its genre', () => {
     const none = model().forTaste(new Float32Array(GENRE_KEYS.length), 3);
     expect(none.fallback).toBe('popularity');
+    // The same list and scores as any newcomer's fallback: best first.
+    expect(none.items).toEqual(model().forUser(99, 3).items);
+    const scores = none.items.map((item) => item.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const action = new Float32Array(GENRE_KEYS.length);
     action[GENRE_KEYS.indexOf('action')] = 1;
     const list = model().forTaste(action, 3);

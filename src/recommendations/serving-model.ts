@@ -134,9 +134,12 @@ export class ServingModel {
    * most: genre popularity may rank a film that holds only some of the stated genres.
    */
   forTaste(taste: Float32Array, limit: number): RecommendationList {
+    // No taste stated: the popularity fallback every newcomer gets, scored by its rating counts.
+    if (!taste.some((weight) => weight > 0)) {
+      const popular = this.bundle.popular.recommend(-1, limit, NOTHING);
+      return this.list(popular, limit, undefined, 'fallback', () => 'popular with everyone');
+    }
     const ranked = this.bundle.taste.recommendForTaste(taste, limit, NOTHING);
-    if (!taste.some((weight) => weight > 0))
-      return this.list(ranked, limit, undefined, 'fallback', () => 'popular with everyone');
     return this.list(ranked, limit, undefined, 'taste', (_item, entry) => {
       let best: string | undefined;
       let bestWeight = 0;
