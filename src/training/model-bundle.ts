@@ -388,9 +388,10 @@ export function rankUser(
 ): { path: UserPath; ranked: Recommendations } {
   const { user, since, lastRatedAt, now } = moment;
   const known = user >= 0 && user < bundle.userIds.length;
-  const excluded = since.items.length === 0 ? exclude : new Set([...exclude, ...since.items]);
+  // Only the paths that do not fold in need the ratings since as exclusions of their own.
+  const excluded = () => (since.items.length === 0 ? exclude : new Set([...exclude, ...since.items]));
   if (!known && !(options.foldIn && hasLikedRating(since)))
-    return { path: 'fallback', ranked: bundle.popular.recommend(-1, k, excluded) };
+    return { path: 'fallback', ranked: bundle.popular.recommend(-1, k, excluded()) };
   const newest = Math.max(
     known ? bundle.lastRated[user]! : Number.NEGATIVE_INFINITY,
     lastRatedAt ?? Number.NEGATIVE_INFINITY,
@@ -400,5 +401,5 @@ export function rankUser(
   const path: UserPath = !known ? 'new-user' : inSession ? 'session' : 'returning';
   if (options.foldIn && canFoldIn(model))
     return { path, ranked: model.recommendWithFoldIn(user, since, k, exclude) };
-  return { path, ranked: model.recommend(user, k, excluded) };
+  return { path, ranked: model.recommend(user, k, excluded()) };
 }
