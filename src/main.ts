@@ -3,23 +3,28 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigError } from './config/environment.js';
+import { checkListenable, listenOrExplain, StartError } from './common/listen-port.js';
 import { logFatal } from './common/logger.js';
 import { maskUrlPasswords } from './config/mask-url.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
+  const { host, port } = config.http;
+  // Before the embedded PostgreSQL starts and the model loads, which take seconds to minutes.
+  const busy = await checkListenable(host, port);
+  if (busy) throw new StartError(busy);
   const app = await createApp(config, { shutdownHooks: true });
-  await app.listen({ port: config.http.port, host: config.http.host });
-  new Logger('Main').log(
-    `movie-reco listening on http://${config.http.host}:${config.http.port} (API docs at /docs)`,
-  );
+  await listenOrExplain(app, host, port);
+  new Logger('Main').log(`movie-reco listening on http://${host}:${port} (API docs at /docs)`);
 }
 
 main().catch(async (error: unknown) => {
   // One JSON line like every other; the passwords of any URL quoted in it masked.
   if (error instanceof ConfigError) {
     logFatal(maskUrlPasswords(error.message), { problems: error.problems.map(maskUrlPasswords) });
+  } else if (error instanceof StartError) {
+    logFatal(error.message);
   } else {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     logFatal(maskUrlPasswords(`movie-reco failed to start: ${text}`));
