@@ -5,6 +5,7 @@ import { BatchesRepository } from './batches.repository.js';
 import { DataStatusService } from './data-status.service.js';
 import { IngestStage } from './ingest.stage.js';
 import { IngestionService } from './ingestion.service.js';
+import { MovieLensFolderCheck } from './movielens-folder-check.js';
 import { RatingsRepository } from './ratings.repository.js';
 import { TempFileSweeper } from './temp-files.js';
 import { TransformStage } from './transform.stage.js';
@@ -20,6 +21,7 @@ import { TransformStage } from './transform.stage.js';
     IngestStage,
     TransformStage,
     TempFileSweeper,
+    MovieLensFolderCheck,
   ],
   exports: [
     IngestionService,

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
-import { checksumFiles, describeFolder, downloadMovieLens, SourceError } from './movielens-source.js';
+import {
+  checksumFiles,
+  describeFolder,
+  downloadMovieLens,
+  movieLensFolderProblem,
+  SourceError,
+} from './movielens-source.js';
 
 const MOVIES = 'movieId,title,genres\n1,Toy Story (1995),Adventure\n';
 const RATINGS = 'userId,movieId,rating,timestamp\n1,1,4.0,964982703\n';
@@ -124,5 +130,50 @@ describe('describeFolder and checksumFiles', () => {
     writeFileSync(join(dir, 'ratings.csv'), `${RATINGS}2,1,3.0,964982800\n`);
     expect(await checksumFiles([files.moviesCsv, files.ratingsCsv])).not.toBe(before);
     rmSync(dir, { recursive: true });
+  });
+});
+
+describe('movieLensFolderProblem', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'movie-reco-folder-problem-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(root, 'ml-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+
+  it('is undefined for a folder with movies and ratings, and when no folder is configured', () => {
+    expect(movieLensFolderProblem(folder({ 'movies.csv': MOVIES, 'ratings.csv': RATINGS }))).toBeUndefined();
+    expect(movieLensFolderProblem(undefined)).toBeUndefined();
+  });
+
+  it('names the folder and what is wrong with it', () => {
+    const missing = join(root, 'nonexistent');
+    expect(movieLensFolderProblem(missing)).toBe(`MOVIELENS_DIR ${missing} does not exist`);
+    const file = join(root, 'ratings.csv');
+    writeFileSync(file, RATINGS);
+    expect(movieLensFolderProblem(file)).toBe(`MOVIELENS_DIR ${file} is not a folder`);
+    const empty = folder({});
+    expect(movieLensFolderProblem(empty)).toBe(`MOVIELENS_DIR ${empty} is empty`);
+    const noRatings = folder({ 'movies.csv': MOVIES });
+    expect(movieLensFolderProblem(noRatings)).toBe(`MOVIELENS_DIR ${noRatings} has no ratings.csv`);
+    const other = folder({ 'README.txt': 'hello' });
+    expect(movieLensFolderProblem(other)).toBe(`MOVIELENS_DIR ${other} has no movies.csv or ratings.csv`);
+  });
+
+  it('says what failed rather than throwing when the folder cannot be examined', () => {
+    // A NUL in the path fails every file call (as EACCES would for another user than root).
+    expect(movieLensFolderProblem(`${root}\0x`)).toMatch(/^MOVIELENS_DIR .* cannot be read: /);
+  });
+
+  it('finds a ratings.csv with no ratings: empty, or a header alone', () => {
+    for (const ratings of ['', 'userId,movieId,rating,timestamp\n', 'userId,movieId,rating,timestamp\n\n']) {
+      const dir = folder({ 'movies.csv': MOVIES, 'ratings.csv': ratings });
+      expect(movieLensFolderProblem(dir)).toBe(`MOVIELENS_DIR ${dir} has an empty ratings.csv`);
+    }
   });
 });

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,6 +40,50 @@ export function describeFolder(dir: string): MovieLensFiles {
     moviesCsv: join(dir, 'movies.csv'),
     ratingsCsv: join(dir, 'ratings.csv'),
   };
+}
+
+/** Bytes read from ratings.csv to tell a header alone from a file with ratings. */
+const RATINGS_PEEK_BYTES = 4096;
+
+/** Whether the file holds a line after its first (the header), within its first bytes. */
+function hasLineAfterHeader(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(RATINGS_PEEK_BYTES);
+    const text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    const newline = text.indexOf('\n');
+    return newline >= 0 && text.slice(newline + 1).trim() !== '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What is wrong with the configured MovieLens folder (MOVIELENS_DIR), in a sentence naming it;
+ * undefined when it is fine or none is configured (the download is used). It looks at the folder
+ * as it is now, cheaply (a stat per file and the first bytes of ratings.csv), so a start and
+ * /status can ask before the next pipeline run would fail on it.
+ */
+export function movieLensFolderProblem(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    return folderProblem(dir);
+  } catch (error) {
+    return `MOVIELENS_DIR ${dir} cannot be read: ${(error as Error).message}`;
+  }
+}
+
+function folderProblem(dir: string): string | undefined {
+  const folder = statSync(dir, { throwIfNoEntry: false });
+  if (!folder) return `MOVIELENS_DIR ${dir} does not exist`;
+  if (!folder.isDirectory()) return `MOVIELENS_DIR ${dir} is not a folder`;
+  if (readdirSync(dir).length === 0) return `MOVIELENS_DIR ${dir} is empty`;
+  const missing = REQUIRED_FILES.filter(
+    (file) => !statSync(join(dir, file), { throwIfNoEntry: false })?.isFile(),
+  );
+  if (missing.length > 0) return `MOVIELENS_DIR ${dir} has no ${missing.join(' or ')}`;
+  if (!hasLineAfterHeader(join(dir, 'ratings.csv'))) return `MOVIELENS_DIR ${dir} has an empty ratings.csv`;
+  return undefined;
 }
 
 /** sha256 over the files in order, streamed; identifies the data so it is not applied twice. */

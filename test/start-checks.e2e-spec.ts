@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bootApp, loadAll } from './support/app.js';
 import { FIXTURE_ENV } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
 import { startServer } from './support/processes.js';
@@ -44,6 +46,33 @@ describe('a start that cannot succeed', () => {
       expect(seconds).toBeLessThan(10);
     } finally {
       holder.close();
+    }
+  });
+});
+
+describe('a start on loaded data whose MovieLens folder is gone', () => {
+  it('warns that the scheduled runs will fail until MOVIELENS_DIR is fixed', async () => {
+    const first = await bootApp();
+    await loadAll(first);
+    await first.close({ keepDatabase: true });
+
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const second = await bootApp(
+      { MOVIELENS_DIR: '/nonexistent/ml-latest-small', PIPELINE_CRON: '0 0 * * *' },
+      first.db,
+    );
+    try {
+      const warnings = warn.mock.calls
+        .map(([message]) => String(message))
+        .filter((m) => m.includes('MOVIELENS_DIR'));
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^MOVIELENS_DIR \/nonexistent\/ml-latest-small does not exist: the scheduled pipeline runs .* will fail until it is fixed/,
+        ),
+      ]);
+    } finally {
+      warn.mockRestore();
+      await second.close();
     }
   });
 });
