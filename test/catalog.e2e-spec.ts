@@ -163,6 +163,11 @@ describe('catalog API', () => {
       expect(body.message).toContain(message);
     });
 
+    it('names the accepted fields when a query field is unknown', async () => {
+      const { body } = await t.http.get('/movies?q=matrix').expect(400);
+      expect(body.message).toBe('property q should not exist; accepted: search, genre, sort, page, limit');
+    });
+
     it('never answers 5xx to odd input', async () => {
       const paths = [
         '/movies?limit=1e3',

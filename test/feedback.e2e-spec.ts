@@ -129,8 +129,11 @@ describe('feedback API', () => {
       [{ movieId: '1', rating: 4 }, 'movieId must be a positive integer'],
       [{ movieId: 0, rating: 4 }, 'movieId must be a positive integer'],
       [{ movieId: 2.5, rating: 4 }, 'movieId must be a positive integer'],
-      [{ movieId: 1, rating: 4, comment: 'loved it' }, 'property comment should not exist'],
-      [{ movieId: 1, rating: 4, userId: 7 }, 'property userId should not exist'],
+      [
+        { movieId: 1, rating: 4, comment: 'loved it' },
+        'property comment should not exist; accepted: movieId, rating',
+      ],
+      [{ movieId: 1, rating: 4, userId: 7 }, 'property userId should not exist; accepted: movieId, rating'],
     ])('answers 400 to %j: %s', async (payload, message) => {
       const { body } = await post('/users/503/ratings').send(payload).expect(400);
       expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', path: '/users/503/ratings' });
@@ -236,7 +239,7 @@ describe('feedback API', () => {
       ['limit=5.0', 'limit must be an integer'],
       ['page=', 'page must be an integer'],
       ['page=1&page=2', 'page must be an integer'],
-      ['sort=title', 'property sort should not exist'],
+      ['sort=title', 'property sort should not exist; accepted: page, limit'],
     ])('answers 400 to ?%s', async (search, message) => {
       const { body } = await get(`/users/2/ratings?${search}`).expect(400);
       expect(body.message).toBe(message);

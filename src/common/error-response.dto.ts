@@ -14,7 +14,10 @@ export class ErrorResponseDto {
   @ApiPropertyOptional({
     type: [String],
     description: 'Every problem found, when there is more than one',
-    example: ['limit must not be greater than 100', 'property color should not exist'],
+    example: [
+      'limit must not be greater than 100',
+      'property color should not exist; accepted: search, genre, sort, page, limit',
+    ],
   })
   details?: string[];
 

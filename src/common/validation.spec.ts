@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { IsInt, IsNumber, IsOptional, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { IdParam, PageQuery } from './paging.js';
 import { createValidationPipe } from './validation.js';
 
@@ -52,7 +53,7 @@ describe('the validation pipe on path, query and body objects', () => {
         message: ['id must be a positive integer'],
       });
       expect(await messagesOf(pipe.transform({ limit: '20', extra: '1' }, asQuery))).toEqual({
-        message: ['property extra should not exist'],
+        message: ['property extra should not exist; accepted: page, limit'],
       });
     }
   });
@@ -60,7 +61,36 @@ describe('the validation pipe on path, query and body objects', () => {
   it('tells the same text apart by the class it is validated into', async () => {
     expect(await pipe.transform({ id: '3' }, asParam)).toEqual({ id: 3 });
     expect(await messagesOf(pipe.transform({ id: '3' }, asQuery))).toEqual({
-      message: ['property id should not exist'],
+      message: ['property id should not exist; accepted: page, limit'],
+    });
+  });
+
+  it('names the fields a DTO accepts beside a field it does not, its own and inherited ones', async () => {
+    class SearchQuery extends PageQuery {
+      @IsOptional()
+      @IsString()
+      search?: string;
+    }
+    expect(
+      await messagesOf(pipe.transform({ q: 'matrix' }, { type: 'query', metatype: SearchQuery })),
+    ).toEqual({
+      message: ['property q should not exist; accepted: search, page, limit'],
+    });
+  });
+
+  it('names the fields of the nested object an unknown field is in', async () => {
+    class Window {
+      @IsInt()
+      from!: number;
+    }
+    class Wrapper {
+      @ValidateNested()
+      @Type(() => Window)
+      window!: Window;
+    }
+    const metadata = { type: 'body', metatype: Wrapper } as const;
+    expect(await messagesOf(pipe.transform({ window: { from: 1, to: 2 } }, metadata))).toEqual({
+      message: ['property window.to should not exist; accepted: from'],
     });
   });
 

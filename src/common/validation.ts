@@ -6,13 +6,27 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+
+/**
+ * The fields a DTO declares (those with a class-validator rule, inherited ones included): what
+ * the whitelist lets through. Read from the object an error was found in.
+ */
+function acceptedFields(target: object | undefined): string[] {
+  if (!target) return [];
+  const rules = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return [...new Set(rules.map((rule) => rule.propertyName))];
+}
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      prefix ? message.replace(error.property, path) : message,
-    );
+    const own = Object.entries(error.constraints ?? {}).map(([rule, text]) => {
+      const message = prefix ? text.replace(error.property, path) : text;
+      // "property q should not exist" alone leaves the caller guessing the field they meant.
+      const accepted = rule === 'whitelistValidation' ? acceptedFields(error.target) : [];
+      return accepted.length > 0 ? `${message}; accepted: ${accepted.join(', ')}` : message;
+    });
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }
@@ -96,6 +110,8 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     stopAtFirstError: true,
+    // Nest leaves it out by default; exceptionFactory reads the DTO's fields from it (and sends none of it).
+    validationError: { target: true },
     transform: true,
     exceptionFactory: (errors) => new BadRequestException({ message: flatten(errors) }),
   });

@@ -67,7 +67,10 @@ describe('CreateRatingBody', () => {
     [{ movieId: 0, rating: 4 }, 'movieId must be a positive integer'],
     [{ movieId: 1.5, rating: 4 }, 'movieId must be a positive integer'],
     [{ movieId: 2 ** 31, rating: 4 }, 'movieId must be at most 2147483647'],
-    [{ movieId: 1, rating: 4, comment: 'great' }, 'property comment should not exist'],
+    [
+      { movieId: 1, rating: 4, comment: 'great' },
+      'property comment should not exist; accepted: movieId, rating',
+    ],
   ])('rejects %j: %s', async (value, message) => {
     expect(await problems(value, body)).toEqual([message]);
   });
@@ -113,7 +116,7 @@ describe('PageQuery', () => {
     [{ page: '0x2' }, 'page must be an integer'],
     [{ page: '' }, 'page must be an integer'],
     [{ page: ['1', '2'] }, 'page must be an integer'],
-    [{ sort: 'title' }, 'property sort should not exist'],
+    [{ sort: 'title' }, 'property sort should not exist; accepted: page, limit'],
   ])('rejects %j: %s', async (value, message) => {
     expect(await problems(value, query)).toEqual([message]);
   });
