@@ -99,7 +99,7 @@ export async function createApp(
     }),
     // Start-up messages go to the same pino logger at once (not buffered), so they carry the
     // time they happened.
-    { abortOnError: false, logger: startupLogger(config.logLevel) },
+    { abortOnError: false, logger: startupLogger(config.logLevel, 'stdout', config.logFormat) },
   );
   app.useLogger(app.get(Logger));
   app.useSecurityHeaders(SECURITY_HEADERS);

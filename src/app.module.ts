@@ -22,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        HttpLoggingModule.forRoot(config.logLevel),
+        HttpLoggingModule.forRoot(config.logLevel, config.logFormat),
         DatabaseModule.forRoot(),
         MonitoringModule,
         CatalogModule,

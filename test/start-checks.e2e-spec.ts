@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootApp, loadAll } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
 import { FIXTURE_ENV } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
-import { startServer } from './support/processes.js';
+import { startServer, waitUntil } from './support/processes.js';
 
 /** A start that cannot succeed fails at once, with a sentence and no stack trace. */
 describe('a start that cannot succeed', () => {
@@ -73,6 +74,54 @@ describe('a start on loaded data whose MovieLens folder is gone', () => {
     } finally {
       warn.mockRestore();
       await second.close();
+    }
+  });
+});
+
+/**
+ * LOG_FORMAT=pretty is what a terminal gets by default (LOG_FORMAT=auto and stdout a TTY); the
+ * tests read the server through pipes, where the default stays JSON lines.
+ */
+describe('the server log format', () => {
+  const TIME_LEVEL = /^\d\d:\d\d:\d\d\.\d{3} (TRACE|DEBUG|INFO |WARN |ERROR|FATAL) /;
+
+  it('prints a refused configuration as a plain paragraph on a terminal', async () => {
+    const app = startServer({ LOG_FORMAT: 'pretty', PORT: 'abc', ROLE: 'boss' });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toBe(
+      'Invalid configuration:\n  - PORT="abc": PORT must be an integer number\n' +
+        '  - ROLE="boss": ROLE must be one of all, api, worker\n',
+    );
+  });
+
+  it('writes one readable line per entry with LOG_FORMAT=pretty, and JSON lines by default', async () => {
+    const db = await createTestDatabase();
+    try {
+      const base = { DATABASE_URL: db.url, HOST: '127.0.0.1', AUTO_INGEST: 'false', PIPELINE_CRON: 'off' };
+      const run = async (env: Record<string, string>) => {
+        const app = startServer({ ...base, ...env, PORT: String(await freePort()) });
+        await waitUntil(async () => app.output().includes('movie-reco listening on'), 'the server listening');
+        await fetch(`${app.baseUrl}/movies?q=matrix`);
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toBe(0);
+        return app.output().trim().split('\n');
+      };
+
+      const pretty = await run({ LOG_FORMAT: 'pretty' });
+      for (const line of pretty) expect(line).toMatch(TIME_LEVEL);
+      expect(pretty).toContainEqual(
+        expect.stringMatching(/ INFO {2}Main: movie-reco listening on http:\/\/127\.0\.0\.1:\d+/),
+      );
+      expect(pretty).toContainEqual(expect.stringMatching(/ INFO {2}Access: GET \/movies 400 [\d.]+ ms$/));
+
+      const json = await run({});
+      for (const line of json)
+        expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), app: 'movie-reco' });
+      expect(json.map((line) => JSON.parse(line) as { msg: string })).toContainEqual(
+        expect.objectContaining({ context: 'Access', msg: expect.stringMatching(/^GET \/movies 400 /) }),
+      );
+    } finally {
+      await db.drop();
     }
   });
 });

@@ -2,17 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import { Logger, type Params, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream, LoggerOptions } from 'pino';
 import { loggerParams } from '../common/logger.js';
+import { levelName, oneLineMessage, parseLogEntry } from '../common/readable-log.js';
 import type { LogLevel } from '../config/environment.js';
-
-/** pino's numeric levels as a person reads them. */
-const LEVEL_NAMES: Record<number, string> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warning',
-  50: 'error',
-  60: 'fatal',
-};
 
 /**
  * One JSON log line as one plain line for a person at a terminal: the level and the message
@@ -21,16 +12,9 @@ const LEVEL_NAMES: Record<number, string> = {
  * that is not pino's JSON passes unchanged.
  */
 export function readableLogLine(json: string): string {
-  let entry: { level?: unknown; msg?: unknown; err?: { message?: unknown } };
-  try {
-    entry = JSON.parse(json) as typeof entry;
-  } catch {
-    return json;
-  }
-  if (typeof entry !== 'object' || entry === null || typeof entry.level !== 'number') return json;
-  const message = typeof entry.msg === 'string' ? entry.msg : String(entry.err?.message ?? '');
-  const level = LEVEL_NAMES[entry.level] ?? `level ${entry.level}`;
-  return `\r\x1b[K${level}: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`;
+  const entry = parseLogEntry(json);
+  if (!entry) return json;
+  return `\r\x1b[K${levelName(entry.level)}: ${oneLineMessage(entry)}\n`;
 }
 
 /** A pino destination that writes each line readable (see readableLogLine). */

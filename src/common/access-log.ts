@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
-import type { LogLevel } from '../config/environment.js';
+import type { LogFormat, LogLevel } from '../config/environment.js';
 import { loggerParams } from './logger.js';
 
 /** Scrapes and probes: logged only when they fail, or they would drown the rest. */
@@ -95,13 +95,16 @@ class AccessLog implements OnModuleInit {
   }
 }
 
-/** JSON logs through pino plus the HTTP access line; the CLI imports LoggerModule alone. */
+/**
+ * Logs through pino (JSON lines, or readable ones on a terminal) plus the HTTP access line; the
+ * CLI imports LoggerModule alone.
+ */
 @Module({})
 export class HttpLoggingModule {
-  static forRoot(level: LogLevel): DynamicModule {
+  static forRoot(level: LogLevel, format: LogFormat): DynamicModule {
     return {
       module: HttpLoggingModule,
-      imports: [LoggerModule.forRoot(loggerParams(level))],
+      imports: [LoggerModule.forRoot(loggerParams(level, 'stdout', format))],
       providers: [AccessLog],
     };
   }

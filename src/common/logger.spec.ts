@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { pinoOptions } from './logger.js';
+import { pinoOptions, readableLogs } from './logger.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -36,5 +36,14 @@ describe('log lines', () => {
       app: 'movie-reco',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+  });
+});
+
+describe('the server log format', () => {
+  it('is readable lines on a terminal or when asked for, JSON lines otherwise', () => {
+    expect(readableLogs('auto', true)).toBe(true);
+    expect(readableLogs('auto', false)).toBe(false);
+    expect(readableLogs('pretty', false)).toBe(true);
+    expect(readableLogs('json', true)).toBe(false);
   });
 });

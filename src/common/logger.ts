@@ -1,8 +1,10 @@
+import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type LoggerService, RequestMethod } from '@nestjs/common';
 import { Logger, type Params, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
-import type { LogLevel } from '../config/environment.js';
+import type { LogFormat, LogLevel } from '../config/environment.js';
+import { readableServerLine } from './readable-log.js';
 
 /**
  * Fields that may hold a credential, wherever a log line carries them: request and response
@@ -37,7 +39,10 @@ const REDACTED_PATHS = [
   '*.*.password',
 ];
 
-/** The pino options of every log line the server and the CLI write: one JSON-lines format. */
+/**
+ * The pino options of every log line the server and the CLI write: one JSON-lines format (on a
+ * terminal, each line is then rewritten readable: readableLogs).
+ */
 export function pinoOptions(level: LogLevel): LoggerOptions {
   return {
     level,
@@ -80,6 +85,34 @@ function serverLogStream(): DestinationStream {
   return serverStream;
 }
 
+let readableStream: DestinationStream | undefined;
+
+/**
+ * The server's stdout as readable lines (src/common/readable-log.ts), each written at once: a
+ * person at a terminal reads them as they come, and a terminal takes a few lines a second, not the
+ * thousands the buffered JSON destination is there for.
+ */
+function readableServerStream(): DestinationStream {
+  if (!readableStream) {
+    const stdout = pino.destination({ fd: 1, sync: true });
+    readableStream = {
+      write: (line: string) => {
+        const text = readableServerLine(line);
+        if (text) stdout.write(text);
+      },
+    };
+  }
+  return readableStream;
+}
+
+/**
+ * Whether the server writes readable lines rather than JSON: LOG_FORMAT=pretty, or auto (the
+ * default) with stdout on a terminal. Log collectors read a pipe or a file, so they keep JSON.
+ */
+export function readableLogs(format: LogFormat, terminal = process.stdout.isTTY === true): boolean {
+  return format === 'pretty' || (format === 'auto' && terminal);
+}
+
 /**
  * nestjs-pino's parameters. Its own per-request line (pino-http's `autoLogging`) is off: that
  * middleware only sees the requests Nest's middleware path matching lets through, and logs every
@@ -87,12 +120,17 @@ function serverLogStream(): DestinationStream {
  * own hook, which sees every request. `quietReqLogger` keeps request headers out of the lines
  * logged while a request runs.
  */
-export function loggerParams(level: LogLevel, destination: 'stdout' | 'stderr' = 'stdout'): Params {
+export function loggerParams(
+  level: LogLevel,
+  destination: 'stdout' | 'stderr' = 'stdout',
+  format: LogFormat = 'json',
+): Params {
+  const stdout = readableLogs(format) ? readableServerStream() : serverLogStream();
   return {
     forRoutes: REQUEST_LOGGER_ROUTES,
     pinoHttp: [
       { ...pinoOptions(level), autoLogging: false, quietReqLogger: true },
-      destination === 'stdout' ? serverLogStream() : pino.destination({ fd: 2, sync: true }),
+      destination === 'stdout' ? stdout : pino.destination({ fd: 2, sync: true }),
     ],
   };
 }
@@ -102,15 +140,38 @@ export function loggerParams(level: LogLevel, destination: 'stdout' | 'stderr' =
  * logger the application then uses (nestjs-pino keeps one per process), at once rather than
  * buffered, so the start-up lines carry the time they happened and the same format as the rest.
  */
-export function startupLogger(level: LogLevel, destination: 'stdout' | 'stderr' = 'stdout'): LoggerService {
-  const params = loggerParams(level, destination);
+export function startupLogger(
+  level: LogLevel,
+  destination: 'stdout' | 'stderr' = 'stdout',
+  format: LogFormat = 'json',
+): LoggerService {
+  const params = loggerParams(level, destination, format);
   return new Logger(new PinoLogger(params), params);
 }
 
 /**
- * Writes one `fatal` line for a process that fails before (or without) its application logger:
- * a refused configuration, a failed start. Same JSON-lines format, on stderr.
+ * LOG_FORMAT read straight from the environment, for a process that may have no configuration:
+ * a value that is not a format counts as auto (the configuration refuses it with the rest).
  */
-export function logFatal(message: string, fields: Record<string, unknown> = {}): void {
+function environmentLogFormat(env: NodeJS.ProcessEnv): LogFormat {
+  const value = env.LOG_FORMAT?.trim().toLowerCase();
+  return value === 'json' || value === 'pretty' ? value : 'auto';
+}
+
+/**
+ * Writes one `fatal` line for a process that fails before (or without) its application logger:
+ * a refused configuration, a failed start. On stderr: the JSON-lines format, or on a terminal
+ * (see readableLogs) the message alone, as written — the configuration's problems one a line —
+ * since it is the last thing the process says and a person is there to act on it.
+ */
+export function logFatal(
+  message: string,
+  fields: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (readableLogs(environmentLogFormat(env), process.stderr.isTTY === true)) {
+    writeSync(2, `${message}\n`);
+    return;
+  }
   pino(pinoOptions('fatal'), pino.destination({ fd: 2, sync: true })).fatal(fields, message);
 }

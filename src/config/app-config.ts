@@ -4,6 +4,7 @@ import {
   ConfigError,
   type Environment,
   type EvaluationProtocol,
+  type LogFormat,
   type LogLevel,
   parseEnvironment,
   parseTrustProxy,
@@ -43,6 +44,8 @@ export class AppConfig {
   readonly database: { url?: string; embeddedDataDir: string; embeddedPort: number };
   readonly movielens: { dir?: string; url: string; sha256?: string; cacheDir: string };
   readonly logLevel: LogLevel;
+  /** auto: readable lines on a terminal, JSON lines otherwise (src/common/logger.ts). */
+  readonly logFormat: LogFormat;
   /** all: serve and run the pipeline; api: serve only; worker: run the pipeline only. */
   readonly role: Role;
   readonly autoIngest: boolean;
@@ -126,6 +129,7 @@ export class AppConfig {
       cacheDir: resolve(env.DATA_CACHE_DIR),
     };
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = env.LOG_FORMAT;
     this.role = env.ROLE;
     this.autoIngest = env.AUTO_INGEST;
     this.firstLoadRetryMs = env.FIRST_LOAD_RETRY_SECONDS * 1000;

@@ -157,6 +157,16 @@ describe('parseEnvironment: the real problem of a value', () => {
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT="70000": PORT must not be greater than 65535']);
   });
 
+  it('reads LOG_FORMAT as auto (the default), json or pretty, and names the three otherwise', () => {
+    expect(parseEnvironment({}).LOG_FORMAT).toBe('auto');
+    expect(parseEnvironment({ LOG_FORMAT: '' }).LOG_FORMAT).toBe('auto');
+    expect(parseEnvironment({ LOG_FORMAT: ' JSON ' }).LOG_FORMAT).toBe('json');
+    expect(parseEnvironment({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(problemsOf({ LOG_FORMAT: 'fancy' })).toEqual([
+      'LOG_FORMAT="fancy": LOG_FORMAT must be one of auto, json, pretty',
+    ]);
+  });
+
   it('reads REPLAY_START_YEAR as a year, or as auto (the default) when unset, empty or "auto"', () => {
     expect(parseEnvironment({}).REPLAY_START_YEAR).toBeUndefined();
     expect(parseEnvironment({ REPLAY_START_YEAR: 'auto' }).REPLAY_START_YEAR).toBeUndefined();

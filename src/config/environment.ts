@@ -60,6 +60,10 @@ export function parseTrustProxy(text: string): boolean | number | string[] | und
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** The server's log lines: `auto` is readable lines when stdout is a terminal, JSON lines otherwise. */
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** The offline protocols (src/evaluation/protocol/split.ts): the gate and model choice rest on one. */
 const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
 export type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
@@ -139,6 +143,10 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() || 'auto' : value))
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'auto';
 
   @IsIn(ROLES, { message: `ROLE must be one of ${ROLES.join(', ')}` })
   ROLE: Role = 'all';
