@@ -5,6 +5,7 @@ import { ModelRegistry1764158400000 } from './1764158400000-model-registry.js';
 import { ArtifactStorageExternal1796140800000 } from './1796140800000-artifact-storage-external.js';
 import { Impressions1796230800000 } from './1796230800000-impressions.js';
 import { ReplayMeasures1796317200000 } from './1796317200000-replay-measures.js';
+import { CancelledRuns1796403600000 } from './1796403600000-cancelled-runs.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   ArtifactStorageExternal1796140800000,
   Impressions1796230800000,
   ReplayMeasures1796317200000,
+  CancelledRuns1796403600000,
 ];

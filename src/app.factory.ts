@@ -10,8 +10,10 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { strictJsonParser } from './common/json-body.js';
 import { startupLogger } from './common/logger.js';
 import { registerRateLimits } from './common/rate-limits.js';
+import { armShutdownDeadline } from './common/shutdown-deadline.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
 
 export interface CreateAppOptions {
   /** Close gracefully on SIGTERM/SIGINT (the server does; tests that boot many apps do not). */
@@ -110,7 +112,15 @@ export async function createApp(
   app.useGlobalFilters(new HttpExceptionFilter());
   // Exit (0) once closed rather than re-raising the signal: the process's exit handlers then
   // write out the buffered log lines (src/common/logger.ts).
-  if (options.shutdownHooks) app.enableShutdownHooks([], { useProcessExit: true });
+  if (options.shutdownHooks) {
+    app.enableShutdownHooks([], { useProcessExit: true });
+    const logger = app.get(Logger);
+    armShutdownDeadline({
+      graceMs: config.shutdownGraceMs,
+      lastly: () => EmbeddedPostgres.stopAll(),
+      log: (message) => logger.error(message, 'Shutdown'),
+    });
+  }
   setupSwagger(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -59,7 +59,8 @@ describe('the server on its embedded PostgreSQL', () => {
 
   it('starts, loads the data, restarts after SIGKILL without loading again, and stops on SIGTERM', async () => {
     const first = startServer(env);
-    await waitUntil(async () => (await dataVersion(first.baseUrl))?.version === 1, 'first load');
+    // Ready (200) once the first run has loaded the data and its model serves.
+    await waitUntil(async () => (await dataVersion(first.baseUrl))?.version === 1, 'first load', 60_000);
     const postmasterPid = Number(
       readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0],
     );
@@ -75,8 +76,9 @@ describe('the server on its embedded PostgreSQL', () => {
     expect(await dataVersion(second.baseUrl)).toMatchObject({ version: 1, loading: false });
     // The server's stdout is written a few lines at a time: the line may follow the answer.
     await waitUntil(
-      async () => second.output().includes('data already loaded; skipping the first-start load'),
-      'the first-start load skipped',
+      async () =>
+        second.output().includes('data already loaded and a model decided on it; nothing to run at start'),
+      'no run at start',
     );
     expect((await getJson(`${second.baseUrl}/movies?search=toy`)).body.items[0].title).toBe(
       'Toy Story (1995)',

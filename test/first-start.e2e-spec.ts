@@ -5,15 +5,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
-import { bootApp, type TestApp } from './support/app.js';
+import { PipelineRunsRepository } from '../src/pipeline/pipeline-runs.repository.js';
+import { bootApp, loadAll, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { FIXTURE_DIR } from './support/fixtures.js';
 import { freePort } from './support/ports.js';
 
+/** Waits until the service is ready (a model loaded) on data version `version`, the load done. */
 async function waitForDataVersion(t: TestApp, version: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { body } = await t.http.get('/status');
-    if (body.info?.data?.version === version && !body.info.data.loading) return;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { status, body } = await t.http.get('/status');
+    if (status === 200 && body.info?.data?.version === version && !body.info.data.loading) return;
     await sleep(100);
   }
   const { body } = await t.http.get('/status');
@@ -29,7 +31,14 @@ describe('first start on an empty database', () => {
 
   it('loads the data by itself while /status answers, and a restart does not load it again', async () => {
     const first = await bootApp({ AUTO_INGEST: 'true' }, db);
-    await first.http.get('/status').expect(200);
+    // Not ready while the run trains (unless the small fixture is done already), saying so.
+    const early = await first.http.get('/status');
+    if (early.status !== 200) {
+      expect(early.status).toBe(503);
+      expect(early.body.message).toMatch(
+        /^not ready: model down \(no model is loaded yet: pipeline run 1 \(startup\) is (starting|at stage \w+), started /,
+      );
+    }
     await waitForDataVersion(first, 1);
     await first.http.get('/movies/1').expect(200);
     await first.close({ keepDatabase: true });
@@ -38,9 +47,39 @@ describe('first start on an empty database', () => {
     await sleep(300);
     const { body } = await second.http.get('/status').expect(200);
     expect(body.info.data).toMatchObject({ version: 1, loading: false });
+    expect(body.info.model).toMatchObject({ status: 'up', version: 1 });
     const { body: movies } = await second.http.get('/movies').expect(200);
     expect(movies.total).toBe(30);
     await second.close({ keepDatabase: true });
+  });
+});
+
+describe('a start interrupted after the data was loaded', () => {
+  it('trains the loaded data at once, reading no new data, and serves', async () => {
+    const db = await createTestDatabase();
+    try {
+      // The data committed, no model decided on it: what a stop during training leaves.
+      const loader = await bootApp({}, db);
+      expect(await loadAll(loader)).toMatchObject({ status: 'succeeded' });
+      await loader.close({ keepDatabase: true });
+
+      const restarted = await bootApp({ AUTO_INGEST: 'true' }, db);
+      try {
+        await waitForDataVersion(restarted, 1);
+        await restarted.http.get('/users/1/recommendations').expect(200);
+        const { items } = await restarted.app.get(PipelineRunsRepository).list(1, 10);
+        const startUp = items.find((run) => run.trigger === 'startup')!;
+        expect(startUp.status).toBe('succeeded');
+        // No source read: the run trained data version 1 and applied nothing new.
+        expect(startUp.stages.find((stage) => stage.name === 'ingest')).toMatchObject({ rows: 0 });
+        expect(startUp.stages.find((stage) => stage.name === 'train')?.status).toBe('succeeded');
+        expect(startUp.batchId).toBeNull();
+      } finally {
+        await restarted.close({ keepDatabase: true });
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });
 
@@ -65,7 +104,11 @@ describe('first start offline (the download fails)', () => {
 
   it('reports the data down with the load error, tries again, and serves once the data is there', async () => {
     const down = await poll(t, '/status', (status, body) => status === 503 && body.health?.error?.data);
-    expect(down.message).toBe('unhealthy: data down');
+    expect(down.message).toMatch(/^not ready: data down \(no data: the first load failed/);
+    // Between attempts it says when the next one is; during one (every second here), that it runs.
+    expect(down.health.error.model.message).toMatch(
+      /^no model (yet: the start-up run failed \(.*; it is tried again at |is loaded yet: pipeline run \d+ \(startup\))/,
+    );
     expect(down.health.error.data).toMatchObject({ status: 'down', version: 0 });
     expect(down.health.error.data.message).toMatch(/^no data: the first load failed \(.*ml-fixture\.zip/);
     // The process stays alive for the probes, and the load is tried again by itself.

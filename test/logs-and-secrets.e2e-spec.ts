@@ -117,7 +117,8 @@ describe('a production server: its secrets and its logs', () => {
         ['/admin/models', undefined, 401],
         ['/admin/models', 'not.a.token', 401],
         ['/movies/1', undefined, 404],
-        ['/status', undefined, 200],
+        // No model on this server: not ready (and, as a state, not an access line either).
+        ['/status', undefined, 503],
       ];
       for (const [path, token, status] of calls) {
         const response = await fetch(url(path), {
@@ -152,7 +153,7 @@ describe('a production server: its secrets and its logs', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as LogLine);
     const access = lines.filter((line) => line.context === 'Access');
-    // One line per request; /status is quiet when it answers 200.
+    // One line per request; /status is quiet when it answers 200 or only lacks a model.
     expect(access.map((l) => `${l.method} ${l.route ?? l.path} ${l.status} ${l.clientId ?? '-'}`)).toEqual([
       'POST /oauth/token 200 -',
       'POST /oauth/token 200 -',

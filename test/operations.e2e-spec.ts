@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
+import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { RENDER_REUSE_MS } from '../src/monitoring/metrics.controller.js';
 import { bootApp, type TestApp } from './support/app.js';
 
@@ -12,7 +13,34 @@ describe('operations endpoints', () => {
   afterAll(() => t.close());
 
   describe('GET /status', () => {
+    it('answers 503 while no model is loaded, saying why and when to ask again', async () => {
+      const { body, headers } = await t.http.get('/status').expect(503);
+      expect(body.message).toBe(
+        'not ready: model down (no model is in production yet: run the pipeline ' +
+          '(`npm run cli -- pipeline run`, or POST /admin/pipeline/runs))',
+      );
+      expect(headers['retry-after']).toBe('10');
+      expect(body.health.info.database.status).toBe('up');
+      expect(body.health.info.data).toMatchObject({ status: 'up', version: 0, loading: false });
+      // Liveness is apart: the process is fine, it only has nothing to serve yet.
+      await t.http.get('/status/live').expect(200, { status: 'ok' });
+    });
+
+    it('answers 200 once a model is loaded, with its version', async () => {
+      const run = await t.app.get(PipelineRunner).run({ trigger: 'cli', source: { kind: 'full' } });
+      expect(run).toMatchObject({ status: 'succeeded' });
+      let answer = await t.http.get('/status');
+      // The model is loaded on the promotion's notification; a check answers for a second.
+      for (let attempt = 0; attempt < 50 && answer.status !== 200; attempt++) {
+        await sleep(100);
+        answer = await t.http.get('/status');
+      }
+      expect(answer.status).toBe(200);
+      expect(answer.body.info.model).toMatchObject({ status: 'up', version: 1 });
+    });
+
     it('answers calls within a second from one check', async () => {
+      await sleep(1000); // past the check the test before made
       const checks = vi.spyOn(TypeOrmHealthIndicator.prototype, 'pingCheck');
       await Promise.all(Array.from({ length: 20 }, () => t.http.get('/status').expect(200)));
       expect(checks.mock.calls.length).toBeGreaterThanOrEqual(1);
@@ -24,7 +52,7 @@ describe('operations endpoints', () => {
       const { body } = await t.http.get('/status').expect(200);
       expect(body.status).toBe('ok');
       expect(body.info.database.status).toBe('up');
-      expect(body.info.data).toMatchObject({ status: 'up', version: 0, loading: false });
+      expect(body.info.data).toMatchObject({ status: 'up', version: 1, loading: false });
     });
 
     it('answers 503 naming the database while it cannot be reached, and recovers after', async () => {
@@ -40,7 +68,10 @@ describe('operations endpoints', () => {
         down = await t.http.get('/status');
       }
       expect(down.status).toBe(503);
-      expect(down.body).toMatchObject({ statusCode: 503, message: 'unhealthy: database down' });
+      expect(down.body.statusCode).toBe(503);
+      expect(down.body.message).toMatch(
+        /^not ready: database down \(.*not currently accepting connections\)$/,
+      );
       expect(down.body.health.error.database.status).toBe('down');
       expect(down.body.health.details.data.status).toBe('up');
       const api = await t.http.get('/movies/1').expect(503);

@@ -17,16 +17,24 @@ describe('process roles', () => {
       expect(body.message).toMatch(/ROLE=api.*worker/);
     });
 
-    it('loads no data at start and schedules nothing, yet serves', async () => {
+    it('loads no data at start and schedules nothing; not ready until the worker promotes a model', async () => {
       const { body: runs } = await t.http
         .get('/admin/pipeline/runs')
         .auth(await adminToken(t), { type: 'bearer' })
         .expect(200);
       expect(runs.total).toBe(0);
       expect(t.app.get(SchedulerRegistry).getCronJobs().size).toBe(0);
-      await t.http.get('/status').expect(200);
-      // The recommendation routes are there; no model was promoted yet.
-      await t.http.get('/users/1/recommendations').expect(503);
+      const status = await t.http.get('/status').expect(503);
+      expect(status.body.message).toBe(
+        'not ready: model down (no model is in production yet: the pipeline worker trains one; ' +
+          'this replica loads it once promoted)',
+      );
+      // The recommendation routes are there and say the same; no model was promoted yet.
+      const list = await t.http.get('/users/1/recommendations').expect(503);
+      expect(list.body.message).toBe(status.body.health.error.model.message);
+      expect(list.headers['retry-after']).toBe('10');
+      // What an api replica can answer without a model, it answers.
+      await t.http.get('/movies').expect(200);
     });
   });
 

@@ -5,7 +5,12 @@ function formatBytes(bytes: number): string {
   return bytes >= 1_048_576 ? `${(bytes / 1_048_576).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
 }
 
-const MARKS: Record<StageOutcome['status'], string> = { succeeded: '✓', failed: '✗', skipped: '–' };
+const MARKS: Record<StageOutcome['status'], string> = {
+  succeeded: '✓',
+  failed: '✗',
+  skipped: '–',
+  cancelled: '■',
+};
 
 /** One line for a finished stage: mark, name, elapsed time, rows and error if any. */
 export function formatStageLine(name: string, outcome: StageOutcome): string {

@@ -61,8 +61,11 @@ function addAccessLog(fastify: FastifyInstance, root: Pino): void {
   const write = (request: Tracked, record: AccessRecord, extra: object = {}) => {
     if (request[LOGGED]) return;
     request[LOGGED] = true;
-    if (record.status < 400 && QUIET_ROUTES.has(record.route ?? '')) return;
-    const level = record.status >= 500 ? 'error' : 'info';
+    // A 503 with Retry-After is a state the service announces (no model yet on a first start), not a
+    // fault: an info line, and none at all for the probes, which ask every few seconds until it ends.
+    const expected = record.status === 503 && 'retryAfter' in extra;
+    if ((record.status < 400 || expected) && QUIET_ROUTES.has(record.route ?? '')) return;
+    const level = record.status >= 500 && !expected ? 'error' : 'info';
     logger[level](
       { ...record, ...extra },
       `${record.method} ${record.route ?? record.path} ${record.status} ${record.durationMs} ms`,
@@ -73,7 +76,12 @@ function addAccessLog(fastify: FastifyInstance, root: Pino): void {
     done();
   });
   fastify.addHook('onResponse', (request: Tracked, reply, done) => {
-    write(request, accessRecord(request, reply.statusCode, reply.elapsedTime));
+    const retryAfter = reply.getHeader('retry-after');
+    write(
+      request,
+      accessRecord(request, reply.statusCode, reply.elapsedTime),
+      retryAfter === undefined ? {} : { retryAfter: Number(retryAfter) },
+    );
     done();
   });
   fastify.addHook('onRequestAbort', (request: Tracked, done) => {

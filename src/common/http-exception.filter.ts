@@ -9,6 +9,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './database-errors.js';
 import type { ErrorResponseDto } from './error-response.dto.js';
+import { NotReadyException } from './not-ready.exception.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -75,7 +76,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       messages = ['Internal server error'];
       this.logger.error({ err: exception, path: request.url, reqId: String(request.id) }, 'unhandled error');
     }
-    if (statusCode >= 500 && exception instanceof HttpException) {
+    if (exception instanceof NotReadyException) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+      this.logger.debug({ path: request.url, statusCode, reqId: String(request.id) }, messages.join('; '));
+    } else if (statusCode >= 500 && exception instanceof HttpException) {
       this.logger.warn({ path: request.url, statusCode, reqId: String(request.id) }, messages.join('; '));
     }
 

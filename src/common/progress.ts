@@ -1,6 +1,6 @@
 /** What a finished pipeline stage reports to a progress display. */
 export interface StageOutcome {
-  status: 'succeeded' | 'failed' | 'skipped';
+  status: 'succeeded' | 'failed' | 'skipped' | 'cancelled';
   seconds: number;
   rows?: number;
   error?: string;

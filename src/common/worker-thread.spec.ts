@@ -20,7 +20,14 @@ describe('runWorker', () => {
        parentPort.postMessage({ total: workerData.steps.length });`,
     );
     const heard: string[] = [];
-    const result = await runWorker<{ total: number }>(url, url, { steps: ['a', 'b'] }, (p) => heard.push(p));
+    const result = await runWorker<{ total: number }>(
+      url,
+      url,
+      { steps: ['a', 'b'] },
+      {
+        onProgress: (p) => heard.push(p),
+      },
+    );
     expect(result).toEqual({ total: 2 });
     expect(heard).toEqual(['a', 'b']);
   });
@@ -28,7 +35,7 @@ describe('runWorker', () => {
   it('moves the buffers it is asked to transfer instead of copying them', async () => {
     const url = script('sum.mjs', `parentPort.postMessage(workerData.bytes.reduce((a, b) => a + b, 0));`);
     const bytes = Uint8Array.of(1, 2, 3);
-    await expect(runWorker<number>(url, url, { bytes }, undefined, [bytes.buffer])).resolves.toBe(6);
+    await expect(runWorker<number>(url, url, { bytes }, { transfer: [bytes.buffer] })).resolves.toBe(6);
     // Detached here: the worker holds it now.
     expect(bytes.buffer.byteLength).toBe(0);
     const kept = Uint8Array.of(4);
@@ -39,6 +46,30 @@ describe('runWorker', () => {
   it('rejects when the worker throws', async () => {
     const url = script('throws.mjs', `throw new Error('no room for B');`);
     await expect(runWorker(url, url, {})).rejects.toThrow('no room for B');
+  });
+
+  it('terminates a worker busy in a loop when its signal is aborted, rejecting with the reason', async () => {
+    // Never yields: only terminating the thread ends it.
+    const url = script('spins.mjs', `parentPort.postMessage({ progress: 'spinning' }); for (;;) {}`);
+    const stop = new AbortController();
+    const running = runWorker(
+      url,
+      url,
+      {},
+      {
+        onProgress: () => stop.abort(new Error('stopping (SIGTERM)')),
+        signal: stop.signal,
+      },
+    );
+    // Without the abort this would never settle (the test's timeout would fail it).
+    await expect(running).rejects.toThrow('stopping (SIGTERM)');
+  });
+
+  it('does not start a worker for a signal already aborted', async () => {
+    const url = script('never.mjs', `parentPort.postMessage('ran');`);
+    const stop = new AbortController();
+    stop.abort(new Error('already stopping'));
+    await expect(runWorker(url, url, {}, { signal: stop.signal })).rejects.toThrow('already stopping');
   });
 });
 

@@ -21,31 +21,51 @@ interface WorkerProgress {
 const isProgress = (message: unknown): message is WorkerProgress =>
   typeof message === 'object' && message !== null && 'progress' in message;
 
+export interface RunWorkerOptions {
+  /** Hears the `{ progress }` messages the worker posts before its result. */
+  onProgress?: (progress: string) => void;
+  /** Buffers of `data` moved to the worker rather than copied; the caller cannot use them after. */
+  transfer?: readonly TransferListItem[];
+  /** Aborted, the worker is terminated and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Runs `script` (a path relative to `callerUrl`, as compiled JavaScript) in a worker thread with
- * `data`, and resolves with the message it posts back; `{ progress }` messages it posts before
- * go to `onProgress`. The event loop keeps serving meanwhile. `transfer` moves buffers of `data` to
- * the worker instead of copying them: a copy of a model's bytes (about 90 MB on ml-latest-small)
- * would hold this thread for some 150 ms; the caller cannot use them afterwards.
+ * `data`, and resolves with the message it posts back. The event loop keeps serving meanwhile.
+ * Transferring a model's bytes (about 90 MB on ml-latest-small) spares this thread a copy of some
+ * 150 ms. An abort terminates the thread wherever its work is: a stopping process does not wait
+ * for a fit to end.
  */
 export function runWorker<T>(
   callerUrl: string,
   script: string,
   data: unknown,
-  onProgress: (progress: string) => void = () => undefined,
-  transfer: readonly TransferListItem[] = [],
+  { onProgress = () => undefined, transfer = [], signal }: RunWorkerOptions = {},
 ): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const worker = new Worker(compiled(callerUrl, script), {
       workerData: data,
       transferList: [...transfer],
     });
+    const abort = () => {
+      reject(signal?.reason as Error);
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    const settle = () => signal?.removeEventListener('abort', abort);
     worker.on('message', (message: unknown) => {
-      if (isProgress(message)) onProgress(message.progress);
-      else resolve(message as T);
+      if (isProgress(message)) return onProgress(message.progress);
+      settle();
+      resolve(message as T);
     });
-    worker.once('error', reject);
+    worker.once('error', (error) => {
+      settle();
+      reject(error);
+    });
     worker.once('exit', (code) => {
+      settle();
       if (code !== 0) reject(new Error(`the worker ${script} stopped with exit code ${code}`));
     });
   });

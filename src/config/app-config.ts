@@ -51,6 +51,8 @@ export class AppConfig {
   readonly autoIngest: boolean;
   /** The first wait before the first-start load is tried again (it doubles per attempt). */
   readonly firstLoadRetryMs: number;
+  /** How long a stop on a signal may take before the process ends by force. */
+  readonly shutdownGraceMs: number;
   /** startYear undefined: the first batch ends three years before the data's last rating. */
   readonly replay: { period: PeriodKind; startYear: number | undefined };
   /** A cron expression, or undefined when the schedule is off. */
@@ -133,6 +135,7 @@ export class AppConfig {
     this.role = env.ROLE;
     this.autoIngest = env.AUTO_INGEST;
     this.firstLoadRetryMs = env.FIRST_LOAD_RETRY_SECONDS * 1000;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
     this.replay = { period: env.REPLAY_PERIOD, startYear: env.REPLAY_START_YEAR };
     this.pipeline = {
       cron: env.PIPELINE_CRON === 'off' ? undefined : env.PIPELINE_CRON,

@@ -180,6 +180,16 @@ export class Environment {
   @Max(3600)
   FIRST_LOAD_RETRY_SECONDS: number = 10;
 
+  /**
+   * How long a stop (SIGTERM/SIGINT) may take: runs are cancelled at once, and a process still
+   * there after this is ended by force. An orchestrator's grace period must be longer.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'SHUTDOWN_GRACE_SECONDS must be a whole number of seconds' })
+  @Min(2)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS: number = 20;
+
   @Validate(IsCronOrOff)
   PIPELINE_CRON: string = '0 0 * * *';
 

@@ -18,16 +18,20 @@ export class EvaluateStage {
     data: TrainingData,
     candidate: ModelSpec,
     production: ModelSpec | undefined,
+    signal?: AbortSignal,
   ): Promise<{ outcome: EvaluationOutcome; stage: StageReport }> {
-    const outcome = await evaluateInWorker({
-      ratings: data.ratings,
-      movies: data.movies,
-      candidate,
-      ...(production ? { production } : {}),
-      primary: this.config.evaluation.primaryProtocol,
-      gapSeconds: this.config.evaluation.gapSeconds,
-      maxUsers: this.config.evaluation.maxUsers,
-    });
+    const outcome = await evaluateInWorker(
+      {
+        ratings: data.ratings,
+        movies: data.movies,
+        candidate,
+        ...(production ? { production } : {}),
+        primary: this.config.evaluation.primaryProtocol,
+        gapSeconds: this.config.evaluation.gapSeconds,
+        maxUsers: this.config.evaluation.maxUsers,
+      },
+      signal,
+    );
     const figures = (side: 'candidate' | 'production') =>
       Object.fromEntries(
         PROTOCOLS.flatMap((protocol) => {

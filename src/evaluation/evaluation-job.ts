@@ -116,6 +116,6 @@ function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
 }
 
 /** Evaluates in a worker thread, so the event loop keeps serving meanwhile. */
-export function evaluateInWorker(job: EvaluationJob): Promise<EvaluationOutcome> {
-  return runWorker<EvaluationOutcome>(import.meta.url, './evaluation.worker.js', job);
+export function evaluateInWorker(job: EvaluationJob, signal?: AbortSignal): Promise<EvaluationOutcome> {
+  return runWorker<EvaluationOutcome>(import.meta.url, './evaluation.worker.js', job, { signal });
 }

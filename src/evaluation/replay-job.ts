@@ -92,8 +92,8 @@ function ratingsOf(columns: RatingColumns): ReplayRating[] {
  * Replays in a worker thread, at nice 19, so the event loop keeps serving meanwhile. The artifact's
  * bytes move to the worker (unusable here afterwards); the ratings' shared arrays are not copied.
  */
-export function replayInWorker(job: ReplayJob): Promise<ReplayOutcome> {
+export function replayInWorker(job: ReplayJob, signal?: AbortSignal): Promise<ReplayOutcome> {
   const { buffer } = job.artifact;
   const transfer = buffer instanceof ArrayBuffer ? [buffer] : [];
-  return runWorker<ReplayOutcome>(import.meta.url, './replay.worker.js', job, undefined, transfer);
+  return runWorker<ReplayOutcome>(import.meta.url, './replay.worker.js', job, { transfer, signal });
 }

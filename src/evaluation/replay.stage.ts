@@ -24,6 +24,8 @@ export interface ReplayInput {
   dataVersion: number;
   /** The production version's artifact; undefined when no version serves. */
   production: () => Promise<ProductionArtifact | undefined>;
+  /** Aborted when the process stops: the replay ends at once and the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -49,13 +51,16 @@ export class ReplayStage {
       if (!production) return { skipped: 'no model in production yet: nothing to score the batch with' };
       const ratings = await this.ratings.ofBatch(input.batchId);
       const { maxUsers, budgetSeconds } = this.config.evaluation.replay;
-      const outcome = await replayInWorker({
-        artifact: production.bytes,
-        ratings,
-        sessionSeconds: this.config.serving.sessionSeconds,
-        ...(maxUsers === undefined ? {} : { maxUsers }),
-        budgetSeconds,
-      });
+      const outcome = await replayInWorker(
+        {
+          artifact: production.bytes,
+          ratings,
+          sessionSeconds: this.config.serving.sessionSeconds,
+          ...(maxUsers === undefined ? {} : { maxUsers }),
+          budgetSeconds,
+        },
+        input.signal,
+      );
       const empty = emptyReplayReason(outcome, ratings.length);
       if (empty !== undefined) return { skipped: empty, detail: { 'model version': production.id } };
       const measure: ReplayMeasure = {
@@ -80,6 +85,7 @@ export class ReplayStage {
       );
       return replayStageReport(measure);
     } catch (error) {
+      if (input.signal?.aborted) throw error;
       const message = (error as Error).message;
       this.logger.error(
         { runId: input.runId, err: error },

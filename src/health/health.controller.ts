@@ -2,7 +2,13 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiErrorResponse } from '../common/api-error-response.js';
+import { NotReadyException } from '../common/not-ready.exception.js';
 import { DataHealthIndicator } from './data.health.js';
+import { ModelHealthIndicator } from './model.health.js';
+import { Readiness } from './readiness.js';
+
+/** The Retry-After of a readiness answer that only lacks a model (a first start under way). */
+const MODEL_RETRY_SECONDS = 10;
 
 /** How long one readiness check answers for: a second at most, so /status is never older than that. */
 const CHECK_REUSE_MS = 1000;
@@ -16,6 +22,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly data: DataHealthIndicator,
+    private readonly model: ModelHealthIndicator,
+    private readonly readiness: Readiness,
   ) {}
 
   /**
@@ -36,15 +44,18 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 with every check when the database answers within a second. Otherwise 503 in the common
-   * error shape, the failing checks named in the message and the full result under `health`.
+   * Readiness: 200 with every check when the database answers within a second and, on the roles that
+   * serve, a model is loaded. Otherwise 503 in the common error shape, the failing checks and why
+   * named in the message and the full result under `health`.
    */
   @Get()
   @ApiOperation({
-    summary: 'Readiness: database and data',
+    summary: 'Readiness: database, data and (where it serves) a model',
     description:
       'For the load balancer and the readiness probe: 200 while the database answers within a ' +
-      'second, with the data version and whether a load runs; 503 naming the failing check.',
+      'second and, on the roles that serve (all, api), a model is loaded, with the data version, ' +
+      'whether a load runs and the model version; 503 naming the failing check and why (a run under ' +
+      'way and its stage, a failed first load, nothing trained yet).',
   })
   @ApiOkResponse({
     description: 'Healthy: database up; data version and load state under info.data',
@@ -53,23 +64,31 @@ export class HealthController {
       info: {
         database: { status: 'up', responseTime: 2 },
         data: { status: 'up', version: 1, loading: false },
+        model: { status: 'up', version: 1, since: '2026-12-07T00:31:58.000Z' },
       },
       error: {},
       details: {
         database: { status: 'up', responseTime: 2 },
         data: { status: 'up', version: 1, loading: false },
+        model: { status: 'up', version: 1, since: '2026-12-07T00:31:58.000Z' },
       },
     },
   })
   @ApiErrorResponse(503, {
-    description: 'A check failed; it is named, and the full result is under health',
-    message: 'unhealthy: database down',
+    description: 'A check failed; it is named with why, and the full result is under health',
+    message:
+      'not ready: model down (no model is loaded yet: pipeline run 1 (startup) is at stage train, ' +
+      'started 2026-12-07T00:31:02Z; it serves once the run has finished)',
     extra: {
       health: {
         status: 'error',
-        info: { data: { status: 'up', version: 1, loading: false } },
-        error: { database: { status: 'down' } },
-        details: { database: { status: 'down' }, data: { status: 'up', version: 1, loading: false } },
+        info: { database: { status: 'up' }, data: { status: 'up', version: 1, loading: true } },
+        error: { model: { status: 'down', message: 'no model is loaded yet: …', run: 1, stage: 'train' } },
+        details: {
+          database: { status: 'up' },
+          data: { status: 'up', version: 1, loading: true },
+          model: { status: 'down', message: 'no model is loaded yet: …', run: 1, stage: 'train' },
+        },
       },
     },
   })
@@ -88,15 +107,20 @@ export class HealthController {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 1000 }),
         () => this.data.check('data'),
+        ...(this.readiness.servesRecommendations ? [() => this.model.check('model')] : []),
       ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
-      const failing = Object.keys(result.error ?? {});
-      throw new ServiceUnavailableException({
-        message: `unhealthy: ${failing.join(', ')} down`,
-        health: result,
+      const failing = Object.entries(result.error ?? {}).map(([name, check]) => {
+        const why = (check as { message?: unknown }).message;
+        return typeof why === 'string' ? `${name} down (${why})` : `${name} down`;
       });
+      const message = `not ready: ${failing.join(', ')}`;
+      // Only the model missing is a state every first start goes through, not a fault to warn of.
+      if (Object.keys(result.error ?? {}).join() === 'model')
+        throw new NotReadyException({ message, health: result }, MODEL_RETRY_SECONDS);
+      throw new ServiceUnavailableException({ message, health: result });
     }
   }
 }

@@ -29,9 +29,12 @@ import { MomentIndex } from './moment-index.js';
 import { automaticLoadEnd, initialLoadEnd, periodContaining } from './periods.js';
 import { RatingsRepository } from './ratings.repository.js';
 
-/** Where a run's data comes from: the next replay period, the whole dataset, or an uploaded CSV. */
+/**
+ * Where a run's data comes from: the next replay period, the whole dataset, an uploaded CSV, or
+ * nowhere (a run that only trains the data already applied).
+ */
 export type DataSourceRequest =
-  { kind: 'replay' } | { kind: 'full' } | { kind: 'upload'; file: string; name: string };
+  { kind: 'replay' } | { kind: 'full' } | { kind: 'upload'; file: string; name: string } | { kind: 'none' };
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -64,6 +67,8 @@ export class IngestStage {
   ) {}
 
   async run(runId: number, request: DataSourceRequest, progress: ProgressReporter): Promise<IngestOutcome> {
+    if (request.kind === 'none')
+      return { stage: { rows: 0, finish: 'no new data: this run reads no source' } };
     const transaction = await BatchTransaction.begin(this.dataSource);
     try {
       const outcome = await this.stage(transaction, runId, request, progress);
@@ -79,7 +84,7 @@ export class IngestStage {
   private async stage(
     transaction: BatchTransaction,
     runId: number,
-    request: DataSourceRequest,
+    request: Exclude<DataSourceRequest, { kind: 'none' }>,
     progress: ProgressReporter,
   ): Promise<IngestOutcome> {
     const { client } = transaction;

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { PipelineRunner } from './pipeline-runner.js';
-import { PipelineBusyError } from './pipeline.types.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
+import { RegistryService } from '../registry/registry.service.js';
+import { PipelineRunner } from './pipeline-runner.js';
+import { PipelineBusyError, type RunOptions } from './pipeline.types.js';
 
 /**
  * idle: nothing to do or done; loading: a load runs; waiting: the last load failed and another
@@ -20,11 +21,45 @@ export function retryDelayMs(firstMs: number, attempt: number): number {
   return Math.min(firstMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
 }
 
+/** What the database holds at start, as far as the start-up run is concerned. */
+export interface StartingPoint {
+  /** The newest data version (0: no data). */
+  dataVersion: number;
+  /** The newest data version a model was decided on (promoted or turned down). */
+  decidedUpTo: number;
+  hasProduction: boolean;
+}
+
+/** The run a start needs, if any; what it is for goes in the log and /status. */
+export type StartUpRun = { why: string; options: Pick<RunOptions, 'source' | 'retrain'> };
+
 /**
- * On a database with no data, runs the pipeline in the background (the first replay batch), so
- * the service answers, /status included, while it loads. A failed load (the download failed,
- * say) is tried again with a doubling wait, FIRST_LOAD_ATTEMPTS times in all, rather than
- * leaving an empty catalog until the next scheduled run; /status reports the data down meanwhile.
+ * The run that brings a starting service to something it can serve: the first load on an empty
+ * database; on loaded data with no model decided on its newest version (a start interrupted after
+ * the load, or data loaded with `ingest`), a run that reads no new data and trains that version —
+ * the rule the pipeline applies to a run with no new data; with nothing in production at all, a
+ * training whatever was decided before.
+ */
+export function startUpRun(point: StartingPoint): StartUpRun | undefined {
+  if (point.dataVersion === 0) return { why: 'empty database: loading the first batch', options: {} };
+  if (point.decidedUpTo < point.dataVersion)
+    return {
+      why: `data version ${point.dataVersion} has no model: training it now`,
+      options: { source: { kind: 'none' } },
+    };
+  if (!point.hasProduction)
+    return {
+      why: 'no model in production: training the newest data now',
+      options: { source: { kind: 'none' }, retrain: true },
+    };
+  return undefined;
+}
+
+/**
+ * At start, runs the pipeline in the background when the service has nothing to serve (see
+ * startUpRun), so the service answers, /status included, meanwhile, and an interrupted first
+ * start recovers without waiting for the schedule. A failed run (the download failed, say) is
+ * tried again with a doubling wait, FIRST_LOAD_ATTEMPTS times in all; /status reports it meanwhile.
  */
 @Injectable()
 export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,22 +78,33 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly runner: PipelineRunner,
     private readonly dataStatus: DataStatusService,
+    private readonly registry: RegistryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // An api replica never runs the pipeline: the worker loads the first data.
     if (!this.config.autoIngest || this.config.role === 'api') return;
-    if ((await this.dataStatus.dataVersion()) > 0) {
-      this.logger.log('data already loaded; skipping the first-start load');
+    const run = await this.needed();
+    if (!run) {
+      this.logger.log('data already loaded and a model decided on it; nothing to run at start');
       return;
     }
-    await this.attempt();
+    await this.attempt(run);
   }
 
-  private async attempt(): Promise<void> {
+  private async needed(): Promise<StartUpRun | undefined> {
+    const [dataVersion, decidedUpTo, production] = await Promise.all([
+      this.dataStatus.dataVersion(),
+      this.registry.newestDecidedDataVersion(),
+      this.registry.production(),
+    ]);
+    return startUpRun({ dataVersion, decidedUpTo, hasProduction: production !== undefined });
+  }
+
+  private async attempt(run: StartUpRun): Promise<void> {
     let started;
     try {
-      started = await this.runner.start({ trigger: 'startup' });
+      started = await this.runner.start({ trigger: 'startup', ...run.options });
     } catch (error) {
       if (error instanceof PipelineBusyError) {
         this.logger.log(`another process is loading the data (${error.message})`);
@@ -74,12 +120,10 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
     this.attempts++;
     this.state = 'loading';
     this.nextAttemptAt = undefined;
-    this.logger.log(
-      { runId: started.runId, attempt: this.attempts },
-      'empty database: loading the first batch in the background',
-    );
+    this.logger.log({ runId: started.runId, attempt: this.attempts }, `${run.why} (in the background)`);
     this.running = started.done.then(async ({ status, error }) => {
-      if (status === 'succeeded') {
+      // Cancelled: the process is stopping; the next start picks the work up.
+      if (status === 'succeeded' || status === 'cancelled') {
         this.state = 'idle';
         this.lastError = undefined;
         return;
@@ -113,15 +157,16 @@ export class FirstStartLoader implements OnApplicationBootstrap, OnApplicationSh
     this.retryTimer.unref();
   }
 
-  /** Another attempt, unless data arrived meanwhile (an upload, a scheduled run, another process). */
+  /** Another attempt, unless another run did the work meanwhile (an upload, a scheduled run). */
   private async retry(): Promise<void> {
     try {
-      if ((await this.dataStatus.dataVersion()) > 0) {
+      const run = await this.needed();
+      if (!run) {
         this.state = 'idle';
         this.lastError = undefined;
         return;
       }
-      await this.attempt();
+      await this.attempt(run);
     } catch (error) {
       this.failed((error as Error).message);
     }

@@ -3,12 +3,20 @@ import type { RunProgress } from './pipeline-runs.repository.js';
 import type { RunState } from './run-state.js';
 import type { Stage } from './stages.js';
 
-const quietLogger = { log: () => undefined, error: () => undefined };
+const quietLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-function harness(stages: Stage[], options: { failSaves?: boolean; failCleanup?: boolean } = {}) {
+function harness(
+  stages: Stage[],
+  options: { failSaves?: boolean; failCleanup?: boolean; signal?: AbortSignal } = {},
+) {
   const saved: RunProgress[] = [];
   const cleanedUp: RunState[] = [];
-  const state: RunState = { runId: 1, options: { trigger: 'cli' }, progress: undefined as never };
+  const state: RunState = {
+    runId: 1,
+    options: { trigger: 'cli' },
+    progress: undefined as never,
+    signal: options.signal,
+  };
   const recorder = {
     save: async (run: RunProgress) => {
       if (options.failSaves && run.status === 'running') throw new Error('database away');
@@ -103,5 +111,59 @@ describe('executeStages', () => {
     await expect(run()).resolves.toMatchObject({ status: 'succeeded' });
     expect(saved).toHaveLength(1);
     expect(saved[0]!.status).toBe('succeeded');
+  });
+
+  it('cancels the stage under way when the signal is aborted, starts no other, and cleans up', async () => {
+    const stopping = new AbortController();
+    let laterStageRan = false;
+    const stages: Stage[] = [
+      ok('a'),
+      {
+        name: 'train',
+        // As a worker does: the abort ends the work with the signal's reason.
+        run: (_state) =>
+          new Promise((_resolve, reject) => {
+            stopping.signal.addEventListener('abort', () => reject(stopping.signal.reason as Error));
+            stopping.abort(new Error('the process is stopping (SIGTERM)'));
+          }),
+      },
+      { name: 'c', run: async () => ((laterStageRan = true), {}) },
+    ];
+    const { saved, cleanedUp, run } = harness(stages, { signal: stopping.signal });
+    await expect(run()).resolves.toEqual({
+      status: 'cancelled',
+      summary: null,
+      error: 'cancelled in stage train: the process is stopping (SIGTERM)',
+    });
+    expect(laterStageRan).toBe(false);
+    expect(saved.at(-1)!.status).toBe('cancelled');
+    expect(saved.at(-1)!.stages.map((s) => [s.name, s.status])).toEqual([
+      ['a', 'succeeded'],
+      ['train', 'cancelled'],
+      ['c', 'skipped'],
+    ]);
+    expect(cleanedUp).toHaveLength(1);
+  });
+
+  it('cancels before the next stage when the signal is aborted between stages', async () => {
+    const stopping = new AbortController();
+    const stages: Stage[] = [
+      { name: 'a', run: async () => (stopping.abort(new Error('stopping')), {}) },
+      ok('b'),
+      ok('c'),
+    ];
+    const { saved, run } = harness(stages, { signal: stopping.signal });
+    await expect(run()).resolves.toMatchObject({
+      status: 'cancelled',
+      error: 'cancelled in stage b: stopping',
+    });
+    expect(saved.at(-1)!.stages.map((s) => s.status)).toEqual(['succeeded', 'cancelled', 'skipped']);
+  });
+
+  it('fails, not cancels, a stage that fails while nothing is stopping', async () => {
+    const { run } = harness([{ name: 'a', run: async () => Promise.reject(new Error('boom')) }], {
+      signal: new AbortController().signal,
+    });
+    await expect(run()).resolves.toMatchObject({ status: 'failed' });
   });
 });

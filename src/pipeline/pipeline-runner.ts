@@ -1,12 +1,17 @@
 import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { loggingProgress } from '../common/progress.js';
+import { loggingProgress, type StageOutcome } from '../common/progress.js';
 import { holdClient } from '../database/pool-client.js';
 import { PipelineRunsRepository, type RunProgress } from './pipeline-runs.repository.js';
-import { PipelineBusyError, type RunOptions, type StageRecord } from './pipeline.types.js';
+import { PipelineBusyError, type RunOptions, type RunStatus, type StageRecord } from './pipeline.types.js';
 import type { RunState } from './run-state.js';
 import { PipelineStages, type Stage } from './stages.js';
 
@@ -37,14 +42,14 @@ function deadOnThisHost(runner: string): boolean {
 const PIPELINE_LOCK_KEY = 'movie-reco:pipeline';
 
 export interface RunOutcome {
-  status: 'succeeded' | 'failed';
+  status: Exclude<RunStatus, 'running'>;
   summary: string | null;
   error: string | null;
 }
 
 export interface StartedRun {
   runId: number;
-  /** Resolves when the run has finished (succeeded or failed); never rejects. */
+  /** Resolves when the run has finished (succeeded, failed or cancelled); never rejects. */
   done: Promise<RunOutcome>;
 }
 
@@ -56,22 +61,39 @@ function errorMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replaceAll('\0', '\u2400');
 }
 
+/** A run under way in this process, as /status and the not-ready answers describe it. */
+export interface ActiveRun {
+  runId: number;
+  trigger: string;
+  startedAt: Date;
+  /** Undefined until its first stage starts. */
+  stage?: string;
+}
+
 /** Where a run records itself; the runs repository on the connection that holds the lock. */
 export interface RunRecorder {
   save(run: RunProgress): Promise<void>;
 }
 
+/** Why a run was cancelled, from its signal's reason (the stopping process names its signal). */
+function cancellation(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? 'cancelled');
+}
+
 /**
  * Runs `stages` in order over one run state and reports each: a failed stage fails the run and
  * skips the rest, a stage's `finish` ends it early as a success, and `finish` (the stages' own
- * cleanup) runs whatever happened. Free of the database, so it is tested alone.
+ * cleanup, which rolls back a batch not yet committed) runs whatever happened. Once the run's
+ * signal is aborted, the stage under way (whose long work ends with it) and the run are
+ * `cancelled`, and no further stage starts. Free of the database, so it is tested alone.
  */
 export async function executeStages(
   stages: readonly Stage[],
   state: RunState,
   recorder: RunRecorder,
   cleanUp: (state: RunState) => Promise<void>,
-  logger: Pick<Logger, 'log' | 'error'>,
+  logger: Pick<Logger, 'log' | 'warn' | 'error'>,
 ): Promise<RunOutcome> {
   const records: StageRecord[] = [];
   /** What the run row records now. */
@@ -86,9 +108,22 @@ export async function executeStages(
   });
   let summary: string | null = null;
   let failure: string | null = null;
+  let cancelled = false;
+  const cancel = (record: StageRecord, signal: AbortSignal) => {
+    cancelled = true;
+    record.status = 'cancelled';
+    record.error = cancellation(signal);
+    failure = `cancelled in stage ${record.name}: ${record.error}`;
+  };
   for (const stage of stages) {
     const record: StageRecord = { name: stage.name, status: 'running', startedAt: new Date().toISOString() };
     records.push(record);
+    if (state.signal?.aborted) {
+      cancel(record, state.signal);
+      record.seconds = 0;
+      state.progress?.stageFinished?.(stage.name, { status: 'cancelled', seconds: 0, error: record.error });
+      break;
+    }
     await recorder.save(snapshot('running', null, null)).catch(() => undefined);
     const started = performance.now();
     const skipped = stage.skip?.(state);
@@ -97,22 +132,30 @@ export async function executeStages(
       state.progress?.stageFinished?.(stage.name, { status: 'skipped', seconds: 0 });
       continue;
     }
+    state.stage = stage.name;
     state.progress?.stageStarted?.(stage.name);
+    let outcome: StageOutcome['status'];
     try {
       const result = await stage.run(state);
-      record.status = result.skipped === undefined ? 'succeeded' : 'skipped';
+      outcome = result.skipped === undefined ? 'succeeded' : 'skipped';
       if (result.rows !== undefined) record.rows = result.rows;
       if (result.detail !== undefined) record.detail = result.detail;
       if (result.skipped !== undefined) record.detail = { reason: result.skipped, ...result.detail };
       if (result.finish !== undefined) summary = result.finish;
     } catch (error) {
-      record.status = 'failed';
-      record.error = errorMessage(error);
-      failure = `stage ${stage.name} failed: ${record.error}`;
+      if (state.signal?.aborted) {
+        cancel(record, state.signal);
+        outcome = 'cancelled';
+      } else {
+        outcome = 'failed';
+        record.error = errorMessage(error);
+        failure = `stage ${stage.name} failed: ${record.error}`;
+      }
     }
+    record.status = outcome;
     record.seconds = Math.round(performance.now() - started) / 1000;
     state.progress?.stageFinished?.(stage.name, {
-      status: record.status,
+      status: outcome,
       seconds: record.seconds,
       rows: record.rows,
       error: record.error,
@@ -135,7 +178,7 @@ export async function executeStages(
   await cleanUp(state).catch((error) =>
     logger.error({ runId: state.runId, err: error }, `cleanup failed: ${errorMessage(error)}`),
   );
-  const status = failure === null ? 'succeeded' : 'failed';
+  const status = cancelled ? 'cancelled' : failure === null ? 'succeeded' : 'failed';
   summary ??= failure === null ? 'completed' : null;
   await recorder.save(snapshot(status, summary, failure)).catch(async (error) => {
     logger.error(
@@ -154,6 +197,11 @@ export async function executeStages(
   });
   if (failure === null)
     logger.log({ runId: state.runId, summary }, `pipeline run ${state.runId} succeeded: ${summary}`);
+  else if (cancelled)
+    logger.warn(
+      { runId: state.runId },
+      `pipeline run ${state.runId} ${failure}; a later run picks the work up`,
+    );
   else logger.error({ runId: state.runId }, `pipeline run ${state.runId} failed: ${failure}`);
   return { status, summary, error: failure };
 }
@@ -163,8 +211,13 @@ export async function executeStages(
  * batch transaction is rolled back, so the data stays as it was.
  */
 @Injectable()
-export class PipelineRunner implements OnApplicationBootstrap {
+export class PipelineRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PipelineRunner.name);
+  /** The runs this process executes, each with what cancels it. */
+  private readonly active = new Map<
+    number,
+    { stop: AbortController; done: Promise<RunOutcome>; state: RunState; startedAt: Date }
+  >();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -198,9 +251,11 @@ export class PipelineRunner implements OnApplicationBootstrap {
         return null;
       }
       this.logger.log({ runId, trigger: options.trigger }, 'pipeline run started');
+      const stop = new AbortController();
       const state: RunState = {
         runId,
         options,
+        signal: stop.signal,
         progress:
           options.progress ??
           loggingProgress((fields, message) => this.logger.log({ runId, ...fields }, message)),
@@ -208,10 +263,12 @@ export class PipelineRunner implements OnApplicationBootstrap {
       const recorder = { save: (run: RunProgress) => this.runs.save(lockClient, runId, run) };
       const done = executeStages(stages, state, recorder, (s) => this.stages.finish(s), this.logger).finally(
         async () => {
+          this.active.delete(runId);
           await this.unlock(lockClient);
           await held.release();
         },
       );
+      this.active.set(runId, { stop, done, state, startedAt: new Date() });
       return { runId, done };
     } catch (error) {
       if (locked) await this.unlock(lockClient);
@@ -260,6 +317,35 @@ export class PipelineRunner implements OnApplicationBootstrap {
     } finally {
       await held.release();
     }
+  }
+
+  /** The run this process executes now, if any: which, since when, and at which stage. */
+  current(): ActiveRun | undefined {
+    const [run] = this.active.values();
+    return (
+      run && {
+        runId: run.state.runId,
+        trigger: run.state.options.trigger,
+        startedAt: run.startedAt,
+        stage: run.state.stage,
+      }
+    );
+  }
+
+  /**
+   * A stopping process cancels its runs rather than wait for them (a training takes minutes; an
+   * orchestrator's grace period is seconds): each ends at its next safe point, what its stage had
+   * not committed is rolled back, and the run is recorded `cancelled`. This happens before the
+   * connections close, so the record is written.
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (this.active.size === 0) return;
+    const reason = new Error(`the process is stopping${signal ? ` (${signal})` : ''}`);
+    for (const [runId, run] of this.active) {
+      this.logger.warn({ runId }, `cancelling pipeline run ${runId}: ${reason.message}`);
+      run.stop.abort(reason);
+    }
+    await Promise.all([...this.active.values()].map((run) => run.done));
   }
 
   /** Starts a run and waits for it to finish. */

@@ -2,12 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import type { StageRecord } from './pipeline.types.js';
+import type { RunStatus, StageRecord } from './pipeline.types.js';
 
 export interface PipelineRunView {
   id: number;
   trigger: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: RunStatus;
   scheduledFor: string | null;
   /** The process that ran it: pid@host. */
   runner: string | null;
@@ -59,7 +59,7 @@ function toView(row: RunRow): PipelineRunView {
 
 /** What a run records on its row as it goes. */
 export interface RunProgress {
-  status: 'running' | 'succeeded' | 'failed';
+  status: RunStatus;
   stages: StageRecord[];
   summary: string | null;
   error: string | null;
@@ -93,6 +93,16 @@ export class PipelineRunsRepository {
       [runners ?? null],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** The newest run marked running (in any process), as /status describes it. */
+  async running(): Promise<{ runId: number; trigger: string; startedAt: Date; stage?: string } | undefined> {
+    const [row] = await this.db.query<Pick<RunRow, 'id' | 'trigger' | 'started_at' | 'stages'>[]>(
+      `SELECT id, trigger, started_at, stages FROM pipeline_runs WHERE status = 'running' ORDER BY id DESC LIMIT 1`,
+    );
+    if (!row) return undefined;
+    const stage = row.stages.findLast((record) => record.status === 'running')?.name;
+    return { runId: row.id, trigger: row.trigger, startedAt: row.started_at, ...(stage ? { stage } : {}) };
   }
 
   /** The runners (pid@host) of the runs still marked running. */

@@ -15,9 +15,12 @@ export interface RunOptions {
   retrain?: boolean;
 }
 
+/** A run's state on its row: `cancelled` when the process stopped it (see executeStages). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
 export interface StageRecord {
   name: string;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
   startedAt: string;
   seconds?: number;
   rows?: number;

@@ -15,6 +15,10 @@ export interface RunState {
   readonly runId: number;
   readonly options: RunOptions;
   readonly progress: ProgressReporter;
+  /** Aborted when the process stops: long stages end their work at once (see executeStages). */
+  readonly signal?: AbortSignal;
+  /** The stage under way, for /status and the answers of a service with no model yet. */
+  stage?: string;
   /** ingest: the batch being applied, in its open transaction. */
   batch?: ActiveBatch;
   /** validate */

@@ -154,12 +154,13 @@ export class PipelineStages {
               const { bytes, dataVersion } = await registry.artifact(production.id);
               return { id: production.id, bytes, dataVersion };
             },
+            signal: state.signal,
           }),
       },
       {
         name: 'train',
         async run(state) {
-          const { data, fitted, stage } = await train.run(state.progress);
+          const { data, fitted, stage } = await train.run(state.progress, state.signal);
           state.training = data;
           state.fitted = fitted;
           return stage;
@@ -176,6 +177,7 @@ export class PipelineStages {
               algorithm: production.algorithm,
               params: production.params as Record<string, number>,
             },
+            state.signal,
           );
           state.evaluation = outcome;
           return stage;

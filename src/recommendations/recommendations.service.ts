@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MoviesRepository } from '../catalog/movies.repository.js';
@@ -14,6 +8,7 @@ import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/cha
 import { NotificationListener } from '../database/notification-listener.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { ndcgOf } from '../evaluation/evaluation-job.js';
+import { Readiness } from '../health/readiness.js';
 import { PROTOCOLS } from '../evaluation/protocol/split.js';
 import { RegistryService } from '../registry/registry.service.js';
 import { deserializeBundle } from '../training/model-bundle.js';
@@ -44,6 +39,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     @InjectDataSource() private readonly db: DataSource,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly readiness: Readiness,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -107,6 +103,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     const model = new ServingModel(id, deserializeBundle(bytes), catalog, { sessionSeconds, foldIn });
     const ratedSince = await this.readRatedSince(dataVersion);
     this.current = { model, dataVersion, ratedSince };
+    this.readiness.modelServed(id);
     this.reportServing(id, algorithm, metrics);
     this.reportFoldIn();
     this.logger.log(
@@ -157,11 +154,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
   }
 
   private serving(): NonNullable<RecommendationsService['current']> {
-    if (!this.current) {
-      throw new ServiceUnavailableException(
-        'no model is in production yet: run the pipeline (POST /admin/pipeline/runs)',
-      );
-    }
+    if (!this.current) throw this.readiness.notReady();
     return this.current;
   }
 

@@ -31,6 +31,7 @@ export class TrainStage {
 
   async run(
     progress: ProgressReporter,
+    signal?: AbortSignal,
   ): Promise<{ data: TrainingData; fitted: FitResult; stage: StageReport }> {
     const ratings = await this.ratings.applied();
     const movies = await this.catalog.genres();
@@ -38,8 +39,10 @@ export class TrainStage {
     // Most of a large fit's time: one progress step per model of the bundle.
     progress.start('models', BUNDLE_MODEL_COUNT, 'steps');
     let done = 0;
-    const fitted = await fitInWorkers({ ratings, movies, params: this.settings.params }, (model) =>
-      progress.update(++done, { [model]: 1 }),
+    const fitted = await fitInWorkers(
+      { ratings, movies, params: this.settings.params },
+      (model) => progress.update(++done, { [model]: 1 }),
+      signal,
     ).finally(() => progress.stop());
     const search = fitted.weightSearch && weightSearchDetail(fitted.weightSearch);
     if (search)

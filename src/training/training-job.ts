@@ -69,11 +69,17 @@ export const BUNDLE_MODEL_COUNT = MODEL_GROUPS.flat().length;
 export async function fitInWorkers(
   job: FitJob,
   onFitted: (model: string) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<FitResult> {
   const started = performance.now();
   const fitted = await Promise.all(
     MODEL_GROUPS.map((models) =>
-      runWorker<FittedModels>(import.meta.url, './training.worker.js', { ...job, models }, onFitted),
+      runWorker<FittedModels>(
+        import.meta.url,
+        './training.worker.js',
+        { ...job, models },
+        { onProgress: onFitted, signal },
+      ),
     ),
   );
   const { userIds, itemIds, lastRated } = fitted[0]!;

@@ -96,6 +96,16 @@ describe('docker/compose.yaml', () => {
     }
   });
 
+  it.each(['app', 'worker'])(
+    'gives the %s a stop grace period above the time it takes to stop (SHUTDOWN_GRACE_SECONDS)',
+    (name) => {
+      const service = compose().services[name]!;
+      const grace = /^(\d+)s$/.exec(String(service.stop_grace_period))?.[1];
+      const { SHUTDOWN_GRACE_SECONDS } = parseEnvironment({});
+      expect(Number(grace)).toBeGreaterThan(SHUTDOWN_GRACE_SECONDS);
+    },
+  );
+
   it('builds from an existing context and Dockerfile', () => {
     const { build } = compose().services.app!;
     const context = resolve(COMPOSE_DIR, build.context);

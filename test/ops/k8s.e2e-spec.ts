@@ -85,6 +85,20 @@ describe('deploy/k8s manifests', () => {
   });
 
   it.each(['api', 'worker'] as const)(
+    '%s pods get a grace period above the time the app takes to stop (SHUTDOWN_GRACE_SECONDS)',
+    (role) => {
+      const env = Object.fromEntries(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- env entries of a manifest
+        deploymentOf(role).spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]),
+      );
+      const { SHUTDOWN_GRACE_SECONDS } = parseEnvironment(env);
+      expect(deploymentOf(role).spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(
+        SHUTDOWN_GRACE_SECONDS,
+      );
+    },
+  );
+
+  it.each(['api', 'worker'] as const)(
     '%s pods probe /status (readiness) and /status/live (startup, liveness) on the container port, with resources',
     (role) => {
       const deployment = deploymentOf(role);
