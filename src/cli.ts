@@ -34,15 +34,22 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-// Interrupted, the CLI stops the embedded server it started (its open transaction rolls back)
-// rather than leave it running; the next start would have to clean up after it.
+/** How long an interrupted command may take to cancel its run and record it (a second Ctrl-C: at once). */
+const INTERRUPT_GRACE_MS = 10_000;
+
+// Interrupted, the CLI cancels its pipeline run (recorded `cancelled`, the unfinished stage rolled
+// back) and stops the embedded server it started rather than leave it running.
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const) {
   process.once(signal, () => {
     process.stderr.write(`interrupted (${signal}); nothing of the unfinished work is kept\n`);
-    void stopEmbedded().finally(() => process.exit(code));
+    process.once(signal, () => process.exit(code));
+    const closing = appLoader
+      ? appLoader.then((app) => app.closeOnInterrupt(INTERRUPT_GRACE_MS))
+      : Promise.resolve();
+    void closing.catch(() => undefined).finally(() => process.exit(code));
   });
 }
 

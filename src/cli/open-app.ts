@@ -26,10 +26,25 @@ export async function openApp(options: { runMigrations: boolean }): Promise<INes
     logger: cliStartupLogger(logParams),
   });
   app.useLogger(app.get(Logger));
+  opened.add(app);
   return app;
 }
 
-/** Stops the embedded servers this process started, e.g. when interrupted. */
+const opened = new Set<INestApplicationContext>();
+
+/**
+ * On an interrupt: closes the apps the command opened — a pipeline run is cancelled and recorded so,
+ * what it had not committed rolled back — then stops the embedded servers this process started.
+ * Bounded: a close that takes longer than `graceMs` is cut short, the servers stopped all the same.
+ */
+export async function closeOnInterrupt(graceMs: number): Promise<void> {
+  const closing = Promise.all([...opened].map((app) => app.close()));
+  const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+  await Promise.race([closing.catch(() => undefined), deadline]);
+  await EmbeddedPostgres.stopAll();
+}
+
+/** Stops the embedded servers this process started (a command that failed before closing). */
 export function stopEmbeddedServers(): Promise<void> {
   return EmbeddedPostgres.stopAll();
 }

@@ -16,9 +16,17 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env };
 }
 
-/** Starts the compiled server (`node dist/src/main.js`), as `npm start` does after its build. */
-export function startServer(env: Record<string, string>): RunningApp {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: ROOT, env: childEnv(env) });
+/**
+ * Starts the compiled server (`node dist/src/main.js`), as `npm start` does after its build.
+ * `ownGroup`: in a process group of its own, as a terminal's foreground job is, so that
+ * `process.kill(-pid, 'SIGINT')` is a Ctrl-C.
+ */
+export function startServer(env: Record<string, string>, { ownGroup = false } = {}): RunningApp {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: ROOT,
+    env: childEnv(env),
+    detached: ownGroup,
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
