@@ -52,7 +52,7 @@ describe('a start that cannot succeed', () => {
 });
 
 describe('a start on loaded data whose MovieLens folder is gone', () => {
-  it('warns that the scheduled runs will fail until MOVIELENS_DIR is fixed', async () => {
+  it('warns, at start and in /status, that the scheduled runs will fail until MOVIELENS_DIR is fixed', async () => {
     const first = await bootApp();
     await loadAll(first);
     await first.close({ keepDatabase: true });
@@ -71,6 +71,14 @@ describe('a start on loaded data whose MovieLens folder is gone', () => {
           /^MOVIELENS_DIR \/nonexistent\/ml-latest-small does not exist: the scheduled pipeline runs .* will fail until it is fixed/,
         ),
       ]);
+      // The same in /status, beside the data it still serves (no model here: not ready for that).
+      const { body } = await second.http.get('/status');
+      expect(body.health.info.data).toMatchObject({
+        status: 'up',
+        version: 1,
+        warning:
+          'MOVIELENS_DIR /nonexistent/ml-latest-small does not exist: the scheduled pipeline runs will fail until it is fixed',
+      });
     } finally {
       warn.mockRestore();
       await second.close();

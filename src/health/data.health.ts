@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { isDatabaseUnavailable } from '../common/database-errors.js';
 import { DataStatusService } from '../ingestion/data-status.service.js';
+import { MovieLensFolderCheck } from '../ingestion/movielens-folder-check.js';
 import { FirstStartLoader } from '../pipeline/first-start-loader.js';
 
 /**
@@ -18,6 +19,7 @@ export class DataHealthIndicator {
     private readonly indicators: HealthIndicatorService,
     private readonly dataStatus: DataStatusService,
     private readonly loader: FirstStartLoader,
+    private readonly folder: MovieLensFolderCheck,
   ) {}
 
   async check(key: string) {
@@ -46,11 +48,14 @@ export class DataHealthIndicator {
         ...(loader.state === 'failed' ? { nextAttempt: 'the next scheduled run' } : {}),
       });
     }
+    // Loaded data keeps serving; what would fail the next scheduled run is shown, not a reason to leave rotation.
+    const warning = this.lastKnownVersion > 0 ? this.folder.problem() : undefined;
     return this.indicators.check(key).up({
       version: this.lastKnownVersion,
       loading: loader.state === 'loading',
       ...(stale ? { stale: true } : {}),
       ...(loadFailed ? { lastLoadError: loader.lastError } : {}),
+      ...(warning ? { warning } : {}),
     });
   }
 }

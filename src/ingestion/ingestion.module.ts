@@ -30,6 +30,7 @@ import { TransformStage } from './transform.stage.js';
     RatingsRepository,
     IngestStage,
     TransformStage,
+    MovieLensFolderCheck,
   ],
 })
 export class IngestionModule {}

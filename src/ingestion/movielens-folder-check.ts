@@ -18,6 +18,16 @@ export class MovieLensFolderCheck implements OnApplicationBootstrap {
     private readonly dataStatus: DataStatusService,
   ) {}
 
+  /**
+   * What will fail the scheduled runs of this process, if anything: /status shows it beside the
+   * data (read each time, so a folder fixed while the service runs clears it).
+   */
+  problem(): string | undefined {
+    if (this.config.role === 'api' || this.config.pipeline.cron === undefined) return undefined;
+    const problem = movieLensFolderProblem(this.config.movielens.dir);
+    return problem && `${problem}: the scheduled pipeline runs will fail until it is fixed`;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === 'api' || this.config.pipeline.cron === undefined) return;
     const problem = movieLensFolderProblem(this.config.movielens.dir);

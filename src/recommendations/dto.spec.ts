@@ -28,8 +28,13 @@ describe('GenreTasteBody', () => {
     [{ comedy: '5' }, 'comedy must be a number'],
     [{ comedy: [1] }, 'comedy must be a number'],
     [{ comedy: { a: 1 } }, 'comedy must be a number'],
-    [{ colour: 1 }, 'property colour should not exist'],
   ])('rejects %j: %s', async (value, message) => {
     expect(await problems(value)).toEqual([message]);
+  });
+
+  it('rejects a field that is not a genre, naming the genres it accepts', async () => {
+    const [message] = await problems({ colour: 1 });
+    expect(message).toMatch(/^property colour should not exist; accepted: limit, action, adventure, /);
+    expect(message).toContain('sci_fi');
   });
 });
