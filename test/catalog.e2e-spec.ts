@@ -179,7 +179,7 @@ describe('catalog API', () => {
         '/movies/1;DROP TABLE movies',
         '/movies?genre[]=drama',
         `/movies?search=${'x'.repeat(5000)}`,
-        '/status?x=1',
+        '/status/live?x=1',
         '/nowhere',
       ];
       for (const path of paths) {

@@ -10,8 +10,11 @@ import { RecommendationsService } from './recommendations.service.js';
 
 @ApiTags('recommendations')
 @ApiErrorResponse(503, {
-  description: 'No model is in production yet',
-  message: 'no model is in production yet: run the pipeline (POST /admin/pipeline/runs)',
+  description:
+    'No model is loaded yet, with Retry-After: the message says what the service waits on (a run ' +
+    'and its stage, a failed start-up run) or, as here, that nothing was trained',
+  message:
+    'no model is in production yet: run the pipeline (`npm run cli -- pipeline run`, or POST /admin/pipeline/runs)',
 })
 @Controller()
 export class RecommendationsController {
