@@ -53,7 +53,8 @@ describe('a 50 MB upload of bad rows', () => {
       AUTH_CLIENTS: JSON.stringify([CLIENT]),
       JWT_SECRET: 'upload-memory-jwt-secret-0123456789abcdef',
     });
-    await waitUntil(async () => (await fetch(`${server.baseUrl}/status`)).ok, 'the server');
+    // Listening (no model here: readiness would stay 503).
+    await waitUntil(async () => (await fetch(`${server.baseUrl}/status/live`)).ok, 'the server');
   }, 120_000);
   afterAll(async () => {
     server?.child.kill('SIGTERM');

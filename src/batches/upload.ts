@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { finished, type Readable, Transform } from 'node:stream';
@@ -59,9 +58,15 @@ export async function receiveUpload(
   finished(payload, (error) => {
     if (error) limiter.destroy(error);
   });
+  // Opened before anything can fail: a stream that opened its file itself would, refused at the
+  // first chunk, create it after the removal below had run, and leave it behind.
+  const handle = await open(file, 'wx', 0o600).catch((error: unknown) => {
+    discard(payload);
+    throw error;
+  });
   payload.pipe(limiter);
   try {
-    await pipeline(limiter, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    await pipeline(limiter, handle.createWriteStream());
   } catch (error) {
     payload.unpipe(limiter);
     discard(payload);
