@@ -56,3 +56,37 @@ describe('BackoffStore', () => {
     expect(read.current).toBe(2);
   });
 });
+
+describe('BackoffStore under a stream of new addresses', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['Date'], now: 0 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps a ban while 20,000 new addresses come and go', () => {
+    const store = new BackoffStore().child({ maxBanMs: 60 * MINUTE });
+    for (let request = 0; request < 3; request++) hit(store, 'address:203.0.113.7');
+    expect(store.banned('address:203.0.113.7')).toBe(MINUTE);
+    vi.setSystemTime(1000);
+    for (let n = 0; n < 20_000; n++) hit(store, `address:10.${n >> 16}.${(n >> 8) & 255}.${n & 255}`);
+    const again = hit(store, 'address:203.0.113.7');
+    expect(again.current).toBeGreaterThan(2);
+    expect(again.ttl).toBe(MINUTE - 1000);
+  });
+
+  it('remembers a repeat offence past a flush of the counters, so its next ban doubles', () => {
+    const store = new BackoffStore().child({ maxBanMs: 60 * MINUTE });
+    for (let request = 0; request < 3; request++) hit(store);
+    vi.setSystemTime(MINUTE);
+    for (let n = 0; n < 20_000; n++) hit(store, `new-${n}`);
+    for (let request = 0; request < 2; request++) hit(store);
+    expect(hit(store).ttl).toBe(2 * MINUTE);
+  });
+
+  it('forgets counters of the least recently seen keys first', () => {
+    const store = new BackoffStore();
+    hit(store, 'old');
+    for (let n = 0; n < 10_000; n++) hit(store, `new-${n}`);
+    let read = { current: -1, ttl: -1 };
+    store.read('old', (_error, value) => (read = value));
+    expect(read.current).toBe(0);
+  });
+});

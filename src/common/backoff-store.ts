@@ -4,21 +4,31 @@ export interface BackoffOptions {
   maxBanMs?: number;
 }
 
-interface Entry {
-  /** Requests in the current window. */
+/** Requests of a key in its current window. */
+interface Window {
   count: number;
-  /** When the current window (or ban) started, and how long it lasts. */
   start: number;
   length: number;
-  /** Windows in a row that went over the limit, before this one. */
+}
+
+/** A key that went over its limit: refused until `until`; `strikes` bans in a row before this one. */
+interface Ban {
+  count: number;
+  until: number;
   strikes: number;
-  exceeded: boolean;
+  /** A key that stays within the limit for a window after its ban is forgiven from then on. */
+  forgiveAt: number;
 }
 
 type Callback = (error: Error | null, result: { current: number; ttl: number }) => void;
 
-/** Keys remembered at most; the least recently seen are forgotten first. */
-const CAPACITY = 10_000;
+/** Windows remembered at most; the least recently seen are forgotten first. */
+const COUNTER_CAPACITY = 10_000;
+/**
+ * Bans remembered at most. Each takes a key going over its limit (31 token requests), so filling
+ * this takes millions of requests; a new address only ever lands in the counters.
+ */
+const BAN_CAPACITY = 100_000;
 
 /**
  * A fixed-window counter store for @fastify/rate-limit whose ban grows for repeat offenders: a key
@@ -27,9 +37,15 @@ const CAPACITY = 10_000;
  * made while limited (the Retry-After it announces passes hours after a few dozen requests) yet
  * lets the key in again one window after its last request, so it neither tells the truth nor grows
  * the wait between attempts. In memory, per process, like the plugin's default store.
+ *
+ * Bans live apart from the window counters: the counters are an LRU that any stream of new
+ * addresses turns over, and a ban kept among them would be forgotten after COUNTER_CAPACITY new
+ * addresses, letting the banned key in again.
  */
 export class BackoffStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly windows = new Map<string, Window>();
+  private readonly bans = new Map<string, Ban>();
+  private lastSweep = 0;
 
   constructor(private readonly options: BackoffOptions = {}) {}
 
@@ -39,37 +55,78 @@ export class BackoffStore {
   }
 
   incr(key: string, callback: Callback, timeWindow: number, max: number): void {
+    callback(null, this.hit(key, timeWindow, max));
+  }
+
+  /** Counts one request of `key`; `current` > `max` means it is refused for `ttl` ms. */
+  hit(key: string, timeWindow: number, max: number): { current: number; ttl: number } {
     const now = Date.now();
-    let entry = this.entries.get(key);
-    if (!entry || now >= entry.start + entry.length) {
-      const strikes = entry?.exceeded ? entry.strikes + 1 : 0;
-      entry = { count: 0, start: now, length: timeWindow, strikes, exceeded: false };
+    const ban = this.bans.get(key);
+    if (ban && now < ban.until) {
+      ban.count++;
+      return { current: ban.count, ttl: ban.until - now };
     }
-    entry.count++;
-    if (entry.count > max && !entry.exceeded) {
-      entry.exceeded = true;
-      if (this.options.maxBanMs !== undefined) {
-        entry.start = now;
-        entry.length = Math.min(timeWindow * 2 ** Math.min(entry.strikes, 30), this.options.maxBanMs);
-      }
+    let window = this.windows.get(key);
+    if (!window || now >= window.start + window.length) {
+      window = { count: 0, start: now, length: timeWindow };
     }
-    this.remember(key, entry);
-    callback(null, { current: entry.count, ttl: entry.start + entry.length - now });
+    window.count++;
+    if (window.count <= max) {
+      this.windows.delete(key);
+      this.windows.set(key, window);
+      evictOldest(this.windows, COUNTER_CAPACITY);
+      return { current: window.count, ttl: window.start + window.length - now };
+    }
+    const strikes = ban && now < ban.forgiveAt ? ban.strikes + 1 : 0;
+    const length =
+      this.options.maxBanMs === undefined
+        ? window.start + window.length - now
+        : Math.min(timeWindow * 2 ** Math.min(strikes, 30), this.options.maxBanMs);
+    this.windows.delete(key);
+    this.bans.delete(key);
+    this.bans.set(key, {
+      count: window.count,
+      until: now + length,
+      strikes,
+      forgiveAt: now + length + timeWindow,
+    });
+    this.evictBans(now);
+    return { current: window.count, ttl: length };
+  }
+
+  /** How long `key` is still banned, in ms; 0 when it is not. */
+  banned(key: string): number {
+    const ban = this.bans.get(key);
+    return ban ? Math.max(0, ban.until - Date.now()) : 0;
   }
 
   read(key: string, callback: Callback): void {
     const now = Date.now();
-    const entry = this.entries.get(key);
-    if (!entry || now >= entry.start + entry.length) callback(null, { current: 0, ttl: 0 });
-    else callback(null, { current: entry.count, ttl: entry.start + entry.length - now });
+    const ban = this.bans.get(key);
+    if (ban && now < ban.until) return callback(null, { current: ban.count, ttl: ban.until - now });
+    const window = this.windows.get(key);
+    if (!window || now >= window.start + window.length) callback(null, { current: 0, ttl: 0 });
+    else callback(null, { current: window.count, ttl: window.start + window.length - now });
   }
 
-  private remember(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > CAPACITY) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+  /** Forgiven bans go first; only when every one is still live does the oldest ban go. */
+  private evictBans(now: number): void {
+    if (this.bans.size <= BAN_CAPACITY) return;
+    // At most one sweep a second: with every ban live, each new one would otherwise scan them all.
+    if (now - this.lastSweep >= 1000) {
+      this.lastSweep = now;
+      for (const [key, ban] of this.bans) {
+        if (now >= ban.forgiveAt) this.bans.delete(key);
+      }
     }
+    evictOldest(this.bans, BAN_CAPACITY);
+  }
+}
+
+function evictOldest(map: Map<string, unknown>, capacity: number): void {
+  while (map.size > capacity) {
+    const oldest = map.keys().next().value;
+    if (oldest === undefined) return;
+    map.delete(oldest);
   }
 }
