@@ -7,6 +7,7 @@ import type { TokenClaims } from './token.service.js';
 
 export const REQUIRED_SCOPES = 'auth:required-scopes';
 export const SCOPES_SWITCH = 'auth:scopes-switch';
+export const USER_PARAM = 'auth:user-param';
 
 /**
  * Settings that decide at start whether a route's @RequireScopesWhen applies, each with the
@@ -79,6 +80,15 @@ export function RequireScopesWhen(setting: ScopesSwitch, ...scopes: Scope[]): Me
     SetMetadata(SCOPES_SWITCH, setting),
     ApiExtension(TOKEN_SWITCH_EXTENSION, `${SCOPES_SWITCHES[setting]}=true`),
   );
+}
+
+/**
+ * Marks a guarded route that acts for the user its path parameter names (`/users/:id/…`): a client
+ * bound to users (AUTH_CLIENTS `"users"`) gets 403 for a user outside them. Where the route is
+ * open (@RequireScopesWhen off), nothing is checked.
+ */
+export function ActsForUser(param = 'id'): MethodDecorator {
+  return SetMetadata(USER_PARAM, param);
 }
 
 /** The claims of the caller's token, on a route behind @RequireScopes. */

@@ -1,7 +1,7 @@
 import { type ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthenticatedRequest } from './request-claims.js';
-import { RequireScopes, RequireScopesWhen } from './require-scopes.decorator.js';
+import { ActsForUser, RequireScopes, RequireScopesWhen } from './require-scopes.decorator.js';
 import { ScopesGuard } from './scopes.guard.js';
 import { AppConfig } from '../config/app-config.js';
 import { TokenService } from './token.service.js';
@@ -20,6 +20,14 @@ class Routes {
 
   @RequireScopesWhen('userReads', 'users:read')
   userReads(): void {}
+
+  @RequireScopes('users:read')
+  @ActsForUser()
+  userRatings(): void {}
+
+  @RequireScopesWhen('userReads', 'users:read')
+  @ActsForUser()
+  userRecommendations(): void {}
 }
 
 @RequireScopes('pipeline:run')
@@ -45,8 +53,14 @@ const guard = guardOf();
 const bearer = async (scope?: string) =>
   `Bearer ${(await tokens.issue({ clientId: 'ops', clientSecret: 'ops-secret-0123456789', scope, viaBasicAuth: false })).access_token}`;
 
-function call(controller: object, handler: string, authorization?: string, using = guard) {
-  const request = { headers: { authorization } } as AuthenticatedRequest;
+function call(
+  controller: object,
+  handler: string,
+  authorization?: string,
+  using = guard,
+  params: Record<string, string> = {},
+) {
+  const request = { headers: { authorization }, params } as AuthenticatedRequest;
   const headers: Record<string, string> = {};
   const reply = {
     header(name: string, value: string) {
@@ -152,6 +166,64 @@ describe('ScopesGuard', () => {
 
     it('does not loosen plain @RequireScopes routes', () => {
       expect(call(routes, 'readData', undefined, open).error).toBeInstanceOf(UnauthorizedException);
+    });
+  });
+
+  describe('a client bound to users', () => {
+    const boundConfig = (env: Record<string, string> = {}) =>
+      AppConfig.fromEnvironment(
+        {},
+        {
+          AUTH_CLIENTS: JSON.stringify([
+            { id: 'web', secret: 'web-secret-0123456789', scopes: ['users:read'], users: '1-1000,5000-5999' },
+            { id: 'all', secret: 'all-secret-0123456789', scopes: ['users:read'] },
+          ]),
+          JWT_SECRET: 'unit-test-jwt-secret-of-at-least-32-chars',
+          ...env,
+        },
+      );
+    const boundTokens = new TokenService(boundConfig());
+    const bound = new ScopesGuard(
+      new Reflector(),
+      boundTokens,
+      boundConfig({ USER_READS_REQUIRE_TOKEN: 'true' }),
+    );
+    const open = new ScopesGuard(
+      new Reflector(),
+      boundTokens,
+      boundConfig({ USER_READS_REQUIRE_TOKEN: 'false' }),
+    );
+    const tokenOf = async (id: string) =>
+      `Bearer ${(await boundTokens.issue({ clientId: id, clientSecret: `${id}-secret-0123456789`, viaBasicAuth: false })).access_token}`;
+
+    it('may act for its users', async () => {
+      for (const id of ['1', '1000', '5000', '5999'])
+        expect(call(routes, 'userRatings', await tokenOf('web'), bound, { id }).allowed).toBe(true);
+    });
+
+    it('gets 403 for a user outside them, saying which users it has', async () => {
+      const { error, request } = call(routes, 'userRatings', await tokenOf('web'), bound, { id: '6000001' });
+      expect(error).toBeInstanceOf(ForbiddenException);
+      expect((error as ForbiddenException).message).toBe(
+        'client "web" may not act for user 6000001: its users are 1-1000,5000-5999 (AUTH_CLIENTS "users")',
+      );
+      expect(request.auth?.clientId).toBe('web');
+      expect(
+        call(routes, 'userRecommendations', await tokenOf('web'), bound, { id: '1001' }).error,
+      ).toBeInstanceOf(ForbiddenException);
+    });
+
+    it('leaves a malformed id to validation, and routes not acting for a user alone', async () => {
+      expect(call(routes, 'userRatings', await tokenOf('web'), bound, { id: 'abc' }).allowed).toBe(true);
+      expect(call(routes, 'userRatings', await tokenOf('web'), bound, { id: '0x10' }).allowed).toBe(true);
+      expect(call(routes, 'userReads', await tokenOf('web'), bound, { id: '6000001' }).allowed).toBe(true);
+    });
+
+    it('is not checked where the route is open, nor for a client with no users', async () => {
+      expect(call(routes, 'userRecommendations', await tokenOf('web'), open, { id: '6000001' }).allowed).toBe(
+        true,
+      );
+      expect(call(routes, 'userRatings', await tokenOf('all'), bound, { id: '6000001' }).allowed).toBe(true);
     });
   });
 });

@@ -9,8 +9,9 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import type { Scope } from '../config/scopes.js';
+import { formatUserRanges, inUserRanges, type UserRanges } from '../config/user-ranges.js';
 import { type AuthenticatedRequest, bearerTokenOf, requestClaims } from './request-claims.js';
-import { REQUIRED_SCOPES, SCOPES_SWITCH, type ScopesSwitch } from './require-scopes.decorator.js';
+import { REQUIRED_SCOPES, SCOPES_SWITCH, type ScopesSwitch, USER_PARAM } from './require-scopes.decorator.js';
 import { scopesSwitchesOf } from './switched-scopes.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
 
@@ -26,6 +27,8 @@ const REALM = 'realm="movie-reco"';
 export class ScopesGuard implements CanActivate {
   private readonly switches: Record<ScopesSwitch, boolean>;
   private readonly scopesByHandler = new WeakMap<object, Scope[] | undefined>();
+  /** The users each bound client may act for; a client absent here may act for any. */
+  private readonly usersOf: Map<string, UserRanges>;
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,6 +36,9 @@ export class ScopesGuard implements CanActivate {
     config: AppConfig,
   ) {
     this.switches = scopesSwitchesOf(config);
+    this.usersOf = new Map(
+      config.auth.clients.flatMap((client) => (client.users ? [[client.id, client.users] as const] : [])),
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -78,7 +84,24 @@ export class ScopesGuard implements CanActivate {
       );
       throw new ForbiddenException(`the token lacks the scope(s): ${missing.join(', ')}`);
     }
+    this.checkUser(context, request, claims.clientId);
     return true;
+  }
+
+  /** 403 when the route acts for a user outside the client's `users` (see ActsForUser). */
+  private checkUser(context: ExecutionContext, request: AuthenticatedRequest, clientId: string): void {
+    const ranges = this.usersOf.get(clientId);
+    if (!ranges) return;
+    const param = this.reflector.get<string | undefined>(USER_PARAM, context.getHandler());
+    if (param === undefined) return;
+    const text = (request.params as Record<string, string | undefined>)[param];
+    // A malformed id is left to the validation pipe's 400, which says what is wrong with it.
+    if (text === undefined || !/^\d{1,10}$/.test(text)) return;
+    const userId = Number(text);
+    if (inUserRanges(ranges, userId)) return;
+    throw new ForbiddenException(
+      `client "${clientId}" may not act for user ${userId}: its users are ${formatUserRanges(ranges)} (AUTH_CLIENTS "users")`,
+    );
   }
 
   /** False for a @RequireScopesWhen route whose setting is off on this instance. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/require-scopes.decorator.js';
+import { ActsForUser, RequireScopes } from '../auth/require-scopes.decorator.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { CreateRatingBody } from './dto/create-rating.body.js';
@@ -19,6 +19,7 @@ export class FeedbackController {
 
   @Post(':id/ratings')
   @RequireScopes('feedback:write')
+  @ActsForUser()
   @ApiOperation({
     summary: 'Rate a movie (feedback:write)',
     description:
@@ -42,6 +43,7 @@ export class FeedbackController {
 
   @Get(':id/ratings')
   @RequireScopes('feedback:read')
+  @ActsForUser()
   @ApiOperation({
     summary: "A user's ratings (feedback:read)",
     description:

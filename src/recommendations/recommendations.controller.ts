@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScopesWhen } from '../auth/require-scopes.decorator.js';
+import { ActsForUser, RequireScopesWhen } from '../auth/require-scopes.decorator.js';
 import { GENRE_KEYS } from '../catalog/genres.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam } from '../common/paging.js';
@@ -26,6 +26,7 @@ export class RecommendationsController {
   @Get('users/:id/recommendations')
   // The answer reveals the user's ratings ("because you rated …"): guarded in production.
   @RequireScopesWhen('userReads', 'users:read')
+  @ActsForUser()
   @ApiOperation({
     summary: "A user's recommendations (users:read in production)",
     description:

@@ -9,11 +9,15 @@ const ADMIN = {
   scopes: ['pipeline:run', 'pipeline:read', 'data:read', 'data:write', 'models:read', 'models:write'],
 };
 
-/** A platform backend: sends and reads its users' ratings, reads their recommendations. */
+/**
+ * A platform backend: sends and reads its users' ratings, reads their recommendations. It serves
+ * every user, on purpose (production refuses a per-user client that names neither).
+ */
 const PLATFORM = {
   id: 'platform',
   secret: 'platform-secret-0123456789',
   scopes: ['feedback:write', 'feedback:read', 'users:read'],
+  allUsers: true,
 };
 
 /**
