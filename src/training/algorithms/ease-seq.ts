@@ -1,7 +1,7 @@
 import { type FoldIn, type FoldInRecommender, NO_FOLD_IN } from '../fold-in.js';
 import type { InteractionData, Recommendations } from '../model.js';
 import { type BlendWeightSearch, searchBlendWeight } from './blend-weight-search.js';
-import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
+import { fillFromOrder, itemStats, newcomerOrder, selectTopK } from './common.js';
 import {
   EASE_FIT_DEFAULTS,
   EASE_FIT_RULES,
@@ -205,7 +205,7 @@ export class EaseSeqRecommender implements FoldInRecommender {
     }
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
-    const { counts, means } = itemStats(data);
+    const { counts } = itemStats(data);
     const { itemCol, colItem } = easeColumns(counts, this.p);
     this.numItems = numItems;
     this.numUsers = numUsers;
@@ -243,7 +243,7 @@ export class EaseSeqRecommender implements FoldInRecommender {
       trPtr: t.ptr,
       trItems: t.items,
       trWeights: t.weights,
-      order: popularityOrder(counts, means),
+      order: newcomerOrder(data),
     };
 
     this.prepare();

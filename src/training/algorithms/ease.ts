@@ -1,6 +1,6 @@
 import type { FoldIn, FoldInRecommender } from '../fold-in.js';
 import type { InteractionData, Recommendations } from '../model.js';
-import { fillFromOrder, itemStats, popularityOrder, selectTopK } from './common.js';
+import { fillFromOrder, itemStats, newcomerOrder, selectTopK } from './common.js';
 import { inverseSpd } from './linalg.js';
 import { TrainingScores } from './training-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
@@ -208,7 +208,7 @@ export class EaseRecommender implements FoldInRecommender {
   fit(data: InteractionData): void {
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
-    const { counts, means } = itemStats(data);
+    const { counts } = itemStats(data);
     const { itemCol, colItem } = easeColumns(counts, this.p);
     const m = colItem.length;
     this.numItems = numItems;
@@ -220,7 +220,7 @@ export class EaseRecommender implements FoldInRecommender {
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       userWeights: recencyWeights(data, this.p.recencyHalfLife),
-      order: popularityOrder(counts, means),
+      order: newcomerOrder(data),
     };
     this.prepare();
     const none = new Set<number>();

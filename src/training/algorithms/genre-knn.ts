@@ -1,7 +1,7 @@
 import KNN from 'ml-knn';
 
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { GENRE_COUNT, inverseOrder, itemStats, popularityOrder, takeFromOrder } from './common.js';
+import { GENRE_COUNT, inverseOrder, popularityOrder, popularityStats, takeFromOrder } from './common.js';
 import {
   addRatedGenres,
   genreMasks,
@@ -94,7 +94,7 @@ export class GenreKnnRecommender implements Recommender {
   private done: Uint8Array = new Uint8Array(0);
 
   fit(data: InteractionData): void {
-    const { counts, means } = itemStats(data);
+    const { counts, means } = popularityStats(data);
     this.numItems = data.numItems;
     this.numUsers = data.numUsers;
     const itemMask = genreMasks(data.itemGenres, data.numItems);

@@ -1,5 +1,5 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { GENRE_COUNT, itemStats, popularityOrder, takeFromOrder } from './common.js';
+import { GENRE_COUNT, popularityOrder, popularityStats, takeFromOrder } from './common.js';
 import {
   addRatedGenres,
   genreMasks,
@@ -110,15 +110,14 @@ export class GenrePopularityRecommender implements Recommender {
   private seen = new Uint8Array(0);
 
   fit(data: InteractionData): void {
-    const { counts, means } = itemStats(data);
-    const nnz = data.userPtr[data.numUsers]!;
+    // Only established users' ratings weigh (common.ts ESTABLISHED_USER): what a newcomer's taste
+    // is answered with cannot be moved by a flood of new accounts.
+    const { counts, means, liked } = popularityStats(data);
     this.numItems = data.numItems;
     this.numUsers = data.numUsers;
     const itemMask = genreMasks(data.itemGenres, data.numItems);
     const order = popularityOrder(counts, means);
 
-    const liked = new Int32Array(data.numItems);
-    for (let e = 0; e < nnz; e++) if (data.userRatings[e]! >= 4) liked[data.userItems[e]!]!++;
     const base = this.p.weight === 'liked' ? liked : counts;
     // The mean rating (0.5–5, scaled below 1) breaks ties between films of equal weight.
     const itemWeight = Float64Array.from(base, (w, i) => w + means[i]! / 8);

@@ -3,7 +3,7 @@ import {
   fillFromOrder,
   inverseOrder,
   itemStats,
-  popularityOrder,
+  newcomerOrder,
   selectTopK,
   takeFromOrder,
 } from './common.js';
@@ -146,7 +146,7 @@ export class ItemKnnRecommender implements Recommender {
       nbrPtr[i + 1] = nbrPtr[i]! + kept;
       for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
     }
-    const { counts, means } = itemStats(data);
+    const { counts } = itemStats(data);
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.stored = {
@@ -156,7 +156,7 @@ export class ItemKnnRecommender implements Recommender {
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       counts,
-      order: popularityOrder(counts, means),
+      order: newcomerOrder(data),
       genreMask: genreMasks(data.itemGenres, numItems),
     };
     this.prepare();

@@ -1,5 +1,5 @@
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
-import { itemStats, popularityOrder, takeFromOrder } from './common.js';
+import { popularityOrder, popularityStats, takeFromOrder } from './common.js';
 import { checkParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 
@@ -22,8 +22,8 @@ const POPULARITY_ARRAYS = {
 } as const;
 
 /**
- * The floor and the cold-start fallback: items by number of interactions, ties by mean rating
- * then index. The same list for every user (known or not); only `exclude` differs.
+ * The floor and the cold-start fallback: items by number of interactions of established users
+ * (common.ts ESTABLISHED_USER: new accounts cannot move it), ties by mean rating then index. The same list for every user (known or not); only `exclude` differs.
  * recommend() is O(k + |excluded items met|).
  */
 export class PopularityRecommender implements Recommender {
@@ -39,7 +39,7 @@ export class PopularityRecommender implements Recommender {
   }
 
   fit(data: InteractionData): void {
-    const { counts, means } = itemStats(data);
+    const { counts, means } = popularityStats(data);
     this.stored = { order: popularityOrder(counts, means), counts, means };
   }
 
