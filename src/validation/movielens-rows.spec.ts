@@ -52,6 +52,8 @@ describe('parseRatingRow', () => {
     [['1', '31', '4.0', '700000000'], 'timestamp is before 1995'],
     [['1', '31', '4.0', String(NOW + 86400)], 'timestamp is in the future'],
     [['1\uFFFD', '31', '4.0', '1260759144'], 'text is not valid UTF-8'],
+    [['1', '31', '4.0\u00a0', '1260759144'], 'rating is not between 0.5 and 5.0 in steps of 0.5'],
+    [['1', '31', '4.0', '1260759144\u2028'], 'timestamp is not an integer'],
   ])('rejects %j: %s', (fields, reason) => {
     expect(parseRatingRow(fields, NOW)).toMatchObject({ ok: false, reason });
   });
@@ -60,6 +62,10 @@ describe('parseRatingRow', () => {
     [['1', '31', '4.0', '\0\0'], 'the row holds the control byte 0x00 (NUL)'],
     [['1', '3\x071', '4.0', '1260759144'], 'the row holds the control byte 0x07'],
     [['1', '31', '4.0', '1260759144', '\x7f'], 'the row holds the control byte 0x7f'],
+    // A quoted field may hold a line end: "4.0\n" is not a rating, though \s would have trimmed it.
+    [['1', '31', '4.0\n', '1260759144'], 'the row holds the control byte 0x0a (newline)'],
+    [['1', '31', '4.0', '1260759144\r'], 'the row holds the control byte 0x0d (carriage return)'],
+    [['1', '\t31', '4.0', '1260759144'], 'the row holds the control byte 0x09 (tab)'],
   ])('quarantines %j for its control byte: %s', (fields, reason) => {
     expect(parseRatingRow(fields, NOW)).toEqual({ ok: false, check: 'control_bytes', reason });
   });

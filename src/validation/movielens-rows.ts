@@ -45,27 +45,41 @@ const INVALID_UTF8 = '\uFFFD';
 /** NUL and the other C0 control characters but tab, newline and carriage return, and DEL. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+/**
+ * Every C0 control character and DEL: a rating row's fields are numbers, so a tab, newline or
+ * carriage return in one (a quoted `"4.0\n"`) is no more a number than a NUL is.
+ */
+// eslint-disable-next-line no-control-regex
+const NUMERIC_CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROL_NAMES: Record<string, string> = {
+  '00': 'NUL',
+  '09': 'tab',
+  '0a': 'newline',
+  '0d': 'carriage return',
+};
 
 /**
  * A row holding a NUL or another control byte: PostgreSQL text cannot hold NUL, and no field of
  * the MovieLens layout has a use for them, so the row is quarantined (the rest of the batch goes on).
  */
-function controlBytes(fields: string[]): RowResult<never> | undefined {
+function controlBytes(fields: string[], control = CONTROL): RowResult<never> | undefined {
   for (const field of fields) {
-    const found = CONTROL.exec(field);
+    const found = control.exec(field);
     if (found) {
       const code = found[0].charCodeAt(0).toString(16).padStart(2, '0');
-      return fail(
-        'control_bytes',
-        `the row holds the control byte 0x${code}${code === '00' ? ' (NUL)' : ''}`,
-      );
+      const name = CONTROL_NAMES[code];
+      return fail('control_bytes', `the row holds the control byte 0x${code}${name ? ` (${name})` : ''}`);
     }
   }
   return undefined;
 }
 
+/**
+ * Spaces around a number are allowed, nothing else: `\s` would also let through a no-break
+ * space or a line separator.
+ */
 function positiveInteger(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
+  if (text === undefined || !/^ *\d+ *$/.test(text)) return undefined;
   const value = Number(text);
   return value > 0 && value <= MAX_INT32 ? value : undefined;
 }
@@ -90,7 +104,7 @@ export function parseMovieRow(fields: string[]): RowResult<MovieRow> {
 }
 
 export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<RatingRow> {
-  const control = controlBytes(fields);
+  const control = controlBytes(fields, NUMERIC_CONTROL);
   if (control) return control;
   if (fields.length !== 4) return fail('field_count', `expected 4 fields, got ${fields.length}`);
   if (fields.some((field) => field.trim() === '')) return fail('empty_field', 'a field is empty');
@@ -102,11 +116,11 @@ export function parseRatingRow(fields: string[], nowSeconds: number): RowResult<
   const movieId = positiveInteger(movieText);
   if (movieId === undefined) return fail('movie_id', 'movieId is not a positive integer');
   // Plain decimals only: Number() would also read "0x4" or "4e0".
-  const rating = /^\s*\d+(\.\d+)?\s*$/.test(ratingText) ? Number(ratingText) : Number.NaN;
+  const rating = /^ *\d+(\.\d+)? *$/.test(ratingText) ? Number(ratingText) : Number.NaN;
   if (!Number.isFinite(rating) || rating < 0.5 || rating > 5 || !Number.isInteger(rating * 2)) {
     return fail('rating', 'rating is not between 0.5 and 5.0 in steps of 0.5');
   }
-  const timestamp = /^\s*\d+\s*$/.test(timestampText) ? Number(timestampText) : Number.NaN;
+  const timestamp = /^ *\d+ *$/.test(timestampText) ? Number(timestampText) : Number.NaN;
   if (!Number.isInteger(timestamp)) return fail('timestamp', 'timestamp is not an integer');
   if (timestamp < EARLIEST_TIMESTAMP) return fail('timestamp_before_1995', 'timestamp is before 1995');
   if (timestamp > nowSeconds) return fail('timestamp_future', 'timestamp is in the future');
@@ -128,7 +142,7 @@ export function canonicalRatingText(row: RatingRow): string {
  */
 export function ratingMoment(fields: string[], nowSeconds: number): number | undefined {
   const text = fields[3];
-  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
+  if (text === undefined || !/^ *\d+ *$/.test(text)) return undefined;
   const timestamp = Number(text);
   return timestamp >= EARLIEST_TIMESTAMP && timestamp <= nowSeconds ? timestamp : undefined;
 }
