@@ -41,7 +41,12 @@ export class AppConfig {
   /** Requests per minute; `perMinute` 0 = no general limit. */
   readonly rateLimits: { perMinute: number; tokenPerMinute: number; feedbackPerMinute: number };
   readonly metrics: { refreshSeconds: number };
-  readonly database: { url?: string; embeddedDataDir: string; embeddedPort: number };
+  readonly database: {
+    url?: string;
+    embeddedDataDir: string;
+    embeddedPort: number;
+    embeddedRestartAttempts: number;
+  };
   readonly movielens: { dir?: string; url: string; sha256?: string; cacheDir: string };
   readonly logLevel: LogLevel;
   /** auto: readable lines on a terminal, JSON lines otherwise (src/common/logger.ts). */
@@ -123,6 +128,7 @@ export class AppConfig {
       url: env.DATABASE_URL,
       embeddedDataDir: resolve(env.PG_DATA_DIR),
       embeddedPort: env.PG_PORT,
+      embeddedRestartAttempts: env.PG_RESTART_ATTEMPTS,
     };
     this.movielens = {
       dir: env.MOVIELENS_DIR ? resolve(env.MOVIELENS_DIR) : undefined,

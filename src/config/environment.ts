@@ -125,6 +125,16 @@ export class Environment {
   })
   PG_PORT: number = 54329;
 
+  /**
+   * Restarts of the embedded PostgreSQL after it exits on its own (0.5 s, then twice as long each
+   * time, at most 8 s apart); when none succeeds, liveness fails so the orchestrator restarts the app.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'PG_RESTART_ATTEMPTS must be a whole number' })
+  @Min(0)
+  @Max(100)
+  PG_RESTART_ATTEMPTS: number = 8;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

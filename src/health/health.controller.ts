@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { NotReadyException } from '../common/not-ready.exception.js';
+import { DatabaseServer } from '../database/database-url.provider.js';
 import { DataHealthIndicator } from './data.health.js';
 import { ModelHealthIndicator } from './model.health.js';
 import { Readiness } from './readiness.js';
@@ -24,22 +25,29 @@ export class HealthController {
     private readonly data: DataHealthIndicator,
     private readonly model: ModelHealthIndicator,
     private readonly readiness: Readiness,
+    private readonly databaseServer: DatabaseServer,
   ) {}
 
   /**
-   * Liveness: 200 whenever the process answers HTTP, whatever the database does. Restarting the
-   * process cannot fix an unreachable database; readiness (GET /status) takes it out of rotation.
+   * Liveness: 200 whenever the process answers HTTP, whatever an external database does. Restarting
+   * the process cannot fix an unreachable DATABASE_URL; readiness (GET /status) takes it out of
+   * rotation. It can fix an embedded server that exited and could not be restarted: 503 then.
    */
   @Get('live')
   @ApiOperation({
     summary: 'Liveness: the process answers',
-    description: "For the orchestrator's liveness probe: never touches the database.",
+    description:
+      "For the orchestrator's liveness probe: never queries the database. 503 only when the " +
+      'embedded PostgreSQL this process started exited and PG_RESTART_ATTEMPTS restarts failed.',
   })
   @ApiOkResponse({
     description: 'The process is up; nothing else is checked',
     schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } },
   })
   live(): { status: 'ok' } {
+    // The one state a restart of the process fixes: the embedded server it started is gone for good.
+    const lost = this.databaseServer.lost;
+    if (lost) throw new ServiceUnavailableException(`not alive: ${lost}`);
     return { status: 'ok' };
   }
 

@@ -60,6 +60,11 @@ const serving = {
     name: `${METRIC_PREFIX}fold_in_dropped_total`,
     help: 'Ratings since training dropped from memory by the FOLD_IN_MAX_RATINGS* limits (oldest first)',
   },
+  embeddedDatabaseRestarts: {
+    kind: 'counter',
+    name: `${METRIC_PREFIX}embedded_database_restarts_total`,
+    help: 'Restarts of the embedded PostgreSQL by this process after it exited on its own',
+  },
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { Global, Module, type Provider } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { EmbeddedServerMetrics } from '../database/embedded-server-metrics.js';
 import { ImpressionMetrics } from '../impressions/impression-metrics.js';
 import { DatabaseMetricsCollector } from './database-metrics.js';
 import { HttpMetricsHook } from './http-metrics.js';
@@ -24,6 +25,13 @@ const impressionMetrics: Provider = {
   useFactory: (metrics: MetricsService) => metrics.impressions,
 };
 
+/** The embedded server's restart counter, for the database module that starts the server. */
+const embeddedServerMetrics: Provider = {
+  provide: EmbeddedServerMetrics,
+  inject: [MetricsService],
+  useFactory: (metrics: MetricsService) => ({ restarts: metrics.serving.embeddedDatabaseRestarts }),
+};
+
 /**
  * Prometheus metrics through @willsoto/nestjs-prometheus (prom-client): the HTTP and serving figures of this process, and the
  * database-wide ones read from each table's owner in the background (not per scrape).
@@ -35,9 +43,10 @@ const impressionMetrics: Provider = {
     ...metricProviders(),
     metricsServiceProvider,
     impressionMetrics,
+    embeddedServerMetrics,
     HttpMetricsHook,
     DatabaseMetricsCollector,
   ],
-  exports: [MetricsService, DatabaseMetricsCollector, ImpressionMetrics],
+  exports: [MetricsService, DatabaseMetricsCollector, ImpressionMetrics, EmbeddedServerMetrics],
 })
 export class MonitoringModule {}

@@ -38,6 +38,8 @@ export async function setup() {
     dataDir: join(dir, 'pg'),
     port: await freePort(),
     database: 'postgres',
+    // The harness creates a database per test file: it needs the superuser, not the app's role.
+    ownerRole: false,
     log: { info: () => undefined, warn: () => undefined, debug: () => undefined },
   });
   process.env.TEST_ADMIN_DATABASE_URL = await server.start();
