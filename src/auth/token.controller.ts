@@ -5,6 +5,7 @@ import {
   ApiConsumes,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -52,8 +53,19 @@ export class TokenController {
   @ApiErrorResponse(429, {
     description:
       'More than TOKEN_RATE_LIMIT_PER_MINUTE requests a minute from this address; the wait doubles each ' +
-      'minute it goes on (Retry-After). In the common error shape.',
+      'minute it goes on (Retry-After). In the common error shape. Also, in the OAuth2 shape ' +
+      '(temporarily_unavailable, Retry-After): a client id with 10 wrong secrets within a minute is ' +
+      'locked out for a minute, doubling while it goes on (up to 15), the right secret refused too.',
     message: 'too many requests: at most 30 a minute; retry in 60 s',
+  })
+  @ApiServiceUnavailableResponse({
+    type: OAuthErrorDto,
+    description:
+      'Every slot for checking a secret is busy and the queue is full (Retry-After: 1), in the OAuth2 shape.',
+    example: {
+      error: 'temporarily_unavailable',
+      error_description: 'too many client secrets are being checked; retry in 1 s',
+    },
   })
   async token(
     @Body() body: Record<string, unknown> | undefined,

@@ -3,9 +3,10 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import type { AuthClient } from '../config/auth-clients.js';
-import { hashSecret, isSecretHash, verifySecretHash } from '../config/secret-hash.js';
+import { isSecretHash, verifySecretHash } from '../config/secret-hash.js';
 import { OAuthException } from './oauth-error.js';
 import { isScope, type Scope } from '../config/scopes.js';
+import { SecretChecks } from './secret-checks.js';
 import type { TokenRequest } from './token-request.js';
 
 /** RFC 6749 §5.1 successful token response. */
@@ -62,11 +63,7 @@ export class TokenService implements OnApplicationBootstrap {
   private readonly ttlSeconds: number;
   /** Undefined when no client is configured: nothing is issued and every token is refused. */
   private readonly jwt?: JwtService;
-  /**
-   * What an unknown client id's secret is checked against: a hash when any client has one, so that
-   * an unknown id costs as long as a known one and the response time does not tell which exist.
-   */
-  private unknownClientSecret?: Promise<string>;
+  private readonly checks = new SecretChecks();
   private readonly userReadsRequireToken: boolean;
 
   constructor(config: AppConfig) {
@@ -84,7 +81,17 @@ export class TokenService implements OnApplicationBootstrap {
     }
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // One check timed before the first request, so that an unknown id's refusal is timed like a
+    // real check from the start.
+    const hashed = this.jwt
+      ? [...this.clients.values()].find((client) => isSecretHash(client.secret))
+      : undefined;
+    if (hashed) {
+      const started = performance.now();
+      await verifySecretHash(randomUUID(), hashed.secret);
+      this.checks.recordDuration(performance.now() - started);
+    }
     if (!this.jwt) {
       const userReads = this.userReadsRequireToken
         ? ', as are per-user recommendations (USER_READS_REQUIRE_TOKEN)'
@@ -142,25 +149,22 @@ export class TokenService implements OnApplicationBootstrap {
     return { clientId: sub, scopes, expiresAt: new Date(exp * 1000) };
   }
 
+  /** Whether `id` names a configured client: the logs show any other id masked. */
+  isKnownClient(id: string): boolean {
+    return this.jwt !== undefined && this.clients.has(id);
+  }
+
   private async authenticate(request: TokenRequest): Promise<AuthClient> {
     const client = this.jwt ? this.clients.get(request.clientId) : undefined;
-    // Compare even for an unknown client, so the response time does not tell which ids exist.
-    const matches = await secretMatches(
-      request.clientSecret,
-      client?.secret ?? (await this.secretForUnknownClients()),
+    const matches = await this.checks.check(
+      request.clientId,
+      client && (() => secretMatches(request.clientSecret, client.secret)),
+      request.viaBasicAuth,
     );
     if (!client || !matches) {
       throw new OAuthException('invalid_client', 'unknown client or wrong secret', request.viaBasicAuth);
     }
     return client;
-  }
-
-  private secretForUnknownClients(): Promise<string> {
-    if ([...this.clients.values()].some((client) => isSecretHash(client.secret))) {
-      this.unknownClientSecret ??= hashSecret(randomUUID());
-      return this.unknownClientSecret;
-    }
-    return Promise.resolve('\u0000unknown client');
   }
 
   private grantedScopes(client: AuthClient, requested: string | undefined): Scope[] {
