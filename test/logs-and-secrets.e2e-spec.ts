@@ -183,4 +183,65 @@ describe('a production server: its secrets and its logs', () => {
     const startup = lines.slice(0, lines.findIndex((line) => line.context === 'Main') + 1);
     expect(new Set(startup.map((line) => line.time)).size).toBeGreaterThan(1);
   });
+
+  it('logs a client id or a scope that is not a known one masked, and does not echo the scope', async () => {
+    const ops = JSON.parse(hashSecretCli(['--generate']).stdout) as { secret: string; hash: string };
+    const server = startServer({
+      ...base,
+      JWT_SECRET,
+      AUTH_CLIENTS: JSON.stringify([{ id: 'ops', secret: ops.hash, scopes: ['pipeline:read'] }]),
+    });
+    const post = (body: string, authorization?: string) =>
+      fetch(`${server.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { ...FORM, ...(authorization ? { authorization } : {}) },
+        body,
+      });
+    // Secrets typed into the wrong field: the client id, the Basic user, the scope.
+    const asId = 'Kq7wPz3vXb9mRt2yLn5c';
+    const asBasicUser = 'Hd4sFg8jKl2zXc6vBn1m';
+    const asScope = 'Tr5yUi9oPa3sDf7gHj2k';
+    try {
+      await waitUntil(
+        async () => (await fetch(`${server.baseUrl}/status`)).status > 0,
+        'the server to listen',
+      );
+      expect(
+        (await post(`grant_type=client_credentials&client_id=${asId}&client_secret=${ops.secret}`)).status,
+      ).toBe(401);
+      const basic = `Basic ${Buffer.from(`${asBasicUser}:${ops.secret}`).toString('base64')}`;
+      expect((await post('grant_type=client_credentials', basic)).status).toBe(401);
+      const scoped = await post(
+        `grant_type=client_credentials&client_id=ops&client_secret=${ops.secret}&scope=pipeline:read%20models:write%20${asScope}`,
+      );
+      expect(scoped.status).toBe(400);
+      const answer = await scoped.text();
+      expect(answer).not.toContain(asScope);
+      expect(JSON.parse(answer)).toEqual({
+        error: 'invalid_scope',
+        error_description:
+          'scope not granted to this client: models:write, 1 unknown scope (allowed: pipeline:read)',
+      });
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+    const output = server.output();
+    for (const secret of [asId, asBasicUser, asScope, ops.secret]) expect(output).not.toContain(secret);
+    const refused = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine)
+      .filter((line) => line.audit === 'token');
+    expect(refused).toEqual([
+      expect.objectContaining({ outcome: 'refused', clientId: 'Kq…(20 chars)', error: 'invalid_client' }),
+      expect.objectContaining({ outcome: 'refused', clientId: 'Hd…(20 chars)', error: 'invalid_client' }),
+      expect.objectContaining({
+        outcome: 'refused',
+        clientId: 'ops',
+        scope: 'pipeline:read models:write Tr…(20 chars)',
+        error: 'invalid_scope',
+      }),
+    ]);
+  });
 });

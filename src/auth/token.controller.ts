@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { OAuthErrorDto, TokenRequestDto, TokenResponseDto } from './auth.dto.js';
+import { isScope } from '../config/scopes.js';
 import { OAuthException, OAuthExceptionFilter } from './oauth-error.js';
 import { readTokenRequest, type TokenRequest } from './token-request.js';
 import { type TokenResponse, TokenService } from './token.service.js';
@@ -88,10 +89,15 @@ export class TokenController {
       return response;
     } catch (error) {
       if (error instanceof OAuthException) {
-        // The audit trail of failed attempts: who (as claimed), from where, and why; never the secret.
-        const clientId = request?.clientId ?? claimedClientId(body);
+        // The audit trail of failed attempts: who (as claimed), from where, and why; never the
+        // secret. A client id or scope that is not a known one may be a secret typed into the
+        // wrong field: it is logged masked.
+        const claimed = request?.clientId ?? claimedClientId(body);
+        const clientId =
+          claimed === undefined || this.tokens.isKnownClient(claimed) ? claimed : mask(claimed);
+        const scope = request?.scope === undefined ? undefined : maskUnknownScopes(request.scope);
         this.logger.warn(
-          { audit: 'token', outcome: 'refused', clientId, error: error.code, ...where },
+          { audit: 'token', outcome: 'refused', clientId, scope, error: error.code, ...where },
           `token refused${clientId ? ` for client ${clientId}` : ''}: ${error.description}`,
         );
       }
@@ -100,11 +106,33 @@ export class TokenController {
   }
 }
 
-/**
- * The client id a malformed request names, for the log; only a well-formed id, so a secret typed
- * into the wrong field does not end up in the log.
- */
+/** The client id a request names before it is read whole (a malformed request), for the log. */
 function claimedClientId(body: Record<string, unknown> | undefined): string | undefined {
   const id = body?.client_id;
-  return typeof id === 'string' && /^[A-Za-z0-9._~-]{1,64}$/.test(id) ? id : undefined;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * Enough of a value to tell two apart in the logs, not enough to use it: its first two characters
+ * (when it has at least eight) and its length, e.g. `wr…(22 chars)`.
+ */
+function mask(value: string): string {
+  const length = [...value].length;
+  const head =
+    length >= 8
+      ? [...value]
+          .slice(0, 2)
+          .join('')
+          .replace(/[^\x21-\x7E]/g, '?')
+      : '';
+  return `${head}…(${length} chars)`;
+}
+
+/** The scopes asked for, those that are not scopes at all masked. */
+function maskUnknownScopes(scope: string): string {
+  return scope
+    .split(' ')
+    .filter(Boolean)
+    .map((entry) => (isScope(entry) ? entry : mask(entry)))
+    .join(' ');
 }

@@ -68,6 +68,16 @@ describe('TokenService', async () => {
     expect((error as OAuthException).description).toContain('models:write');
   });
 
+  it('names back only real scopes it refuses, so a secret typed into scope is not echoed', async () => {
+    const error = (await errorOf(() =>
+      tokenService().issue(request({ scope: 'models:write Vq3kZ8pL2xW9mR7tY4bN data:read' })),
+    )) as OAuthException;
+    expect(error.code).toBe('invalid_scope');
+    expect(error.description).toBe(
+      'scope not granted to this client: models:write, 1 unknown scope (allowed: pipeline:run data:read)',
+    );
+  });
+
   it('refuses a wrong secret or an unknown client with invalid_client', async () => {
     for (const wrong of [request({ clientSecret: 'nope' }), request({ clientId: 'nobody' })]) {
       const error = (await errorOf(() => tokenService().issue(wrong))) as OAuthException;

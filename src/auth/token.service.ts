@@ -172,9 +172,16 @@ export class TokenService implements OnApplicationBootstrap {
     const asked = [...new Set(requested.split(' ').filter(Boolean))];
     const refused = asked.filter((scope) => !(client.scopes as string[]).includes(scope));
     if (refused.length > 0) {
+      // Only scopes that exist are named back: a secret pasted into `scope` is not echoed.
+      const named = refused.filter(isScope);
+      const unknown = refused.length - named.length;
+      const listed = [
+        ...named,
+        ...(unknown > 0 ? [`${unknown} unknown scope${unknown > 1 ? 's' : ''}`] : []),
+      ];
       throw new OAuthException(
         'invalid_scope',
-        `scope not granted to this client: ${refused.join(' ')} (allowed: ${client.scopes.join(' ')})`,
+        `scope not granted to this client: ${listed.join(', ')} (allowed: ${client.scopes.join(' ')})`,
       );
     }
     return asked as Scope[];
