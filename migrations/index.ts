@@ -6,6 +6,7 @@ import { ArtifactStorageExternal1796140800000 } from './1796140800000-artifact-s
 import { Impressions1796230800000 } from './1796230800000-impressions.js';
 import { ReplayMeasures1796317200000 } from './1796317200000-replay-measures.js';
 import { CancelledRuns1796403600000 } from './1796403600000-cancelled-runs.js';
+import { FeedbackAttribution1796490000000 } from './1796490000000-feedback-attribution.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Impressions1796230800000,
   ReplayMeasures1796317200000,
   CancelledRuns1796403600000,
+  FeedbackAttribution1796490000000,
 ];

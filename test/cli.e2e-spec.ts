@@ -17,16 +17,17 @@ describe('command line', () => {
     expect(runCli(['db', 'migrate'], env)).toMatchObject({
       status: 0,
       stdout:
-        'Applied 8 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
+        'Applied 9 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
         '  PipelineAndValidation1764154800000\n  ModelRegistry1764158400000\n' +
         '  ArtifactStorageExternal1796140800000\n  Impressions1796230800000\n  ReplayMeasures1796317200000\n' +
-        '  CancelledRuns1796403600000\n',
+        '  CancelledRuns1796403600000\n  FeedbackAttribution1796490000000\n',
     });
     expect(runCli(['db', 'migrate'], env).stdout).toBe('Schema is up to date; no migration to apply.\n');
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
-      stdout: 'Reverted CancelledRuns1796403600000.\n',
+      stdout: 'Reverted FeedbackAttribution1796490000000.\n',
     });
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted CancelledRuns1796403600000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted ReplayMeasures1796317200000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted Impressions1796230800000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted ArtifactStorageExternal1796140800000.\n');

@@ -55,6 +55,7 @@ describe('feedback API', () => {
         ratedAt: expect.any(String),
         source: 'feedback',
         pending: true,
+        clientId: 'platform',
       });
       expect(new Date(body.ratedAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
       expect(new Date(body.ratedAt).getTime()).toBeLessThanOrEqual(Date.now() + 1000);
@@ -80,6 +81,7 @@ describe('feedback API', () => {
             ratedAt: second.body.ratedAt,
             source: 'feedback',
             pending: true,
+            clientId: 'platform',
           },
         ],
         total: 1,
@@ -105,7 +107,14 @@ describe('feedback API', () => {
         rating: 0.5,
         source: 'feedback',
         pending: true,
+        clientId: 'platform',
       });
+      // Replaced for training, not overwritten: the dataset rating is kept as history.
+      const history = await db.query<{ rating: number; source: string; batch_id: number | null }[]>(
+        'SELECT rating, source, batch_id FROM rating_history WHERE user_id = 1 AND movie_id = $1',
+        [oldest!.movieId],
+      );
+      expect(history).toEqual([{ rating: oldest!.rating, source: 'dataset', batch_id: expect.any(Number) }]);
     });
 
     it('answers 404 for a movie not in the catalog and stores nothing', async () => {
@@ -198,6 +207,7 @@ describe('feedback API', () => {
           ratedAt: new Date(r.timestamp * 1000).toISOString(),
           source: 'dataset',
           pending: false,
+          clientId: null,
         })),
       );
       const beyond = await get('/users/2/ratings?page=100&limit=5').expect(200);
@@ -386,6 +396,7 @@ describe('feedback API', () => {
           ratedAt: posted.body.ratedAt,
           source: 'feedback',
           pending: false,
+          clientId: 'platform',
         },
       ]);
     });

@@ -155,6 +155,10 @@ describe('nothing stranded by a crash', () => {
     // The newest migrations drop no table holding data: no question.
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
+      stdout: 'Reverted FeedbackAttribution1796490000000.\n',
+    });
+    expect(runCli(['db', 'revert'], env)).toMatchObject({
+      status: 0,
       stdout: 'Reverted CancelledRuns1796403600000.\n',
     });
     expect(runCli(['db', 'revert'], env)).toMatchObject({

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ActsForUser, RequireScopes } from '../auth/require-scopes.decorator.js';
+import { ActsForUser, AuthClaims, RequireScopes } from '../auth/require-scopes.decorator.js';
+import type { TokenClaims } from '../auth/token.service.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam, PageQuery } from '../common/paging.js';
 import { CreateRatingBody } from './dto/create-rating.body.js';
@@ -24,8 +25,10 @@ export class FeedbackController {
     summary: 'Rate a movie (feedback:write)',
     description:
       'For the platform backend that speaks for its users: a bearer token from POST /oauth/token ' +
-      '(client credentials) with the feedback:write scope. Stores the rating as of now with source ' +
-      '"feedback". It replaces any earlier rating of this user for this movie (the latest wins) and ' +
+      '(client credentials) with the feedback:write scope; a client bound to users (AUTH_CLIENTS ' +
+      '"users") gets 403 for any other user. Stores the rating as of now with source "feedback" and ' +
+      'the client id. It replaces any earlier rating of this user for this movie for training (the ' +
+      'latest wins; the earlier one is kept as history, restored if this client is reverted) and ' +
       'stays pending until a pipeline run adopts it into a data batch (each run adopts at most ' +
       'FEEDBACK_MAX_ROWS_PER_RUN ratings and the ratings of FEEDBACK_MAX_NEW_USERS_PER_RUN users it ' +
       'does not know; the rest waits for the next run). Always answers 201, also when it replaces an ' +
@@ -37,8 +40,14 @@ export class FeedbackController {
     description: 'More than FEEDBACK_RATE_LIMIT_PER_MINUTE ratings a minute from this client (Retry-After)',
     message: 'too many requests: at most 600 a minute; retry in 42 s',
   })
-  rate(@Param() params: IdParam, @Body() body: CreateRatingBody): Promise<CreatedRatingDto> {
-    return this.feedback.rate(params.id, body.movieId, body.rating);
+  rate(
+    @Param() params: IdParam,
+    @Body() body: CreateRatingBody,
+    @AuthClaims() claims: TokenClaims | undefined,
+  ): Promise<CreatedRatingDto> {
+    // The guard has verified a token with feedback:write before this runs.
+    if (!claims) throw new Error('a rating reached the route without a token');
+    return this.feedback.rate(params.id, body.movieId, body.rating, claims.clientId);
   }
 
   @Get(':id/ratings')
@@ -47,8 +56,9 @@ export class FeedbackController {
   @ApiOperation({
     summary: "A user's ratings (feedback:read)",
     description:
-      'Takes a bearer token with the feedback:read scope. Newest first (ties by movie id), from the ' +
-      'dataset and from feedback. A user with no ratings gets an empty page, not 404.',
+      "Takes a bearer token with the feedback:read scope (403 for a user outside a bound client's " +
+      '"users"). Newest first (ties by movie id), from the dataset and from feedback, each feedback ' +
+      'rating with the client that sent it. A user with no ratings gets an empty page, not 404.',
   })
   @ApiOkResponse({ type: UserRatingPageDto })
   list(@Param() params: IdParam, @Query() query: PageQuery): Promise<UserRatingPageDto> {

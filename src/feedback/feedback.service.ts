@@ -17,14 +17,15 @@ export class FeedbackService {
   ) {}
 
   /**
-   * Stores the rating as of now, replacing any earlier rating of that user for that movie (latest
-   * wins; a replaced rating is pending again). Throws 404 when the movie is not in the catalog.
+   * Stores the rating as of now with the client that sent it, in place of any earlier rating of
+   * that user for that movie (latest wins, the earlier is kept as history; a replaced rating is
+   * pending again). Throws 404 when the movie is not in the catalog.
    * A rating >= 4 may be a hit of the list the user was shown (ImpressionsService.rated).
    */
-  async rate(userId: number, movieId: number, rating: number): Promise<CreatedRatingDto> {
+  async rate(userId: number, movieId: number, rating: number, clientId: string): Promise<CreatedRatingDto> {
     // Movies are never deleted, so a movie found here is still there when the rating is stored.
     if (!(await this.catalog.exists(movieId))) throw new NotFoundException(`movie ${movieId} not found`);
-    const stored = await this.ratings.storeFeedback(userId, movieId, rating);
+    const stored = await this.ratings.storeFeedback(userId, movieId, rating, clientId);
     // Only queued: the answer never waits for the hit check.
     this.impressions.rated(userId, movieId, rating);
     return {
@@ -34,6 +35,7 @@ export class FeedbackService {
       ratedAt: stored.ratedAt.toISOString(),
       source: 'feedback',
       pending: true,
+      clientId,
     };
   }
 
@@ -49,6 +51,7 @@ export class FeedbackService {
         ratedAt: item.ratedAt.toISOString(),
         source: item.source,
         pending: item.pending,
+        clientId: item.clientId,
       })),
       total,
       page,

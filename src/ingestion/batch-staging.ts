@@ -246,7 +246,8 @@ export interface FeedbackAdoption {
 
 /**
  * Merges the staged ratings into `ratings` (a rating replaces an older one of the same user and
- * movie; an identical one changes nothing) and adopts feedback ratings that waited for a batch,
+ * movie, which the `ratings_history` trigger keeps in `rating_history`; an identical one changes
+ * nothing) and adopts feedback ratings that waited for a batch,
  * within the caps. Returns the rows changed by each.
  */
 export async function applyStagedRatings(
@@ -332,7 +333,8 @@ async function mergeIntoRatings(client: PoolClient, batchId: number): Promise<nu
     `INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
      SELECT user_id, movie_id, rating, to_timestamp(ts), 'dataset', $1 FROM staging_ratings
      ON CONFLICT (user_id, movie_id) DO UPDATE
-       SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = excluded.batch_id
+       SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = excluded.batch_id,
+           client_id = NULL
        WHERE excluded.rated_at > ratings.rated_at
           OR (excluded.rated_at = ratings.rated_at AND excluded.rating <> ratings.rating)`,
     [batchId],

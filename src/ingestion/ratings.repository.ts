@@ -16,6 +16,8 @@ export interface UserRating {
   source: RatingSource;
   /** Sent by a client and not yet part of a data batch. */
   pending: boolean;
+  /** The API client that sent it; null for a dataset rating (or feedback older than attribution). */
+  clientId: string | null;
 }
 
 /**
@@ -27,8 +29,9 @@ export type RatingScope = 'applied' | 'staged' | 'newest-batch';
 const SCOPES: Record<RatingScope, string> = {
   applied: 'ratings WHERE batch_id IS NOT NULL',
   staged: 'staging_ratings',
+  // A revert batch adds no rating of its own: the newest batch that did.
   'newest-batch':
-    'ratings WHERE batch_id = (SELECT id FROM data_batches WHERE version IS NOT NULL ORDER BY version DESC LIMIT 1)',
+    "ratings WHERE batch_id = (SELECT id FROM data_batches WHERE version IS NOT NULL AND kind <> 'revert' ORDER BY version DESC LIMIT 1)",
 };
 
 /**
@@ -41,30 +44,34 @@ export class RatingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Stores a client's rating as of now, replacing that user's earlier rating of the movie (latest
-   * wins; a replaced rating is pending again). The NOTIFY in the same statement tells every
-   * serving process, on commit, not to recommend this movie to this user again.
+   * Stores a client's rating as of now, with the client that sent it, in place of that user's
+   * earlier rating of the movie (latest wins; a replaced rating is pending again). The replaced
+   * rating is not lost: the `ratings_history` trigger keeps it in `rating_history`, whence a revert
+   * of this client puts it back. The NOTIFY in the same statement tells every serving process, on
+   * commit, not to recommend this movie to this user again.
    */
   async storeFeedback(
     userId: number,
     movieId: number,
     rating: number,
+    clientId: string,
   ): Promise<{ userId: number; movieId: number; rating: number; ratedAt: Date }> {
     const [row] = await this.db.query<
       { user_id: number; movie_id: number; rating: number; rated_at: Date }[]
     >(
       `WITH stored AS (
-         INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id)
-         VALUES ($1::integer, $2::integer, $3::real, now(), 'feedback', NULL)
+         INSERT INTO ratings (user_id, movie_id, rating, rated_at, source, batch_id, client_id)
+         VALUES ($1::integer, $2::integer, $3::real, now(), 'feedback', NULL, $5::text)
          ON CONFLICT (user_id, movie_id) DO UPDATE
-           SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL
+           SET rating = excluded.rating, rated_at = excluded.rated_at, source = excluded.source, batch_id = NULL,
+               client_id = excluded.client_id
          RETURNING user_id, movie_id, rating, rated_at
        )
        SELECT stored.*, pg_notify(
          $4,
          concat_ws(':', stored.user_id, stored.movie_id, stored.rating, extract(epoch FROM stored.rated_at))
        ) FROM stored`,
-      [userId, movieId, rating, RATING_CHANNEL],
+      [userId, movieId, rating, RATING_CHANNEL, clientId],
     );
     if (!row) throw new Error('storing the rating returned no row');
     return { userId: row.user_id, movieId: row.movie_id, rating: row.rating, ratedAt: row.rated_at };
@@ -75,9 +82,16 @@ export class RatingsRepository {
     const [rows, [counted]] = await Promise.all([
       // ratings_user_time_idx (user_id, rated_at DESC) serves the filter and the order.
       this.db.query<
-        { movie_id: number; rating: number; rated_at: Date; source: RatingSource; pending: boolean }[]
+        {
+          movie_id: number;
+          rating: number;
+          rated_at: Date;
+          source: RatingSource;
+          pending: boolean;
+          client_id: string | null;
+        }[]
       >(
-        `SELECT movie_id, rating, rated_at, source, batch_id IS NULL AS pending FROM ratings
+        `SELECT movie_id, rating, rated_at, source, batch_id IS NULL AS pending, client_id FROM ratings
          WHERE user_id = $1 ORDER BY rated_at DESC, movie_id LIMIT $2 OFFSET $3`,
         [userId, limit, (page - 1) * limit],
       ),
@@ -93,6 +107,7 @@ export class RatingsRepository {
         ratedAt: row.rated_at,
         source: row.source,
         pending: row.pending,
+        clientId: row.client_id,
       })),
       total: counted?.total ?? 0,
     };

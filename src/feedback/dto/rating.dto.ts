@@ -25,6 +25,9 @@ export class CreatedRatingDto {
     description: 'Waiting for the next pipeline run, which adopts it into a data batch',
   })
   pending!: boolean;
+
+  @ApiProperty({ example: 'web-backend', description: "The API client that sent it (its token's client id)" })
+  clientId!: string;
 }
 
 export class UserRatingDto {
@@ -52,6 +55,14 @@ export class UserRatingDto {
     description: 'A feedback rating no pipeline run has adopted into a data batch yet',
   })
   pending!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'web-backend',
+    description: 'The API client that sent a feedback rating; null for a dataset rating',
+  })
+  clientId!: string | null;
 }
 
 export class UserRatingPageDto {
