@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { FIXTURE_ENV } from './support/fixtures.js';
+import { connectEmbedded, postmasterPid } from './support/embedded.js';
 import { freePort } from './support/ports.js';
 import { getJson, type RunningApp, startServer, waitUntil } from './support/processes.js';
 
@@ -44,24 +44,11 @@ describe('the embedded PostgreSQL, least privilege and supervised', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const postmasterPid = () =>
-    Number(readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  /** Connected as the app is: its role and password, from the data folder. */
-  const asTheApp = async () => {
-    const client = new pg.Client({
-      host: '127.0.0.1',
-      port: Number(env.PG_PORT),
-      user: 'movie_reco',
-      password: readFileSync(join(env.PG_DATA_DIR!, 'movie-reco-app-password'), 'utf8').trim(),
-      database: 'movie_reco',
-    });
-    await client.connect();
-    return client;
-  };
+  const postmaster = () => postmasterPid(env.PG_DATA_DIR!);
 
   it("gives the app's login no superuser power and the server none of the app's secrets", async () => {
-    const pid = postmasterPid();
-    const client = await asTheApp();
+    const pid = postmaster();
+    const client = await connectEmbedded(env, 'app');
     try {
       const { rows } = await client.query<{ rolsuper: boolean; owner: string }>(
         `SELECT rolsuper, (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()) AS owner
@@ -96,7 +83,7 @@ describe('the embedded PostgreSQL, least privilege and supervised', () => {
   });
 
   it('starts the server again when it dies, and fails liveness when it cannot', async () => {
-    process.kill(postmasterPid(), 'SIGKILL');
+    process.kill(postmaster(), 'SIGKILL');
     const killed = Date.now();
     await waitUntil(
       async () => (await getJson(`${server.baseUrl}/movies/1`)).status === 200,
@@ -113,7 +100,7 @@ describe('the embedded PostgreSQL, least privilege and supervised', () => {
     );
 
     // Killed again, with its port taken meanwhile: every restart fails.
-    const pid = postmasterPid();
+    const pid = postmaster();
     process.kill(pid, 'SIGKILL');
     let squatter: Server | undefined;
     await waitUntil(async () => {

@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { connectEmbedded, postmasterPid } from './support/embedded.js';
 import { freePort } from './support/ports.js';
 import { getJson, isAlive, runCli, type RunningApp, startServer, waitUntil } from './support/processes.js';
 
@@ -42,8 +43,7 @@ describe('a first start interrupted during training', () => {
     query<{ id: number; trigger: string; status: string; error: string | null }>(
       'SELECT id, trigger, status, error FROM pipeline_runs ORDER BY id',
     );
-  const postmasterPid = () =>
-    Number(readFileSync(join(env.PG_DATA_DIR!, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmaster = () => postmasterPid(env.PG_DATA_DIR!);
   const trainingStarted = (server: RunningApp, run: number) =>
     waitUntil(
       async () => new RegExp(`"runId":${run},"stage":"train","status":"running"`).test(server.output()),
@@ -52,14 +52,7 @@ describe('a first start interrupted during training', () => {
     );
   /** A query on the server's database (while a server runs, with the folder's password). */
   const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
-    const client = new pg.Client({
-      host: '127.0.0.1',
-      port: Number(env.PG_PORT),
-      user: 'postgres',
-      password: readFileSync(join(env.PG_DATA_DIR!, 'movie-reco-password'), 'utf8').trim(),
-      database: 'movie_reco',
-    });
-    await client.connect();
+    const client = await connectEmbedded(env, 'superuser');
     try {
       return (await client.query<T>(sql)).rows;
     } finally {
@@ -71,7 +64,7 @@ describe('a first start interrupted during training', () => {
     // 1. Ctrl-C during the first training: the app stops first, its database last.
     const first = startServer(env, { ownGroup: true });
     await trainingStarted(first, 1);
-    const database = postmasterPid();
+    const database = postmaster();
     const stopping = Date.now();
     process.kill(-first.child.pid!, 'SIGINT');
     expect(await first.exited).toBe(0);
@@ -88,6 +81,8 @@ describe('a first start interrupted during training', () => {
     const second = startServer(env, { ownGroup: true });
     await trainingStarted(second, 2);
     expect(second.output()).toContain('has no model: training it now');
+    // The run starts before the HTTP server listens: its first answer may come a moment later.
+    await waitUntil(async () => (await getJson(`${second.baseUrl}/status`)).status > 0, 'an answer');
     const notReady = await getJson(`${second.baseUrl}/status`);
     expect(notReady.status).toBe(503);
     expect(notReady.body.message).toContain('pipeline run 2 (startup) is at stage train');
@@ -119,5 +114,5 @@ describe('a first start interrupted during training', () => {
       third.child.kill('SIGTERM');
       expect(await third.exited).toBe(0);
     }
-  });
+  }, 300_000);
 });

@@ -9,12 +9,17 @@ export class StartError extends Error {
  * What an operator must change when HOST:PORT cannot be listened on; undefined for an error that
  * is not about the address (it then stays an ordinary failure, with its stack).
  */
-export function listenProblem(error: unknown, host: string, port: number): string | undefined {
+export function listenProblem(
+  error: unknown,
+  host: string,
+  port: number,
+  variable = 'PORT',
+): string | undefined {
   switch ((error as NodeJS.ErrnoException | undefined)?.code) {
     case 'EADDRINUSE':
-      return `port ${port} is in use on ${host}; set PORT to a free port`;
+      return `port ${port} is in use on ${host}; set ${variable} to a free port`;
     case 'EACCES':
-      return `port ${port} on ${host} needs privileges this process does not have; set PORT to 1024 or above`;
+      return `port ${port} on ${host} needs privileges this process does not have; set ${variable} to 1024 or above`;
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
@@ -29,11 +34,11 @@ export function listenProblem(error: unknown, host: string, port: number): strin
  * fails the start at once instead of after the embedded PostgreSQL has started and the model has
  * loaded. Resolves to listenProblem's sentence, or undefined when the address is free.
  */
-export function checkListenable(host: string, port: number): Promise<string | undefined> {
+export function checkListenable(host: string, port: number, variable = 'PORT'): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error) => {
-      const problem = listenProblem(error, host, port);
+      const problem = listenProblem(error, host, port, variable);
       if (problem) resolve(problem);
       else reject(error);
     });

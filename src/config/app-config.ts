@@ -40,7 +40,8 @@ export class AppConfig {
   };
   /** Requests per minute; `perMinute` 0 = no general limit. */
   readonly rateLimits: { perMinute: number; tokenPerMinute: number; feedbackPerMinute: number };
-  readonly metrics: { refreshSeconds: number };
+  /** port: the listener serving only /metrics (none when undefined); public: /metrics on the API port. */
+  readonly metrics: { refreshSeconds: number; port?: number; public: boolean };
   readonly database: {
     url?: string;
     embeddedDataDir: string;
@@ -123,7 +124,11 @@ export class AppConfig {
       tokenPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
       feedbackPerMinute: env.FEEDBACK_RATE_LIMIT_PER_MINUTE,
     };
-    this.metrics = { refreshSeconds: env.METRICS_REFRESH_SECONDS };
+    this.metrics = {
+      refreshSeconds: env.METRICS_REFRESH_SECONDS,
+      port: env.METRICS_PORT,
+      public: env.PUBLIC_METRICS,
+    };
     this.database = {
       url: env.DATABASE_URL,
       embeddedDataDir: resolve(env.PG_DATA_DIR),

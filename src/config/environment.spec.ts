@@ -177,3 +177,24 @@ describe('parseEnvironment: the real problem of a value', () => {
     ]);
   });
 });
+
+describe('METRICS_PORT and PUBLIC_METRICS', () => {
+  it('serves /metrics on the API port only, by default', () => {
+    expect(AppConfig.fromEnvironment({}, {}).metrics).toMatchObject({ port: undefined, public: true });
+  });
+
+  it('takes a port of its own for the metrics, and turns the public route off', () => {
+    const config = AppConfig.fromEnvironment({}, { METRICS_PORT: '9464', PUBLIC_METRICS: 'false' });
+    expect(config.metrics).toMatchObject({ port: 9464, public: false });
+    expect(AppConfig.fromEnvironment({}, { METRICS_PORT: '' }).metrics.port).toBeUndefined();
+  });
+
+  it('refuses a metrics port that is no port, or the API port itself', () => {
+    expect(() => parseEnvironment({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT="70000"/);
+    expect(() => parseEnvironment({ METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT must be a whole number/);
+    expect(() => parseEnvironment({ PORT: '9000', METRICS_PORT: '9000' })).toThrow(/the same as PORT/);
+    expect(() => parseEnvironment({ PUBLIC_METRICS: 'maybe' })).toThrow(
+      /PUBLIC_METRICS must be true or false/,
+    );
+  });
+});

@@ -363,6 +363,19 @@ export class Environment {
   @Max(3600)
   METRICS_REFRESH_SECONDS: number = 15;
 
+  /** A second listener (on HOST) that serves only GET /metrics, for Prometheus; unset = none. */
+  @Transform(({ value }) => toInt({ value: emptyToUndefined({ value }) }))
+  @IsOptional()
+  @IsInt({ message: 'METRICS_PORT must be a whole number' })
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Whether the API port serves GET /metrics too; false answers 404 there (scrape METRICS_PORT). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'PUBLIC_METRICS must be true or false' })
+  PUBLIC_METRICS: boolean = true;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -496,6 +509,11 @@ export function parseEnvironment(env: Record<string, string | undefined>): Envir
     throw new ConfigError([
       `IMPRESSIONS_HIT_WINDOW_HOURS=${parsed.IMPRESSIONS_HIT_WINDOW_HOURS}: longer than IMPRESSIONS_RETENTION_DAYS ` +
         `(${parsed.IMPRESSIONS_RETENTION_DAYS} days): a list would be deleted before its window closes`,
+    ]);
+  }
+  if (parsed.METRICS_PORT !== undefined && parsed.METRICS_PORT === parsed.PORT) {
+    throw new ConfigError([
+      `METRICS_PORT=${parsed.METRICS_PORT}: the same as PORT; give the metrics a port of their own`,
     ]);
   }
   if (parsed.NODE_ENV === 'production') {

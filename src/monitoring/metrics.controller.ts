@@ -1,24 +1,24 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
-import { register } from 'prom-client';
+import { AppConfig } from '../config/app-config.js';
+import { METRICS_CONTENT_TYPE, metricsText } from './metrics-text.js';
 
-/**
- * Scrapes within this long of a rendering get the same text. Rendering runs on the event loop
- * (about 2–10 ms with the default process metrics), so without it 40 scrapers in a loop keep the
- * loop busy and every other request waits; Prometheus scrapes every 15 s and cannot tell.
- */
-export const RENDER_REUSE_MS = 1000;
+export { RENDER_REUSE_MS } from './metrics-text.js';
 
 /**
  * GET /metrics (the path PrometheusModule gives it). It reads nothing from the database: the
- * database-wide figures are refreshed in the background (DatabaseMetricsCollector).
+ * database-wide figures are refreshed in the background (DatabaseMetricsCollector). With
+ * PUBLIC_METRICS=false it answers as an unknown route would: the figures are then served only on
+ * METRICS_PORT (src/monitoring/metrics-listener.ts).
  */
 @ApiTags('health & monitoring')
 @Controller()
 export class MetricsController extends PrometheusController {
-  private rendered?: { at: number; text: Promise<string> };
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
 
   @Get()
   @Header('cache-control', 'no-store')
@@ -26,16 +26,14 @@ export class MetricsController extends PrometheusController {
     summary: 'Prometheus metrics',
     description:
       'HTTP durations by route, recommendations served, pipeline runs, model and data figures, ' +
-      'process metrics. Scrapes within a second of each other get the same text.',
+      'process metrics. Scrapes within a second of each other get the same text. 404 with ' +
+      'PUBLIC_METRICS=false (then on METRICS_PORT only).',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', type: String })
   override index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    void reply.header('content-type', register.contentType);
-    const now = Date.now();
-    if (!this.rendered || now - this.rendered.at >= RENDER_REUSE_MS) {
-      this.rendered = { at: now, text: register.metrics() };
-    }
-    return this.rendered.text;
+    if (!this.config.metrics.public) throw new NotFoundException('Cannot GET /metrics');
+    void reply.header('content-type', METRICS_CONTENT_TYPE);
+    return metricsText();
   }
 }

@@ -168,8 +168,15 @@ describe('docker/compose.yaml', () => {
     const alertmanagers = (prometheus.alerting?.alertmanagers ?? []).flatMap((a: Service) =>
       (a.static_configs ?? []).flatMap((c: Service) => c.targets as string[]),
     );
-    expect(targets).toContain(`app:${services.app!.environment.PORT}`);
-    expect(targets).toContain(`worker:${services.worker!.environment.PORT}`);
+    // Where each process serves /metrics: METRICS_PORT when set, and the API port only while public.
+    for (const name of ['app', 'worker']) {
+      const { PORT, METRICS_PORT, PUBLIC_METRICS } = services[name]!.environment;
+      const env = parseEnvironment({ PORT, METRICS_PORT, PUBLIC_METRICS });
+      const port = env.METRICS_PORT ?? (env.PUBLIC_METRICS ? env.PORT : undefined);
+      expect({ name, port }).toEqual({ name, port: expect.any(Number) });
+      expect(targets).toContain(`${name}:${port}`);
+      if (!env.PUBLIC_METRICS) expect(targets).not.toContain(`${name}:${env.PORT}`);
+    }
     expect(alertmanagers).toEqual(['alertmanager:9093']);
     for (const file of prometheus.rule_files ?? []) {
       expect(existsSync(hostPathOf('prometheus', posix.join('/etc/prometheus', file))!)).toBe(true);

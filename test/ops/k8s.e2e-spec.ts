@@ -126,6 +126,14 @@ describe('deploy/k8s manifests', () => {
       // The container port is the one the app listens on (PORT in the ConfigMap, else the default).
       const config = only('ConfigMap').data;
       expect(ports.map((p) => p.containerPort)).toContain(Number(config.PORT ?? 8000));
+      // Prometheus scrapes the port the app serves /metrics on, declared and named `metrics`
+      // (prometheus-kubernetes.yml keeps that container port's target).
+      const env = parseEnvironment(config);
+      const metricsPort = env.METRICS_PORT ?? env.PORT;
+      const annotations = deployment.spec.template.metadata.annotations;
+      expect(annotations['prometheus.io/port']).toBe(String(metricsPort));
+      expect(annotations['prometheus.io/path']).toBe('/metrics');
+      expect(ports.find((p) => p.name === 'metrics')?.containerPort).toBe(metricsPort);
       expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     },
   );
