@@ -27,7 +27,8 @@ export interface MovieSummary extends MovieGenres {
 export interface RatingStats {
   movieIds: Int32Array | number[];
   counts: Int32Array | number[];
-  means: Float64Array | number[];
+  /** null for a movie left with no rating (after a revert). */
+  means: Float64Array | (number | null)[];
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '../evaluation/evaluate-command.js';
 import { formatReplayMeasure } from '../evaluation/replay-measure.js';
 import { registerAuthCommands } from './auth-commands.js';
+import { registerFeedbackCommands } from './feedback-commands.js';
 import { registerReplayTrafficCommand } from './replay-traffic.js';
 import { timedLines } from './progress-bar.js';
 import type { ProgressReporter } from '../common/progress.js';
@@ -393,6 +394,12 @@ export function buildProgram(context: CliContext): Command {
     );
 
   registerAuthCommands(program, { out: context.out, usageError: (message) => new CliUsageError(message) });
+  registerFeedbackCommands(program, {
+    withApp: (work) => withApp(context, 'write', work),
+    out: context.out,
+    confirm: context.confirm?.bind(context),
+    usageError: (message) => new CliUsageError(message),
+  });
   registerReplayTrafficCommand(program, {
     out: context.out,
     usageError: (message) => new CliUsageError(message),

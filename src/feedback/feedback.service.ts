@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { MoviesRepository } from '../catalog/movies.repository.js';
 import { ImpressionsService } from '../impressions/impressions.service.js';
+import { FeedbackRevert, type FeedbackRevertResult } from '../ingestion/feedback-revert.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import type { CreatedRatingDto, UserRatingPageDto } from './dto/rating.dto.js';
 
@@ -14,7 +15,17 @@ export class FeedbackService {
     private readonly ratings: RatingsRepository,
     private readonly catalog: MoviesRepository,
     private readonly impressions: ImpressionsService,
+    private readonly reverts: FeedbackRevert,
   ) {}
+
+  /**
+   * Removes the ratings `clientId` sent at or after `since` (a compromised client), putting back
+   * what they had replaced; a new data version, so the next run trains without them. With
+   * `wait: false`, IngestBusyError while a run applies a batch.
+   */
+  revert(clientId: string, since: Date, options: { wait: boolean }): Promise<FeedbackRevertResult> {
+    return this.reverts.revert(clientId, since, options);
+  }
 
   /**
    * Stores the rating as of now with the client that sent it, in place of any earlier rating of

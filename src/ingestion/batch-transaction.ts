@@ -18,10 +18,35 @@ export class BatchTransaction {
   }
 
   static async begin(dataSource: DataSource): Promise<BatchTransaction> {
+    const transaction = await BatchTransaction.tryBegin(dataSource, { wait: true });
+    if (!transaction) throw new Error('the ingest lock was not taken');
+    return transaction;
+  }
+
+  /**
+   * As `begin`; with `wait: false`, undefined at once when another batch holds the lock (an API
+   * request should not wait the length of a run's ingest).
+   */
+  static async tryBegin(
+    dataSource: DataSource,
+    options: { wait: boolean },
+  ): Promise<BatchTransaction | undefined> {
     const held = await holdClient(dataSource);
     try {
       await held.client.query('BEGIN');
-      await held.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [INGEST_LOCK_KEY]);
+      if (options.wait) {
+        await held.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [INGEST_LOCK_KEY]);
+      } else {
+        const { rows } = await held.client.query<{ locked: boolean }>(
+          'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+          [INGEST_LOCK_KEY],
+        );
+        if (!rows[0]?.locked) {
+          await held.client.query('ROLLBACK');
+          await held.release();
+          return undefined;
+        }
+      }
     } catch (error) {
       await held.client.query('ROLLBACK').catch(() => undefined);
       await held.release();

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DATA_CHANNEL } from '../database/channels.js';
 
-export type BatchKind = 'full' | 'initial' | 'period' | 'upload' | 'feedback';
+export type BatchKind = 'full' | 'initial' | 'period' | 'upload' | 'feedback' | 'revert';
 export type BatchStatus = 'applied' | 'rejected';
 
 /** What a batch row records before it is applied or rejected. */
@@ -104,11 +104,14 @@ export class BatchesRepository {
     return rows[0]?.id;
   }
 
-  /** Records a batch: applied (its version comes at `markApplied`) or, given a rejection, rejected. */
+  /**
+   * Records a batch: applied (its version comes at `markApplied`) or, given a rejection, rejected.
+   * `runId` is null for a batch no run applies (a feedback revert).
+   */
   async insert(
     client: PoolClient,
     batch: BatchRecord,
-    runId: number,
+    runId: number | null,
     rejection?: { quarantinedRows: number },
   ): Promise<number> {
     const { rows } = await client.query<{ id: number }>(

@@ -3,6 +3,7 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { ValidationModule } from '../validation/validation.module.js';
 import { BatchesRepository } from './batches.repository.js';
 import { DataStatusService } from './data-status.service.js';
+import { FeedbackRevert } from './feedback-revert.js';
 import { IngestStage } from './ingest.stage.js';
 import { IngestionService } from './ingestion.service.js';
 import { MovieLensFolderCheck } from './movielens-folder-check.js';
@@ -18,6 +19,7 @@ import { TransformStage } from './transform.stage.js';
     DataStatusService,
     BatchesRepository,
     RatingsRepository,
+    FeedbackRevert,
     IngestStage,
     TransformStage,
     TempFileSweeper,
@@ -28,6 +30,7 @@ import { TransformStage } from './transform.stage.js';
     DataStatusService,
     BatchesRepository,
     RatingsRepository,
+    FeedbackRevert,
     IngestStage,
     TransformStage,
     MovieLensFolderCheck,
