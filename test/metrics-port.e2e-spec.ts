@@ -11,16 +11,18 @@ describe('metrics on a port of their own', () => {
   });
   afterAll(() => db.drop());
 
+  const env = async (metricsPort: number, extra: Record<string, string> = {}) => ({
+    ...FIXTURE_ENV,
+    AUTO_INGEST: 'false',
+    DATABASE_URL: db.url,
+    PORT: String(await freePort()),
+    METRICS_PORT: String(metricsPort),
+    ...extra,
+  });
+
   it('serves /metrics from the same registry on METRICS_PORT, and 404 on the API port', async () => {
-    const [port, metricsPort] = [await freePort(), await freePort()];
-    const server = startServer({
-      ...FIXTURE_ENV,
-      AUTO_INGEST: 'false',
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      PUBLIC_METRICS: 'false',
-    });
+    const metricsPort = await freePort();
+    const server = startServer(await env(metricsPort, { PUBLIC_METRICS: 'false' }));
     const metrics = `http://127.0.0.1:${metricsPort}`;
     try {
       await waitUntil(async () => (await fetch(`${metrics}/metrics`)).status === 200, 'the metrics listener');
@@ -50,25 +52,13 @@ describe('metrics on a port of their own', () => {
 
   it('refuses to start when METRICS_PORT is taken, naming the variable', async () => {
     const port = await freePort();
-    const blocker = startServer({
-      ...FIXTURE_ENV,
-      AUTO_INGEST: 'false',
-      DATABASE_URL: db.url,
-      PORT: String(await freePort()),
-      METRICS_PORT: String(port),
-    });
+    const blocker = startServer(await env(port));
     try {
       await waitUntil(
         async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).status === 200,
         'the first server',
       );
-      const second = startServer({
-        ...FIXTURE_ENV,
-        AUTO_INGEST: 'false',
-        DATABASE_URL: db.url,
-        PORT: String(await freePort()),
-        METRICS_PORT: String(port),
-      });
+      const second = startServer(await env(port));
       expect(await second.exited).toBe(1);
       expect(second.output()).toContain(`port ${port} is in use on 0.0.0.0; set METRICS_PORT to a free port`);
     } finally {
