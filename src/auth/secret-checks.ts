@@ -22,7 +22,7 @@ export interface SecretCheckLimits {
  * Half the cores for hashing at most, so serving keeps the rest, and never all four threads of
  * libuv's pool, which file reads and DNS share with scrypt.
  */
-export const DEFAULT_SECRET_CHECK_LIMITS: SecretCheckLimits = {
+const DEFAULT_SECRET_CHECK_LIMITS: SecretCheckLimits = {
   failuresPerMinute: 10,
   maxLockoutMs: 15 * MINUTE_MS,
   concurrency: Math.min(3, Math.max(1, Math.floor(availableParallelism() / 2))),
