@@ -6,6 +6,7 @@ export { getDataSourceToken } from '@nestjs/typeorm';
 export { ReplayMeasuresService } from '../evaluation/replay-measures.service.js';
 export { ImpressionsService } from '../impressions/impressions.service.js';
 export { DataStatusService } from '../ingestion/data-status.service.js';
+export { QuarantineRetention } from '../ingestion/quarantine-retention.js';
 export { PipelineRunner } from '../pipeline/pipeline-runner.js';
 export { PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
 export { RegistryService } from '../registry/registry.service.js';

@@ -322,6 +322,30 @@ export function buildProgram(context: CliContext): Command {
         );
       }),
     );
+  data
+    .command('prune')
+    .description(
+      'Remove quarantined rows of batches older than QUARANTINE_RETENTION_DAYS (also done daily by the server)',
+    )
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) =>
+      withApp(context, 'write', async (app) => {
+        const pruned = await app.get((await services()).QuarantineRetention).prune();
+        if (options.json) {
+          context.out(JSON.stringify(pruned));
+          return;
+        }
+        const when = `batches recorded before ${pruned.before.toISOString()} (QUARANTINE_RETENTION_DAYS=${pruned.retentionDays})`;
+        context.out(
+          [
+            pruned.rows === 0
+              ? `No quarantined row to remove of ${when}.`
+              : `Removed ${pruned.rows} quarantined row(s) of ${pruned.batches.length} batch(es) of ${when}:`,
+            ...pruned.batches.map((batch) => `  batch ${batch.batchId}: ${batch.rows} row(s)`),
+          ].join('\n'),
+        );
+      }),
+    );
 
   program
     .command('evaluate')

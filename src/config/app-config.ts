@@ -63,7 +63,12 @@ export class AppConfig {
   readonly replay: { period: PeriodKind; startYear: number | undefined };
   /** A cron expression, or undefined when the schedule is off. */
   readonly pipeline: { cron?: string; uploadMaxBytes: number };
-  readonly validation: { maxBadRowShare: number };
+  readonly validation: {
+    maxBadRowShare: number;
+    /** Quarantined rows are kept this long after their batch, at most this many per batch. */
+    quarantineRetentionDays: number;
+    quarantineMaxRowsPerBatch: number;
+  };
   /** Thresholds, and the fewest ratings a batch needs for its drift to be measured. */
   readonly drift: { psi: number; ks: number; minSample: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
@@ -152,7 +157,11 @@ export class AppConfig {
       cron: env.PIPELINE_CRON === 'off' ? undefined : env.PIPELINE_CRON,
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
     };
-    this.validation = { maxBadRowShare: env.MAX_BAD_ROW_SHARE };
+    this.validation = {
+      maxBadRowShare: env.MAX_BAD_ROW_SHARE,
+      quarantineRetentionDays: env.QUARANTINE_RETENTION_DAYS,
+      quarantineMaxRowsPerBatch: env.QUARANTINE_MAX_ROWS_PER_BATCH,
+    };
     this.drift = {
       psi: env.DRIFT_PSI_THRESHOLD,
       ks: env.DRIFT_KS_THRESHOLD,

@@ -209,6 +209,20 @@ export class Environment {
   @Max(1)
   MAX_BAD_ROW_SHARE: number = 0.05;
 
+  /** Quarantined rows of batches older than this are deleted (daily, and by `data prune`). */
+  @Transform(toInt)
+  @IsInt({ message: 'QUARANTINE_RETENTION_DAYS must be a whole number of days' })
+  @Min(1)
+  @Max(3650)
+  QUARANTINE_RETENTION_DAYS: number = 30;
+
+  /** At most this many quarantined rows are stored per batch; the rest are only counted. */
+  @Transform(toInt)
+  @IsInt({ message: 'QUARANTINE_MAX_ROWS_PER_BATCH must be a whole number' })
+  @Min(0)
+  @Max(10_000_000)
+  QUARANTINE_MAX_ROWS_PER_BATCH: number = 10_000;
+
   @Transform(toNumber)
   @IsNumber({}, { message: 'DRIFT_PSI_THRESHOLD must be a number' })
   @Min(0)

@@ -24,6 +24,8 @@ interface Owners {
   catalog: MoviesRepository;
   batches: BatchesRepository;
   validation: ValidationRepository;
+  /** QUARANTINE_MAX_ROWS_PER_BATCH: the quarantined rows a batch stores; the rest are counted. */
+  quarantineMaxRows: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class ActiveBatch implements StagedBatch {
       const client = this.transaction.client;
       try {
         await this.owners.batches.markRejected(client, this.id, report.rowsQuarantined, seconds);
-        await this.owners.validation.record(client, this.id, report);
+        await this.owners.validation.record(client, this.id, report, this.owners.quarantineMaxRows);
         await this.transaction.commit();
       } finally {
         await this.transaction.rollback();
@@ -82,7 +84,12 @@ export class ActiveBatch implements StagedBatch {
           quarantinedRows: report.rowsQuarantined,
         });
         await this.owners.validation.recordReport(client, id, report);
-        await this.owners.validation.copyStagedQuarantine(this.transaction.client, client, id);
+        await this.owners.validation.copyStagedQuarantine(
+          this.transaction.client,
+          client,
+          id,
+          this.owners.quarantineMaxRows,
+        );
         return id;
       });
     } finally {

@@ -212,6 +212,15 @@ export class BatchesRepository {
     return { items: rows.map(toView), total: Number(count?.count ?? 0) };
   }
 
+  /** The batches recorded before `cutoff` that quarantined rows, oldest first. */
+  async withQuarantineBefore(cutoff: Date): Promise<number[]> {
+    const rows = await this.db.query<{ id: number }[]>(
+      'SELECT id FROM data_batches WHERE created_at < $1 AND quarantined_rows > 0 ORDER BY id',
+      [cutoff],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async get(id: number): Promise<BatchView | undefined> {
     const [row] = await this.db.query<BatchRow[]>(`SELECT ${COLUMNS} FROM data_batches WHERE id = $1`, [id]);
     return row ? toView(row) : undefined;

@@ -122,6 +122,7 @@ export class IngestStage {
       catalog: this.catalog,
       batches: this.batches,
       validation: this.validation,
+      quarantineMaxRows: this.config.validation.quarantineMaxRowsPerBatch,
     });
     return {
       batch,

@@ -7,6 +7,7 @@ import { FeedbackRevert } from './feedback-revert.js';
 import { IngestStage } from './ingest.stage.js';
 import { IngestionService } from './ingestion.service.js';
 import { MovieLensFolderCheck } from './movielens-folder-check.js';
+import { QuarantineRetention } from './quarantine-retention.js';
 import { RatingsRepository } from './ratings.repository.js';
 import { TempFileSweeper } from './temp-files.js';
 import { TransformStage } from './transform.stage.js';
@@ -24,6 +25,7 @@ import { TransformStage } from './transform.stage.js';
     TransformStage,
     TempFileSweeper,
     MovieLensFolderCheck,
+    QuarantineRetention,
   ],
   exports: [
     IngestionService,
@@ -34,6 +36,7 @@ import { TransformStage } from './transform.stage.js';
     IngestStage,
     TransformStage,
     MovieLensFolderCheck,
+    QuarantineRetention,
   ],
 })
 export class IngestionModule {}

@@ -61,7 +61,7 @@ export class TransformStage {
       quarantinedRows: report.rowsQuarantined,
       seconds: (Date.now() - pending.startedAt) / 1000,
     });
-    await this.validation.record(client, batch.id, report);
+    await this.validation.record(client, batch.id, report, this.config.validation.quarantineMaxRowsPerBatch);
     await transaction.commit(async (committed) => {
       // Fresh statistics, so the planner sees the new row counts. The batch is committed by now:
       // a failure here is only worth a warning.

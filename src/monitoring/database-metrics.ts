@@ -15,6 +15,7 @@ interface Snapshot {
   batches: Awaited<ReturnType<BatchesRepository['summary']>>;
   ratings: number;
   quarantined: Record<string, number>;
+  quarantineStorage: Awaited<ReturnType<ValidationRepository['storage']>>;
   runs: Awaited<ReturnType<PipelineRunsRepository['summary']>>;
   models: Awaited<ReturnType<RegistryService['summary']>>;
   replay: Awaited<ReturnType<ReplayMeasuresService['newest']>>;
@@ -140,10 +141,11 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
     const batches = await readers.batches.summary();
     const ratings = await readers.ratings.count();
     const quarantined = await readers.validation.quarantinedByCheck();
+    const quarantineStorage = await readers.validation.storage();
     const runs = await readers.runs.summary();
     const models = await readers.registry.summary();
     const replay = await readers.replay.newest();
-    return { batches, ratings, quarantined, runs, models, replay };
+    return { batches, ratings, quarantined, quarantineStorage, runs, models, replay };
   }
 
   private apply(s: Snapshot): void {
@@ -152,6 +154,8 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
     m.ratings.set(s.ratings);
     setTotals(m.ingestedRows, 'file', s.batches.ingested);
     setTotals(m.quarantinedRows, 'check', s.quarantined);
+    m.quarantineStoredRows.set(s.quarantineStorage.rows);
+    m.quarantineStoredBytes.set(s.quarantineStorage.bytes);
     setTotals(m.pipelineRuns, 'status', { succeeded: 0, failed: 0, ...s.runs.finished });
     m.lastSuccess.set(s.runs.lastSuccess ?? 0);
     m.stageDuration.reset();

@@ -88,8 +88,18 @@ const database = {
   quarantinedRows: {
     kind: 'counter',
     name: `${METRIC_PREFIX}quarantined_rows_total`,
-    help: 'Rows quarantined by validation, by the check they failed',
+    help: 'Rows quarantined by validation, by the check they failed (all counted, stored or not)',
     labelNames: ['check'],
+  },
+  quarantineStoredRows: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}quarantine_stored_rows`,
+    help: 'Quarantined rows stored now (at most QUARANTINE_MAX_ROWS_PER_BATCH a batch, removed after QUARANTINE_RETENTION_DAYS)',
+  },
+  quarantineStoredBytes: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}quarantine_stored_bytes`,
+    help: 'Bytes the quarantined rows table takes on disk, indexes and TOAST included',
   },
   pipelineRuns: {
     kind: 'counter',

@@ -30,14 +30,20 @@ export class ValidationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * Records a batch's report and its quarantined rows, in the caller's transaction: the batch's own,
-   * whose staging_quarantine (src/ingestion/batch-staging.ts) holds them.
+   * Records a batch's report and at most `maxRows` of its quarantined rows (keptQuarantine), in
+   * the caller's transaction: the batch's own, whose staging_quarantine
+   * (src/ingestion/batch-staging.ts) holds them. The report counts them all.
    */
-  async record(client: PoolClient, batchId: number, report: ValidationReport): Promise<void> {
+  async record(
+    client: PoolClient,
+    batchId: number,
+    report: ValidationReport,
+    maxRows: number,
+  ): Promise<void> {
     await this.recordReport(client, batchId, report);
     await client.query(
       `INSERT INTO quarantined_rows (batch_id, file, line, raw, "check", reason)
-       SELECT $1, file, line, raw, "check", reason FROM staging_quarantine ORDER BY file, line`,
+       SELECT $1, file, line, raw, "check", reason FROM (${keptQuarantine(maxRows)}) kept ORDER BY file, line`,
       [batchId],
     );
   }
@@ -64,11 +70,17 @@ export class ValidationRepository {
    * `quarantined_rows` on `target`, as rows of `batchId`: COPY out piped into COPY in, so no more
    * than a chunk of them is ever in this process.
    */
-  async copyStagedQuarantine(staged: PoolClient, target: PoolClient, batchId: number): Promise<void> {
+  async copyStagedQuarantine(
+    staged: PoolClient,
+    target: PoolClient,
+    batchId: number,
+    maxRows: number,
+  ): Promise<void> {
     if (!Number.isSafeInteger(batchId)) throw new Error(`not a batch id: ${batchId}`);
     const out = staged.query(
       copyTo(
-        `COPY (SELECT ${batchId}, file, line, raw, "check", reason FROM staging_quarantine ORDER BY file, line) TO STDOUT`,
+        `COPY (SELECT ${batchId}, file, line, raw, "check", reason FROM (${keptQuarantine(maxRows)}) kept
+         ORDER BY file, line) TO STDOUT`,
       ),
     );
     const into = target.query(
@@ -117,11 +129,52 @@ export class ValidationRepository {
     return { items, total: Number(count?.count ?? 0) };
   }
 
-  /** Quarantined rows of every batch by the check they failed. */
+  /**
+   * Deletes the quarantined rows of `batchIds` (batches older than the retention, found by their
+   * owner); how many went, by batch.
+   */
+  async deleteOfBatches(batchIds: readonly number[]): Promise<{ batchId: number; rows: number }[]> {
+    if (batchIds.length === 0) return [];
+    const rows = await this.db.query<{ batch_id: number; rows: string }[]>(
+      `WITH gone AS (DELETE FROM quarantined_rows WHERE batch_id = ANY($1::integer[]) RETURNING batch_id)
+       SELECT batch_id, count(*) AS rows FROM gone GROUP BY batch_id ORDER BY batch_id`,
+      [batchIds],
+    );
+    return rows.map((row) => ({ batchId: row.batch_id, rows: Number(row.rows) }));
+  }
+
+  /**
+   * The rows `quarantined_rows` holds and the bytes it takes on disk, indexes and TOAST included
+   * (a count(*): the cap and the retention bound the table).
+   */
+  async storage(): Promise<{ rows: number; bytes: number }> {
+    const [row] = await this.db.query<{ rows: string; bytes: string }[]>(
+      `SELECT (SELECT count(*) FROM quarantined_rows) AS rows, pg_total_relation_size('quarantined_rows') AS bytes`,
+    );
+    return { rows: Number(row?.rows ?? 0), bytes: Number(row?.bytes ?? 0) };
+  }
+
+  /**
+   * Quarantined rows of every batch by the check they failed, as the batches' reports counted them:
+   * rows over the per-batch cap and rows pruned by the retention still count, so the total only grows.
+   */
   async quarantinedByCheck(): Promise<Record<string, number>> {
     const rows = await this.db.query<{ check: string; count: string }[]>(
-      'SELECT "check", count(*) FROM quarantined_rows GROUP BY "check"',
+      `SELECT c.key AS "check", sum(c.value::bigint) AS count
+       FROM validation_reports r, jsonb_each_text(r.checks) c GROUP BY c.key`,
     );
     return Object.fromEntries(rows.map((row) => [row.check, Number(row.count)]));
   }
+}
+
+/**
+ * The staged quarantined rows a batch keeps: at most `maxRows`, taken round-robin over the checks
+ * (the first row of each check, then the second…, in file order), so the rows kept show every
+ * reason even when one check fills the cap many times over.
+ */
+function keptQuarantine(maxRows: number): string {
+  if (!Number.isSafeInteger(maxRows) || maxRows < 0) throw new Error(`not a row cap: ${maxRows}`);
+  return `SELECT file, line, raw, "check", reason FROM (
+            SELECT *, row_number() OVER (PARTITION BY "check" ORDER BY file, line) AS nth FROM staging_quarantine
+          ) ranked ORDER BY nth, file, line LIMIT ${maxRows}`;
 }
