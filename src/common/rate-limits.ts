@@ -4,6 +4,7 @@ import fastifyRateLimit, { normalizeIP, type RateLimitOptions } from '@fastify/r
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { BackoffStore } from './backoff-store.js';
+import { registerFeedbackLimits } from './feedback-limits.js';
 
 const MINUTE_MS = 60_000;
 /** The longest a token-endpoint ban grows to. */
@@ -20,9 +21,10 @@ type RouteLimit = (RateLimitOptions & { maxBanMs?: number }) | false;
  * Request limits on every route, by @fastify/rate-limit in the onRequest hook (before the body is
  * read): a general one per client (when a valid bearer token names one) or else per address; a
  * stricter one per address on POST /oauth/token whose wait doubles for each minute it is exceeded
- * (credential guessing); one per client on rating writes. The health probes are never limited: a
- * kubelet or load balancer shares one address with everything else on its node. Over a limit:
- * 429 in the common error shape with Retry-After (seconds).
+ * (credential guessing). Rating writes are also limited per client and per user
+ * (feedback-limits.ts). The health probes are never limited: a kubelet or load balancer shares one
+ * address with everything else on its node. Over a limit: 429 in the common error shape with
+ * Retry-After (seconds).
  */
 export async function registerRateLimits(
   app: NestFastifyApplication,
@@ -46,13 +48,12 @@ export async function registerRateLimits(
         maxBanMs: MAX_TOKEN_BAN_MS,
       };
     }
-    if (method === 'POST' && url === '/users/:id/ratings') {
-      return { max: limits.feedbackPerMinute, timeWindow: MINUTE_MS, keyGenerator: clientOrAddress };
-    }
     return limits.perMinute === 0 ? false : undefined;
   };
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  // Rating writes have their own sliding-window limits per client and per user, on top of this.
+  registerFeedbackLimits(fastify, limits, identify);
   // Runs before the plugin's own onRoute hook (added when the plugin loads), which reads this.
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -38,8 +38,17 @@ export class AppConfig {
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
   };
-  /** Requests per minute; `perMinute` 0 = no general limit. */
-  readonly rateLimits: { perMinute: number; tokenPerMinute: number; feedbackPerMinute: number };
+  /**
+   * Requests per minute; `perMinute` 0 = no general limit. Rating writes: `feedbackPerMinute` per
+   * client and `feedbackPerUser` per user in any `feedbackWindowMs` (a sliding window).
+   */
+  readonly rateLimits: {
+    perMinute: number;
+    tokenPerMinute: number;
+    feedbackPerMinute: number;
+    feedbackPerUser: number;
+    feedbackWindowMs: number;
+  };
   /** port: the listener serving only /metrics (none when undefined); public: /metrics on the API port. */
   readonly metrics: { refreshSeconds: number; port?: number; public: boolean };
   readonly database: {
@@ -128,6 +137,8 @@ export class AppConfig {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
       tokenPerMinute: env.TOKEN_RATE_LIMIT_PER_MINUTE,
       feedbackPerMinute: env.FEEDBACK_RATE_LIMIT_PER_MINUTE,
+      feedbackPerUser: env.FEEDBACK_USER_RATE_LIMIT_PER_MINUTE,
+      feedbackWindowMs: env.FEEDBACK_RATE_LIMIT_WINDOW_SECONDS * 1000,
     };
     this.metrics = {
       refreshSeconds: env.METRICS_REFRESH_SECONDS,

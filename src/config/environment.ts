@@ -364,11 +364,25 @@ export class Environment {
   @Min(1)
   TOKEN_RATE_LIMIT_PER_MINUTE: number = 30;
 
-  /** Rating writes (POST /users/:id/ratings) per minute per client, or else per address. */
+  /** Rating writes (POST /users/:id/ratings) per client in any minute (sliding window). */
   @Transform(toInt)
   @IsInt({ message: 'FEEDBACK_RATE_LIMIT_PER_MINUTE must be a whole number' })
   @Min(1)
   FEEDBACK_RATE_LIMIT_PER_MINUTE: number = 600;
+
+  /** Rating writes for one user (whichever client sends them) in any minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'FEEDBACK_USER_RATE_LIMIT_PER_MINUTE must be a whole number' })
+  @Min(1)
+  @Max(10_000)
+  FEEDBACK_USER_RATE_LIMIT_PER_MINUTE: number = 60;
+
+  /** The "minute" of the two limits above, in seconds: shorter only for tests. */
+  @Transform(toInt)
+  @IsInt({ message: 'FEEDBACK_RATE_LIMIT_WINDOW_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  FEEDBACK_RATE_LIMIT_WINDOW_SECONDS: number = 60;
 
   /** How often the database-wide figures /metrics shows are read (scrapes never query). */
   @Transform(toInt)

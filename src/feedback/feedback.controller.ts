@@ -37,8 +37,10 @@ export class FeedbackController {
   @ApiCreatedResponse({ type: CreatedRatingDto })
   @ApiErrorResponse(404, { description: 'No movie has this movieId', message: 'movie 99999999 not found' })
   @ApiErrorResponse(429, {
-    description: 'More than FEEDBACK_RATE_LIMIT_PER_MINUTE ratings a minute from this client (Retry-After)',
-    message: 'too many requests: at most 600 a minute; retry in 42 s',
+    description:
+      'More than FEEDBACK_RATE_LIMIT_PER_MINUTE ratings from this client, or FEEDBACK_USER_RATE_LIMIT_PER_MINUTE ' +
+      'for this user, in any minute (a sliding window; Retry-After)',
+    message: 'too many requests: at most 600 ratings for client web-backend in any 60 s; retry in 42 s',
   })
   rate(
     @Param() params: IdParam,
