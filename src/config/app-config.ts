@@ -79,7 +79,7 @@ export class AppConfig {
     quarantineMaxRowsPerBatch: number;
   };
   /** Thresholds, and the fewest ratings a batch needs for its drift to be measured. */
-  readonly drift: { psi: number; ks: number; minSample: number };
+  readonly drift: { psi: number; ks: number; newUserShare: number; minSample: number };
   readonly models: { params: Record<string, number>; promotionTolerance: number };
   /**
    * How recent a known user's last rating must be for the session model to serve them; whether the
@@ -176,6 +176,7 @@ export class AppConfig {
     this.drift = {
       psi: env.DRIFT_PSI_THRESHOLD,
       ks: env.DRIFT_KS_THRESHOLD,
+      newUserShare: env.DRIFT_NEW_USER_SHARE_THRESHOLD,
       minSample: env.DRIFT_MIN_SAMPLE,
     };
     this.models = { params: parseModelParams(env.MODEL_PARAMS), promotionTolerance: env.PROMOTION_TOLERANCE };

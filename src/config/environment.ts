@@ -239,6 +239,16 @@ export class Environment {
   @Max(1)
   DRIFT_KS_THRESHOLD: number = 0.3;
 
+  /**
+   * A batch whose share of ratings from users first seen in it is larger is flagged: a flood of
+   * new accounts, or a sign-up campaign worth knowing of.
+   */
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'DRIFT_NEW_USER_SHARE_THRESHOLD must be a number' })
+  @Min(0)
+  @Max(1)
+  DRIFT_NEW_USER_SHARE_THRESHOLD: number = 0.95;
+
   @Transform(toNumber)
   @IsNumber({}, { message: 'PROMOTION_TOLERANCE must be a number' })
   @Min(0)

@@ -9,8 +9,16 @@ import { kolmogorovSmirnov, populationStabilityIndex } from './drift.js';
 export interface DriftReport {
   /** What the batch was compared with. */
   reference: string;
-  measures: { rating_psi: number | null; genre_psi: number | null; activity_ks: number | null };
-  thresholds: { psi: number; ks: number };
+  measures: {
+    rating_psi: number | null;
+    genre_psi: number | null;
+    activity_ks: number | null;
+    /** The share of the batch's ratings (feedback waiting for it included) from users first seen in it. */
+    new_user_share: number | null;
+  };
+  /** The counts behind new_user_share, when it was measured. */
+  newUsers?: { users: number; ratings: number; batchRatings: number };
+  thresholds: { psi: number; ks: number; newUserShare: number };
   /** The measures over their threshold. */
   drifted: string[];
   /** Why nothing was measured, when the batch is too small for the measures to mean anything. */
@@ -21,6 +29,13 @@ const RATING_BINS = 10;
 const GENRE_NAMES = Object.values(GENRES) as string[];
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * The fewest ratings a batch needs for its new-user share to be measured: a few new users' ratings
+ * make a small batch's share 1 by chance. Far below DRIFT_MIN_SAMPLE, so that a flood of a few
+ * hundred new accounts (issue 22: 620) is measured even in a batch too small for PSI and KS.
+ */
+const NEW_USER_MIN_RATINGS = 100;
 
 /**
  * Compares a staged batch (read in the batch's transaction) with the ratings already applied:
@@ -37,9 +52,22 @@ export class DriftService {
   ) {}
 
   async measure(client: PoolClient): Promise<DriftReport> {
-    const { psi: psiThreshold, ks: ksThreshold, minSample } = this.config.drift;
+    const { psi: psiThreshold, ks: ksThreshold, newUserShare: shareThreshold, minSample } = this.config.drift;
     const referenceSize = await this.ratings.size(client, 'applied');
-    const measures: DriftReport['measures'] = { rating_psi: null, genre_psi: null, activity_ks: null };
+    const measures: DriftReport['measures'] = {
+      rating_psi: null,
+      genre_psi: null,
+      activity_ks: null,
+      new_user_share: null,
+    };
+    let newUsers: DriftReport['newUsers'];
+    if (referenceSize > 0) {
+      const counts = await this.ratings.newUsers(client);
+      if (counts.ratings >= NEW_USER_MIN_RATINGS) {
+        measures.new_user_share = round(counts.newUserRatings / counts.ratings);
+        newUsers = { users: counts.newUsers, ratings: counts.newUserRatings, batchRatings: counts.ratings };
+      }
+    }
     // A handful of ratings makes PSI and KS large by chance alone (5 ratings: PSI near 3), and
     // would flag, and page for, every measure: below the minimum nothing is measured.
     const sampleSize = referenceSize > 0 ? await this.ratings.size(client, 'staged') : 0;
@@ -68,13 +96,17 @@ export class DriftService {
     }
     const drifted = Object.entries(measures)
       .filter(
-        ([name, value]) => value !== null && value > (name.endsWith('_ks') ? ksThreshold : psiThreshold),
+        ([name, value]) =>
+          value !== null &&
+          value >
+            (name === 'new_user_share' ? shareThreshold : name.endsWith('_ks') ? ksThreshold : psiThreshold),
       )
       .map(([name]) => name);
     return {
       reference: referenceSize > 0 ? `${referenceSize} applied ratings` : 'none (first batch)',
       measures,
-      thresholds: { psi: psiThreshold, ks: ksThreshold },
+      ...(newUsers && { newUsers }),
+      thresholds: { psi: psiThreshold, ks: ksThreshold, newUserShare: shareThreshold },
       drifted,
       ...(skipped && { skipped }),
     };

@@ -12,7 +12,14 @@ export class DriftStage {
     const report = await this.drift.measure(batchClient);
     return {
       report,
-      stage: { detail: { ...report.measures, drifted: report.drifted, skipped: report.skipped } },
+      stage: {
+        detail: {
+          ...report.measures,
+          newUsers: report.newUsers,
+          drifted: report.drifted,
+          skipped: report.skipped,
+        },
+      },
     };
   }
 }

@@ -215,6 +215,31 @@ export class RatingsRepository {
     return Float64Array.from(rows, (row) => Number(row.count));
   }
 
+  /**
+   * The batch being applied (its staging table, and the feedback waiting for it): how many ratings,
+   * and how many of them, and how many users, the applied data has never seen.
+   */
+  async newUsers(client: PoolClient): Promise<{ ratings: number; newUserRatings: number; newUsers: number }> {
+    const { rows } = await client.query<{ ratings: string; new_user_ratings: string; new_users: string }>(
+      `WITH batch AS (
+         SELECT user_id, count(*) AS n FROM (
+           SELECT user_id FROM staging_ratings UNION ALL SELECT user_id FROM ratings WHERE batch_id IS NULL
+         ) b GROUP BY user_id),
+       fresh AS (
+         SELECT n FROM batch
+         WHERE NOT EXISTS (SELECT 1 FROM ratings r WHERE r.user_id = batch.user_id AND r.batch_id IS NOT NULL))
+       SELECT (SELECT coalesce(sum(n), 0) FROM batch) AS ratings,
+              (SELECT coalesce(sum(n), 0) FROM fresh) AS new_user_ratings,
+              (SELECT count(*) FROM fresh) AS new_users`,
+    );
+    const row = rows[0];
+    return {
+      ratings: Number(row?.ratings ?? 0),
+      newUserRatings: Number(row?.new_user_ratings ?? 0),
+      newUsers: Number(row?.new_users ?? 0),
+    };
+  }
+
   /** How many rows `scope` holds. */
   async size(client: PoolClient, scope: RatingScope): Promise<number> {
     const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM ${SCOPES[scope]}`);

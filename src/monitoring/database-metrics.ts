@@ -66,6 +66,7 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
   ) {
     metrics.database.driftThreshold.set({ measure: 'psi' }, config.drift.psi);
     metrics.database.driftThreshold.set({ measure: 'ks' }, config.drift.ks);
+    metrics.database.driftThreshold.set({ measure: 'new_user_share' }, config.drift.newUserShare);
     this.refreshMs = config.metrics.refreshSeconds * 1000;
   }
 
@@ -170,6 +171,8 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
       m.replayEvents.set(s.replay.served.events);
       m.replayDataVersion.set(s.replay.dataVersion);
     }
+    m.newUserShare.reset();
+    if (s.runs.newUserShare !== null) m.newUserShare.set(s.runs.newUserShare);
     m.drift.reset();
     for (const [name, value] of Object.entries(s.runs.drift?.measures ?? {})) {
       const labels = DRIFT_LABELS[name];

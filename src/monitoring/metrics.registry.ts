@@ -134,6 +134,11 @@ const database = {
     help: 'Drift of the newest applied batch against the data before it, by feature and measure (psi, ks)',
     labelNames: ['feature', 'measure'],
   },
+  newUserShare: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}data_new_user_share`,
+    help: "Share of the newest measured batch's ratings from users first seen in it (a flood of new accounts shows here)",
+  },
   replayHitRate: {
     kind: 'gauge',
     name: `${METRIC_PREFIX}replay_hit_rate`,
@@ -153,7 +158,7 @@ const database = {
   driftThreshold: {
     kind: 'gauge',
     name: `${METRIC_PREFIX}data_drift_threshold`,
-    help: 'The configured drift threshold of each measure, over which a batch is flagged',
+    help: 'The configured drift threshold of each measure (psi, ks, new_user_share), over which a batch is flagged',
     labelNames: ['measure'],
   },
   scrapeErrors: {

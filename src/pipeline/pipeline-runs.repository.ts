@@ -146,12 +146,16 @@ export class PipelineRunsRepository {
     );
   }
 
-  /** The figures the metrics publish; the drift of the newest batch large enough to be measured. */
+  /**
+   * The figures the metrics publish; the drift of the newest batch large enough to be measured,
+   * and the new-user share of the newest batch that had one (measured on smaller batches too).
+   */
   async summary(): Promise<{
     finished: Record<string, number>;
     lastSuccess: number | null;
     lastStages: StageRecord[] | null;
     drift: { measures?: Record<string, unknown> } | null;
+    newUserShare: number | null;
   }> {
     const [row] = await this.db.query<
       {
@@ -159,6 +163,7 @@ export class PipelineRunsRepository {
         last_success: number | null;
         last_stages: StageRecord[] | null;
         drift: { measures?: Record<string, unknown> } | null;
+        new_user_share: number | null;
       }[]
     >(`
       SELECT
@@ -167,12 +172,16 @@ export class PipelineRunsRepository {
         (SELECT extract(epoch FROM max(finished_at))::float8 FROM pipeline_runs WHERE status = 'succeeded') AS last_success,
         (SELECT stages FROM pipeline_runs WHERE status <> 'running' ORDER BY id DESC LIMIT 1) AS last_stages,
         (SELECT drift FROM pipeline_runs WHERE drift IS NOT NULL AND drift->>'skipped' IS NULL AND status = 'succeeded'
-           ORDER BY id DESC LIMIT 1) AS drift`);
+           ORDER BY id DESC LIMIT 1) AS drift,
+        (SELECT (drift->'measures'->>'new_user_share')::float8 FROM pipeline_runs
+           WHERE drift->'measures'->>'new_user_share' IS NOT NULL AND status = 'succeeded'
+           ORDER BY id DESC LIMIT 1) AS new_user_share`);
     return {
       finished: Object.fromEntries(Object.entries(row?.runs ?? {}).map(([k, v]) => [k, Number(v)])),
       lastSuccess: row?.last_success ?? null,
       lastStages: row?.last_stages ?? null,
       drift: row?.drift ?? null,
+      newUserShare: row?.new_user_share ?? null,
     };
   }
 
