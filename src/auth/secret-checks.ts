@@ -80,13 +80,16 @@ export class SecretChecks {
     if (this.gate.saturated) throw busy(viaBasicAuth);
     let matches = false;
     if (compare) {
-      const started = performance.now();
       try {
-        matches = await this.gate.run(compare);
+        matches = await this.gate.run(async () => {
+          const started = performance.now();
+          const result = await compare();
+          this.recordDuration(performance.now() - started);
+          return result;
+        });
       } catch (error) {
         throw error instanceof SaturatedError ? busy(viaBasicAuth) : error;
       }
-      this.recordDuration(performance.now() - started);
     } else {
       await sleep(this.typicalDuration());
     }
@@ -94,7 +97,10 @@ export class SecretChecks {
     return matches;
   }
 
-  /** A check's duration as seen from outside (queue wait included), for the unknown ids' wait. */
+  /**
+   * A check's own duration, for the unknown ids' wait. Not its queue wait: after a burst that
+   * filled the queue, every unknown id would otherwise be held for seconds, long after it emptied.
+   */
   recordDuration(ms: number): void {
     this.durations[this.nextDuration] = ms;
     this.nextDuration = (this.nextDuration + 1) % DURATION_SAMPLES;
