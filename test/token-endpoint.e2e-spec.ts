@@ -5,6 +5,12 @@ import { bootApp, type TestApp } from './support/app.js';
 const JWT_SECRET = 'e2e-jwt-secret-of-at-least-32-characters';
 const OPS = { id: 'ops', secret: 'ops-secret-0123456789', scopes: ['pipeline:read'] };
 const VIEWER = { id: 'viewer', secret: 'viewer-secret-0123456789', scopes: ['pipeline:read'] };
+/** More clients, so that a burst fills the hash queue within each one's 10 checks. */
+const OTHERS = ['a', 'b', 'c', 'd', 'e'].map((id) => ({
+  id,
+  secret: `${id}-secret-0123456789abc`,
+  scopes: ['pipeline:read'],
+}));
 
 /**
  * The token endpoint's failure path (issue 22): a client id that keeps failing is locked out
@@ -16,7 +22,8 @@ describe('the token endpoint against a flood of wrong secrets', () => {
   let base: string;
   beforeAll(async () => {
     const clients = [];
-    for (const client of [OPS, VIEWER]) clients.push({ ...client, secret: await hashSecret(client.secret) });
+    for (const client of [OPS, VIEWER, ...OTHERS])
+      clients.push({ ...client, secret: await hashSecret(client.secret) });
     t = await bootApp({
       AUTH_CLIENTS: JSON.stringify(clients),
       JWT_SECRET,
@@ -64,10 +71,18 @@ describe('the token endpoint against a flood of wrong secrets', () => {
     expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
   });
 
+  it('checks at most 10 secrets of one client id at once (429 beyond)', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 14 }, (_, n) => ask('a', `wrong-${n}`).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+  });
+
   it('answers 503 with Retry-After once every hash slot is busy and the queue is full', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, n) =>
-        ask(VIEWER.id, `wrong-${n}`).then(async (response) => ({
+      Array.from({ length: 40 }, (_, n) =>
+        ask(['b', 'c', 'd', 'e'][n % 4]!, `wrong-${n}`).then(async (response) => ({
           status: response.status,
           retryAfter: response.headers.get('retry-after'),
           body: (await response.json()) as unknown,

@@ -34,6 +34,20 @@ describe('SecretChecks', () => {
     expect((await refusal(() => checks.check('nobody', undefined, false))).getStatus()).toBe(429);
   });
 
+  it('holds a burst for one id to the lockout number of checks, counting those under way', async () => {
+    const checks = new SecretChecks({ ...LIMITS, maxQueue: 10 });
+    let compared = 0;
+    const slow = () => (compared++, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20)));
+    const answers = await Promise.allSettled(
+      Array.from({ length: 8 }, () => checks.check('ops', slow, false)),
+    );
+    expect(compared).toBe(3);
+    const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(refused).toHaveLength(5);
+    expect(refused[0]!.reason).toMatchObject({ code: 'temporarily_unavailable', retryAfterSeconds: 1 });
+    expect((refused[0]!.reason as OAuthException).getStatus()).toBe(429);
+  });
+
   it('answers 503 with Retry-After when every slot is busy and the queue is full', async () => {
     const checks = new SecretChecks(LIMITS);
     let release!: () => void;

@@ -47,6 +47,8 @@ export class SecretChecks {
   private readonly knownFailures: BackoffStore;
   private readonly unknownFailures: BackoffStore;
   private readonly gate: BoundedConcurrency;
+  /** Checks under way per client id (known or not); an id leaves the map when it has none. */
+  private readonly pending = new Map<string, number>();
   private readonly durations: number[] = [];
   private nextDuration = 0;
 
@@ -77,7 +79,34 @@ export class SecretChecks {
         { status: HttpStatus.TOO_MANY_REQUESTS, afterSeconds: seconds },
       );
     }
+    // Checks of this id already under way count as failures to come: a burst for one id is held
+    // to the lockout's number of checks, not to as many as arrive before the first one fails.
+    const pending = this.pending.get(clientId) ?? 0;
+    if (failures.count(clientId) + pending >= this.limits.failuresPerMinute) {
+      throw new OAuthException(
+        'temporarily_unavailable',
+        'too many attempts for this client at once; retry in 1 s',
+        viaBasicAuth,
+        { status: HttpStatus.TOO_MANY_REQUESTS, afterSeconds: 1 },
+      );
+    }
     if (this.gate.saturated) throw busy(viaBasicAuth);
+    this.pending.set(clientId, pending + 1);
+    try {
+      return await this.compareOrWait(clientId, failures, compare, viaBasicAuth);
+    } finally {
+      const left = (this.pending.get(clientId) ?? 1) - 1;
+      if (left > 0) this.pending.set(clientId, left);
+      else this.pending.delete(clientId);
+    }
+  }
+
+  private async compareOrWait(
+    clientId: string,
+    failures: BackoffStore,
+    compare: (() => Promise<boolean>) | undefined,
+    viaBasicAuth: boolean,
+  ): Promise<boolean> {
     let matches = false;
     if (compare) {
       try {

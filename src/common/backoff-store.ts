@@ -94,6 +94,12 @@ export class BackoffStore {
     return { current: window.count, ttl: length };
   }
 
+  /** Requests of `key` counted in its current window (0 when it has none). */
+  count(key: string): number {
+    const window = this.windows.get(key);
+    return window && Date.now() < window.start + window.length ? window.count : 0;
+  }
+
   /** How long `key` is still banned, in ms; 0 when it is not. */
   banned(key: string): number {
     const ban = this.bans.get(key);
