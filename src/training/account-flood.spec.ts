@@ -113,7 +113,7 @@ describe('a flood of new accounts', () => {
     const data = buildInteractions(
       [
         ...Array.from({ length: 10 }, (_, r) => ({ userId: 1, movieId: r + 1, rating: 4, timestamp: r })),
-        ...Array.from({ length: 9 }, (_, r) => ({ userId: 2, movieId: r + 1, rating: 4, timestamp: r })),
+        ...Array.from({ length: 4 }, (_, r) => ({ userId: 2, movieId: r + 1, rating: 4, timestamp: r })),
         ...Array.from({ length: 10 }, (_, r) => ({
           userId: 3,
           movieId: r + 1,
