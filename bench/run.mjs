@@ -8,9 +8,11 @@
 //        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
 //        npm run bench -- --only impressions [--seconds 15]
 //        npm run bench -- --only fold-in   (bench/fold-in.mjs: no server, no database)
+//        npm run bench -- --only token-crowd [--seconds 15]   (bench/token-crowd.mjs)
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -27,10 +29,11 @@ import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { writeScalePlot } from './scale-plot.mjs';
+import { tokenCrowd } from './token-crowd.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
-const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in'];
+const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in', 'token-crowd'];
 // Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
 const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
@@ -925,6 +928,54 @@ const IMPRESSION_ROUTE = {
  * wrote (counted in `impressions` after its shutdown) next to the lists it answered, and the
  * impressions it dropped. Goal: on ≥ 80 % of off.
  */
+/**
+ * Token crowd: a server with one client "ops" whose secret is a scrypt hash (as production keeps
+ * it), a trained model (readiness), TRUST_PROXY=true so X-Forwarded-For names the 24 addresses,
+ * no general limit; GET /movies/1 measured as the routes section does, alone and under each attack
+ * (bench/token-crowd.mjs).
+ */
+async function tokenCrowdSection(dbUrl) {
+  const env = { DATABASE_URL: dbUrl, AUTO_INGEST: 'false', PIPELINE_CRON: 'off' };
+  const setup = JSON.parse(cli(['pipeline', 'run', '--json'], env));
+  if (setup.status !== 'succeeded') throw new Error(`the setup run failed: ${setup.summary ?? setup.error}`);
+  const { hash } = JSON.parse(cli(['auth', 'hash-secret', '--generate'], {}));
+  const server = await startServer({
+    ...env,
+    AUTH_CLIENTS: JSON.stringify([{ id: 'ops', secret: hash, scopes: ['pipeline:read'] }]),
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    TRUST_PROXY: 'true',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
+  try {
+    const route = { name: 'GET /movies/:id', path: '/movies/1' };
+    await loadRoute(server.base, route, ROUTE_WARMUP_SECONDS);
+    const windows = await tokenCrowd(
+      server.base,
+      (duration) => loadRoute(server.base, route, duration),
+      seconds,
+    );
+    const listed = Object.entries(windows).flatMap(([name, w]) =>
+      Array.isArray(w) ? w.map((one) => [name, one]) : [[name, w]],
+    );
+    for (const [name, window] of listed) {
+      process.stderr.write(
+        `token-crowd ${name}: /movies/1 ${window.requestsPerSecond} req/s, p99 ${window.p99ms} ms` +
+          (window.shareOfAlone === undefined
+            ? ''
+            : ` (${Math.round(window.shareOfAlone * 100)} % of the windows around it)`) +
+          (window.tokenRequests ? `; token requests ${JSON.stringify(window.tokenRequests)}` : '') +
+          '\n',
+      );
+    }
+    return { tool: hasWrk ? 'wrk' : 'autocannon', connections: ROUTE_CONNECTIONS, seconds, ...windows };
+  } catch (error) {
+    throw withServerErr(error, server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** bench/fold-in.mjs in its own process (its heap measures need --expose-gc); its tables on stdout. */
 function foldInSection() {
   const out = execFileSync(process.execPath, ['--expose-gc', 'bench/fold-in.mjs'], {
@@ -1047,7 +1098,11 @@ try {
   // 1. Ingest: a fresh database per run, `ingest --all` into it. The routes and impressions sections
   // need one loaded database, so with --only routes (or impressions) a single run loads it.
   const ingest = [];
-  const ingestRuns = only.has('ingest') ? runs : only.has('routes') || only.has('impressions') ? 1 : 0;
+  const ingestRuns = only.has('ingest')
+    ? runs
+    : only.has('routes') || only.has('impressions') || only.has('token-crowd')
+      ? 1
+      : 0;
   for (let run = 0; run < ingestRuns; run++) {
     const name = `movie_reco_bench_${process.pid}_${run}`;
     await admin(server.url, `CREATE DATABASE ${name}`);
@@ -1108,6 +1163,9 @@ try {
 
   // 8. Fold-in (only with --only fold-in): a list's cost by ratings since training, in one process.
   if (only.has('fold-in')) results.foldIn = foldInSection();
+
+  // 9. Token crowd (only with --only token-crowd): GET /movies/1 while 24 addresses guess secrets.
+  if (only.has('token-crowd')) results.tokenCrowd = await tokenCrowdSection(loadedDbUrl);
 } finally {
   // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
   if (loadedDbUrl)
