@@ -128,6 +128,7 @@ describe('operations endpoints', () => {
         '/admin/batches',
         '/admin/batches/{id}',
         '/admin/batches/{id}/quarantine',
+        '/admin/feedback/revert',
         '/admin/models',
         '/admin/models/{id}',
         '/admin/models/{id}/promote',
