@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
-import { describeRun, Readiness } from './readiness.js';
+import { Readiness } from './readiness.js';
 
 /**
  * On the roles that answer recommendations: up once a model is loaded in this process; down until
@@ -22,14 +22,10 @@ export class ModelHealthIndicator {
       return this.indicators.check(key).up({ version: served.version, since: served.since.toISOString() });
     }
     // A run of another process (the worker of an api replica) is only known to the database.
-    const elsewhere = await this.runs.running().catch(() => undefined);
-    const why = this.readiness.whyNoModel();
+    const run = this.readiness.localRun() ?? (await this.runs.running().catch(() => undefined));
     return this.indicators.check(key).down({
-      message:
-        elsewhere && !why.includes(`pipeline run ${elsewhere.runId} `)
-          ? `no model is loaded yet: ${describeRun(elsewhere)}`
-          : why,
-      ...(elsewhere ? { run: elsewhere.runId, stage: elsewhere.stage ?? null } : {}),
+      message: this.readiness.whyNoModel(run),
+      ...(run ? { run: run.runId, stage: run.stage ?? null } : {}),
     });
   }
 }

@@ -10,7 +10,7 @@ const NOT_READY_RETRY_SECONDS = 10;
 const time = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** What the run under way is doing, in words. */
-export function describeRun(run: ActiveRun): string {
+function describeRun(run: ActiveRun): string {
   const stage = run.stage === undefined ? 'starting' : `at stage ${run.stage}`;
   return `pipeline run ${run.runId} (${run.trigger}) is ${stage}, started ${time(run.startedAt)}`;
 }
@@ -42,9 +42,13 @@ export class Readiness {
     return this.served;
   }
 
-  /** Why no model answers here yet, and what happens next. */
-  whyNoModel(): string {
-    const run = this.runner.current();
+  /** The run under way in this process, if any. */
+  localRun(): ActiveRun | undefined {
+    return this.runner.current();
+  }
+
+  /** Why no model answers here yet, and what happens next; `run`: the one under way, wherever it runs. */
+  whyNoModel(run: ActiveRun | undefined = this.localRun()): string {
     if (run) return `no model is loaded yet: ${describeRun(run)}; it serves once the run has finished`;
     const { loader } = this;
     if (loader.state === 'waiting' && loader.nextAttemptAt)
