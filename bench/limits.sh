@@ -1,5 +1,5 @@
 #!/bin/bash
-# The figures of BENCHMARKS.md "limits on every door". A server must listen on 127.0.0.1:PORT on
+# The token brute-force and /metrics figures of BENCHMARKS.md. A server must listen on 127.0.0.1:PORT on
 # the database DB (default doors_bench, on 127.0.0.1:5432 as postgres), loaded and with a model,
 # and AUTH_CLIENTS must hold a client "ops" (its secret in OPS_SECRET for the brute section).
 #   bench/limits.sh PORT scrapes   # /metrics cost, and /movies/1 during 40 concurrent scrapers

@@ -359,7 +359,7 @@ async function lockIfEmpty(client: PoolClient): Promise<boolean> {
  * with a plain INSERT (staging holds one row per user and movie, every movie in the catalog) and
  * everything is rebuilt from its own definition, so one sort per index and one join per foreign key
  * replace a probe of each per row. The merge spends most of a 25M-row first load on those probes
- * (BENCHMARKS.md). Definitions are read from the catalog, so a later migration's index is kept too;
+ * (docs/benchmarks-log.md). Definitions are read from the catalog, so a later migration's index is kept too;
  * a failure anywhere rolls all of it back with the batch.
  */
 async function insertIntoEmptyRatings(client: PoolClient, batchId: number): Promise<number> {

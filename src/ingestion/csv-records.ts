@@ -21,7 +21,7 @@ export interface RecordSource {
 /**
  * Records per batch, about 64 KiB of MovieLens rows. A batch is alive while it is checked, so every
  * young-generation collection in between copies it: batches of a megabyte made the reader spend
- * twice as long (most of it collecting) as batches of this size (BENCHMARKS.md).
+ * twice as long (most of it collecting) as batches of this size (docs/benchmarks-log.md).
  */
 export const RECORDS_PER_BATCH = 2048;
 const READ_BYTES = 64 * 1024;

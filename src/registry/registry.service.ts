@@ -61,7 +61,7 @@ const MAX_ARTIFACT_BYTES = 1024 * 1024 * 1024 - 64 * 1024 * 1024;
 
 /**
  * How much of an artifact one query reads. Small slices: node-postgres receives a very large row
- * far more slowly per byte than many small ones (BENCHMARKS.md, "Scale").
+ * far more slowly per byte than many small ones.
  */
 const ARTIFACT_SLICE_BYTES = 1024 * 1024;
 
