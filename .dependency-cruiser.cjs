@@ -1,6 +1,6 @@
 /**
  * The architecture rules `npm run lint` enforces (dependency-cruiser). The folders of src/ are
- * NestJS modules; docs/architecture.md shows the order they depend on each other in.
+ * NestJS modules around src/core, the recommender library; docs/architecture.md shows the order they depend on each other in.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -20,17 +20,27 @@ module.exports = {
       to: { circular: true },
     },
     {
-      name: 'pure-algorithms',
+      name: 'core-stands-alone',
       comment:
-        'Algorithms and the evaluation protocol are plain TypeScript over typed arrays: no Nest, no database, no files, so they are tested and benchmarked alone.',
+        'src/core is the recommender as a library (algorithms, protocol, bundle, serving model): plain TypeScript over typed arrays that imports nothing of the service, no Nest, database, files or settings, so it is tested and benchmarked alone.',
       severity: 'error',
-      from: {
-        path: '^src/(training/algorithms/|evaluation/protocol/|evaluation/evaluate\\.ts$)',
-        pathNot: '(\\.spec|/fixtures|/test-data)\\.ts$',
-      },
-      to: {
-        path: '^(node_modules/(@nestjs|typeorm|pg|pg-copy-streams|fastify)/|(node:)?(fs|fs/promises|net|http|child_process)$|src/(database|config|ingestion|registry|pipeline)/)',
-      },
+      from: { path: '^src/core/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^(src/core/|node_modules/ml-knn/)' },
+    },
+    {
+      name: 'core-specs-stand-alone',
+      comment: "The core's own tests need nothing of the service either.",
+      severity: 'error',
+      from: { path: '^src/core/.*\\.spec\\.ts$' },
+      to: { path: '^(src/(?!core/)|node_modules/(@nestjs|typeorm|pg|pg-copy-streams|fastify)/)' },
+    },
+    {
+      name: 'core-through-its-index',
+      comment:
+        "The service reaches the core through src/core/index.ts, its public face (tests may use the core's fixtures).",
+      severity: 'error',
+      from: { path: '^(src/(?!core/)|bench/|scripts/)', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/core/', pathNot: '^src/core/index\\.ts$' },
     },
     {
       name: 'controllers-use-services',
@@ -39,7 +49,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/.*\\.controller\\.ts$' },
       to: {
-        path: '^src/([^/]+)/.*(\\.controller|\\.stage|\\.repository|/algorithms/.*)\\.ts$',
+        path: '^src/([^/]+)/.*(\\.controller|\\.stage|\\.repository)\\.ts$',
         pathNot: '^src/$1/',
       },
     },

@@ -6,10 +6,7 @@ import { performance } from 'node:perf_hooks';
 
 const dir = process.env.MOVIELENS_DIR ?? '../shared/data/movielens/ml-latest-small';
 const { loadMovieLensFolder } = await import('../dist/src/evaluation/movielens-folder.js');
-const { buildInteractions } = await import('../dist/src/training/interactions.js');
-const { fitBundle } = await import('../dist/src/training/model-bundle.js');
-const { ServingModel } = await import('../dist/src/recommendations/serving-model.js');
-const { RatedSince } = await import('../dist/src/recommendations/rated-since.js');
+const { buildInteractions, fitBundle, RatedSince, ServingModel } = await import('../dist/src/core/index.js');
 
 const folder = await loadMovieLensFolder(dir);
 const data = buildInteractions(folder.ratings, folder.movies);

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { replayJob } from '../src/evaluation/replay-job.js';
 import { DatabaseMetricsCollector } from '../src/monitoring/database-metrics.js';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
-import { columnsOf } from '../src/training/interactions.js';
+import { columnsOf } from '../src/core/interactions.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { adminToken, AUTH_ENV } from './support/auth.js';
 import { FIXTURE_ENV } from './support/fixtures.js';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
-import { EASE_SEQ_DEFAULTS } from '../src/training/algorithms/ease-seq.js';
-import { SESSION_WEIGHT_SEARCH_USERS } from '../src/training/model-bundle.js';
+import { EASE_SEQ_DEFAULTS } from '../src/core/algorithms/ease-seq.js';
+import { SESSION_WEIGHT_SEARCH_USERS } from '../src/core/model-bundle.js';
 import { FIRST_RUN_STAGES, stageOutcomes } from './support/fixtures.js';
 import { bootApp, type TestApp } from './support/app.js';
 import { AUTH_ENV, rateAsPlatform } from './support/auth.js';

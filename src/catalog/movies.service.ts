@@ -6,7 +6,7 @@ import { NotificationListener } from '../database/notification-listener.js';
 import { CatalogIndex } from './catalog-index.js';
 import type { ListMoviesQuery } from './dto/list-movies.query.js';
 import type { MovieDto, MoviePageDto } from './dto/movie.dto.js';
-import { datasetGenreName } from './genres.js';
+import { datasetGenreName } from '../core/index.js';
 
 interface MovieRow {
   id: number;

@@ -7,11 +7,14 @@
  */
 import type { Command } from 'commander';
 import { loadMovieLensFolder } from '../evaluation/movielens-folder.js';
-import { RELEVANCE_THRESHOLD } from '../evaluation/protocol/scored-users.js';
-import { replayEvents, type ReplayRating } from '../evaluation/protocol/replay.js';
+import {
+  BUNDLE_ALGORITHM,
+  FOLD_IN_WEIGHTING,
+  RELEVANCE_THRESHOLD,
+  replayEvents,
+  type ReplayRating,
+} from '../core/index.js';
 import { parseCut, ReplayUsageError, runReplay } from '../evaluation/replay-command.js';
-import { FOLD_IN_WEIGHTING } from '../training/fold-in.js';
-import { BUNDLE_ALGORITHM } from '../training/model-bundle.js';
 import { loggingProgress, type ProgressReporter } from '../common/progress.js';
 
 interface TrafficOptions {

@@ -64,7 +64,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** The offline protocols (src/evaluation/protocol/split.ts): the gate and model choice rest on one. */
+/** The offline protocols (src/core/protocol/split.ts): the gate and model choice rest on one. */
 const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
 export type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
 

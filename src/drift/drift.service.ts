@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { MoviesRepository } from '../catalog/movies.repository.js';
-import { GENRES } from '../catalog/genres.js';
+import { GENRES } from '../core/index.js';
 import { AppConfig } from '../config/app-config.js';
 import { RatingsRepository, type RatingScope } from '../ingestion/ratings.repository.js';
 import { kolmogorovSmirnov, populationStabilityIndex } from './drift.js';

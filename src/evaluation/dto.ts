@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { HitRate } from './protocol/replay.js';
+import { type HitRate } from '../core/index.js';
 import type { ReplayVariantFigures } from './replay-job.js';
 import type { StoredReplayMeasure } from './replay-measure.js';
 

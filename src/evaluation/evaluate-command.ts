@@ -8,11 +8,28 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type AlgorithmEntry, ALGORITHMS, findAlgorithm, type Params } from '../training/algorithm-list.js';
-import { evaluate, type EvaluationResult, ratingsOfSampledUsers, splitDataset, tune } from './evaluate.js';
-import { DEFAULT_K, RELEVANCE_THRESHOLD } from './protocol/scored-users.js';
-import { columnsOf } from '../training/interactions.js';
-import { BUNDLE_ALGORITHM, pathSpec } from '../training/model-bundle.js';
+import {
+  type AlgorithmEntry,
+  ALGORITHMS,
+  BUNDLE_ALGORITHM,
+  columnsOf,
+  DAY_SECONDS,
+  DEFAULT_K,
+  evaluate,
+  type EvaluationResult,
+  findAlgorithm,
+  HOLDOUT,
+  holdoutOf,
+  type HoldoutOptions,
+  type Params,
+  pathSpec,
+  type Protocol,
+  PROTOCOLS,
+  ratingsOfSampledUsers,
+  RELEVANCE_THRESHOLD,
+  splitDataset,
+  tune,
+} from '../core/index.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
 import { formatTextTable } from './text-table.js';
 import {
@@ -25,14 +42,6 @@ import {
   selectReplayAlgorithms,
   writeReplayJson,
 } from './replay-command.js';
-import {
-  DAY_SECONDS,
-  HOLDOUT,
-  type HoldoutOptions,
-  holdoutOf,
-  type Protocol,
-  PROTOCOLS,
-} from './protocol/split.js';
 
 export interface EvaluateCommandOptions {
   source: string;

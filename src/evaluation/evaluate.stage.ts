@@ -3,7 +3,7 @@ import type { StageReport } from '../common/stage-report.js';
 import { AppConfig } from '../config/app-config.js';
 import type { TrainingData } from '../training/train.stage.js';
 import { evaluateInWorker, type EvaluationOutcome, type ModelSpec, ndcgOf } from './evaluation-job.js';
-import { PROTOCOLS } from './protocol/split.js';
+import { PROTOCOLS } from '../core/index.js';
 
 /**
  * evaluate: the offline protocol on the data the candidate was trained on, for the candidate's

@@ -1,11 +1,19 @@
 import { runWorker } from '../common/worker-thread.js';
-import { findAlgorithm, type Params } from '../training/algorithm-list.js';
-import type { RatingColumns } from '../common/rating-columns.js';
-import type { MovieInput } from '../training/interactions.js';
-import type { Recommender } from '../training/model.js';
-import { pathSpec } from '../training/model-bundle.js';
-import { evaluate, type EvaluationSplit, ratingsOfSampledUsers, splitDataset } from './evaluate.js';
-import { holdoutOf, type Protocol, PROTOCOLS } from './protocol/split.js';
+import {
+  evaluate,
+  type EvaluationSplit,
+  findAlgorithm,
+  holdoutOf,
+  type MovieInput,
+  type Params,
+  pathSpec,
+  type Protocol,
+  PROTOCOLS,
+  type RatingColumns,
+  ratingsOfSampledUsers,
+  type Recommender,
+  splitDataset,
+} from '../core/index.js';
 
 /** A personal model as the registry records it. */
 export interface ModelSpec {

@@ -5,16 +5,27 @@
  * events and as a per-user mean with its standard error, split into known and new users.
  */
 import { writeFile } from 'node:fs/promises';
-import { EaseRecommender } from '../training/algorithms/ease.js';
-import { EaseSeqRecommender } from '../training/algorithms/ease-seq.js';
-import { FOLD_IN_WEIGHTING, type FoldInRecommender, type FoldInWeighting } from '../training/fold-in.js';
-import { buildInteractions } from '../training/interactions.js';
-import { BUNDLE_ALGORITHM, fitBundle } from '../training/model-bundle.js';
+import {
+  buildInteractions,
+  BUNDLE_ALGORITHM,
+  EaseRecommender,
+  EaseSeqRecommender,
+  fitBundle,
+  FOLD_IN_WEIGHTING,
+  foldInRanker,
+  type FoldInRecommender,
+  type FoldInWeighting,
+  nightlyRanker,
+  popularityRanker,
+  replay,
+  replayEvents,
+  type ReplayRanker,
+  type ReplayResult,
+  sampleUsers,
+  servedRanker,
+} from '../core/index.js';
 import type { MovieLensFolder } from './movielens-folder.js';
-import { replay, replayEvents, type ReplayRanker, type ReplayResult } from './protocol/replay.js';
-import { sampleUsers } from './protocol/scored-users.js';
 import { formatTextTable } from './text-table.js';
-import { foldInRanker, nightlyRanker, popularityRanker, servedRanker } from './replay-rankers.js';
 
 /** The session length the service uses by default (SESSION_MINUTES 30). */
 const SESSION_SECONDS = 30 * 60;

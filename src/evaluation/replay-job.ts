@@ -4,19 +4,20 @@
  * ("served") and without ("nightly"). Run in a worker thread: at a few milliseconds an event it
  * would otherwise hold the serving event loop for the whole budget.
  */
-import type { RatingColumns } from '../common/rating-columns.js';
-import { runWorker } from '../common/worker-thread.js';
-import { FOLD_IN_WEIGHTING } from '../training/fold-in.js';
-import { deserializeBundle } from '../training/model-bundle.js';
 import {
+  deserializeBundle,
+  FOLD_IN_WEIGHTING,
   type HitRate,
+  type RatingColumns,
+  RELEVANCE_THRESHOLD,
   replay,
   replayEvents,
   type ReplayRating,
   type ReplayResult,
-} from './protocol/replay.js';
-import { RELEVANCE_THRESHOLD, sampleUsers } from './protocol/scored-users.js';
-import { servedRanker } from './replay-rankers.js';
+  sampleUsers,
+  servedRanker,
+} from '../core/index.js';
+import { runWorker } from '../common/worker-thread.js';
 
 export interface ReplayJob {
   /** The production version's artifact (a model bundle). */

@@ -4,7 +4,7 @@
  * formats a measure without loading the app.
  */
 import type { StageReport } from '../common/stage-report.js';
-import type { HitRate } from './protocol/replay.js';
+import { type HitRate } from '../core/index.js';
 import type { ReplayOutcome } from './replay-job.js';
 
 /** The production version scored on one new batch by the replay stage, before training on it. */

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { RatingColumns } from '../common/rating-columns.js';
+import type { RatingColumns } from '../core/rating-columns.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RatingsRepository } from '../ingestion/ratings.repository.js';
-import { tinyData } from '../training/algorithms/fixtures.js';
-import { columnsOf } from '../training/interactions.js';
-import { fitBundle, serializeBundle } from '../training/model-bundle.js';
+import { tinyData } from '../core/algorithms/fixtures.js';
+import { columnsOf } from '../core/interactions.js';
+import { fitBundle, serializeBundle } from '../core/model-bundle.js';
 import { replayJob, type ReplayOutcome } from './replay-job.js';
 import type { ReplayMeasuresService } from './replay-measures.service.js';
 import {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { RATING_CHANNEL } from '../database/channels.js';
 import { copyNumericRows } from '../database/copy-to.js';
 import { holdClient } from '../database/pool-client.js';
-import { type RatingColumns, RatingColumnsBuilder } from '../common/rating-columns.js';
+import { type RatingColumns, RatingColumnsBuilder } from '../core/index.js';
 
 type RatingSource = 'dataset' | 'feedback';
 

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min, Validate } from 'class-validator';
 import { IsGenre } from '../catalog/dto/is-genre.validator.js';
-import { GENRE_KEYS, GENRES, type GenreKey } from '../catalog/genres.js';
+import { GENRE_KEYS, type GenreKey, GENRES, type ServedPath } from '../core/index.js';
 import { IntegerParam } from '../common/integer-param.js';
-import type { ServedPath } from './serving-model.js';
 
 export class LimitQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10 })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ActsForUser, RequireScopesWhen } from '../auth/require-scopes.decorator.js';
-import { GENRE_KEYS } from '../catalog/genres.js';
+import { GENRE_KEYS } from '../core/index.js';
 import { ApiErrorResponse } from '../common/api-error-response.js';
 import { IdParam } from '../common/paging.js';
 import { ImpressionsService } from '../impressions/impressions.service.js';

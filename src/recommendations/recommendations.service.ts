@@ -9,11 +9,16 @@ import { NotificationListener } from '../database/notification-listener.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
 import { ndcgOf } from '../evaluation/evaluation-job.js';
 import { Readiness } from '../health/readiness.js';
-import { PROTOCOLS } from '../evaluation/protocol/split.js';
+import {
+  type CatalogEntry,
+  deserializeBundle,
+  parseRatingPayload,
+  PROTOCOLS,
+  RatedSince,
+  type RecommendationList,
+  ServingModel,
+} from '../core/index.js';
 import { RegistryService } from '../registry/registry.service.js';
-import { deserializeBundle } from '../training/model-bundle.js';
-import { parseRatingPayload, RatedSince } from './rated-since.js';
-import { type CatalogEntry, type RecommendationList, ServingModel } from './serving-model.js';
 
 /**
  * Holds the production version in memory and answers from it, with no database query on the

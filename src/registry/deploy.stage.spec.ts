@@ -1,5 +1,5 @@
-import { tinyData } from '../training/algorithms/fixtures.js';
-import { checkBundle, fitBundle, serializeBundle } from '../training/model-bundle.js';
+import { tinyData } from '../core/algorithms/fixtures.js';
+import { checkBundle, fitBundle, serializeBundle } from '../core/model-bundle.js';
 import { DeployStage } from './deploy.stage.js';
 import type { RegistryService } from './registry.service.js';
 

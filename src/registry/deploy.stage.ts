@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
-import { checkBundle, deserializeBundle } from '../training/model-bundle.js';
+import { checkBundle, deserializeBundle } from '../core/index.js';
 import { RegistryService } from './registry.service.js';
 
 /**

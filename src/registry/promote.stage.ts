@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
 import { AppConfig } from '../config/app-config.js';
 import { type EvaluationOutcome, ndcgOf } from '../evaluation/evaluation-job.js';
-import { type Protocol, PROTOCOLS } from '../evaluation/protocol/split.js';
+import { type Protocol, PROTOCOLS } from '../core/index.js';
 import { promotionDecision } from './promotion-gate.js';
 import { RegistryService } from './registry.service.js';
 

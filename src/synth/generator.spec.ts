@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { GENRES } from '../catalog/genres.js';
+import { GENRES } from '../core/genres.js';
 import { parseMovieRow, parseRatingRow } from '../validation/movielens-rows.js';
 import {
   buildCatalog,

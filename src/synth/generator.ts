@@ -5,7 +5,7 @@
  * catalog (O(movies)), the users' rating counts (O(users)) and one user's ratings are held, never
  * all ratings. The same options give the same lines.
  */
-import { GENRES } from '../catalog/genres.js';
+import { GENRES } from '../core/index.js';
 import { csvField, movieTitle } from './names.js';
 import { deriveSeed, logNormal, mulberry32, normal, pickCumulative, type Random, randomInt } from './prng.js';
 

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigError } from '../config/environment.js';
-import { easeSeqParamProblems } from './algorithms/ease-seq.js';
-import { paramProblems } from './algorithms/params.js';
-import { BUNDLE_ALGORITHM, type BundleParams, fullBundleParams } from './model-bundle.js';
+import {
+  BUNDLE_ALGORITHM,
+  type BundleParams,
+  easeSeqParamProblems,
+  fullBundleParams,
+  paramProblems,
+} from '../core/index.js';
 
 const RETURNING_RULES = {
   returningLambda: { min: 0, minExclusive: true },

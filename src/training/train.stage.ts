@@ -3,11 +3,9 @@ import { MoviesRepository } from '../catalog/movies.repository.js';
 import type { StageReport } from '../common/stage-report.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
-import type { RatingColumns } from '../common/rating-columns.js';
-import type { MovieInput } from './interactions.js';
+import { type BlendWeightSearch, type MovieInput, type RatingColumns } from '../core/index.js';
 import { ModelSettings } from './model-settings.js';
 import type { ProgressReporter } from '../common/progress.js';
-import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
 import { BUNDLE_MODEL_COUNT, fitInWorkers, type FitResult } from './training-job.js';
 
 /** What a model was trained on; evaluation scores on the same data. */

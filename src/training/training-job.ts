@@ -1,15 +1,16 @@
 import { runWorker } from '../common/worker-thread.js';
-import type { RatingColumns } from '../common/rating-columns.js';
-import { buildInteractions, type MovieInput } from './interactions.js';
-import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
 import {
+  type BlendWeightSearch,
+  buildInteractions,
   type BundleModel,
   type BundleParams,
   encodeBundle,
   fitBundleModels,
   lastRatingTimes,
+  type MovieInput,
+  type RatingColumns,
   type SerializedBundle,
-} from './model-bundle.js';
+} from '../core/index.js';
 
 /** Fitting the model bundle, done in worker threads: plain data in, plain data out. */
 export interface FitJob {

@@ -3,7 +3,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { datasetGenreName, GENRE_KEYS } from '../genres.js';
+import { datasetGenreName, GENRE_KEYS } from '../../core/index.js';
 
 @ValidatorConstraint({ name: 'isGenre' })
 export class IsGenre implements ValidatorConstraintInterface {

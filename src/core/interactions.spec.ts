@@ -1,5 +1,5 @@
-import { GENRE_KEYS } from '../catalog/genres.js';
-import { RatingColumnsBuilder } from '../common/rating-columns.js';
+import { GENRE_KEYS } from './genres.js';
+import { RatingColumnsBuilder } from './rating-columns.js';
 import {
   buildInteractions,
   columnsOf,

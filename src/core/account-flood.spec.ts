@@ -1,4 +1,4 @@
-import { GENRE_KEYS } from '../catalog/genres.js';
+import { GENRE_KEYS } from './genres.js';
 import { ESTABLISHED_USER, establishedUsers, itemStats } from './algorithms/common.js';
 import { buildInteractions, type MovieInput, type RatingInput } from './interactions.js';
 import { deserializeBundle, fitBundle, serializeBundle } from './model-bundle.js';

@@ -70,7 +70,7 @@ const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
 /**
  * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 6,000): its
  * fit is cubic in them, and the weight it picks hardly depends on them (the inner scores by weight
- * moved by ≤ 0.0006 between 2,000 columns and all of them; BENCHMARKS.md "λ by the data").
+ * moved by ≤ 0.0006 between 2,000 columns and all of them).
  */
 const WEIGHT_SEARCH_MAX_ITEMS = 2_000;
 
@@ -145,7 +145,7 @@ const EASE_SEQ_ARRAYS = {
  * known user's top `cacheSize`; the weight search adds one such fit on the sample (no top lists, at
  * most WEIGHT_SEARCH_MAX_ITEMS EASE columns). recommend(u) walks the user's cached list; only when
  * `exclude` eats it does it rescore (O(n_u·m + recentItems·neighbours + numItems)). The tuning that
- * chose the defaults, and the fit times and sizes, are in BENCHMARKS.md.
+ * chose the defaults, and the fit times and sizes, are in BENCHMARKS.md and docs/benchmarks-log.md.
  */
 export class EaseSeqRecommender implements FoldInRecommender {
   readonly algorithm = 'ease-seq';

@@ -1,14 +1,14 @@
-import { datasetGenreName, GENRE_KEYS } from '../catalog/genres.js';
+import { datasetGenreName, GENRE_KEYS } from '../genres.js';
 import {
   FOLD_IN_WEIGHTING,
   type FoldIn,
   foldInWeight,
   type FoldInWeighting,
   NO_FOLD_IN,
-} from '../training/fold-in.js';
-import { type ModelBundle, rankUser, type UserRankingOptions } from '../training/model-bundle.js';
+} from '../fold-in.js';
+import { type ModelBundle, rankUser, type UserRankingOptions } from '../model-bundle.js';
 import type { UserRatingsSince } from './rated-since.js';
-import type { Recommendations } from '../training/model.js';
+import type { Recommendations } from '../model.js';
 
 export interface CatalogEntry {
   title: string;

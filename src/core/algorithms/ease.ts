@@ -27,7 +27,7 @@ export interface EaseFitParams {
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
    * (ties by item index); the others are only reached through the popularity fill. Default 6,000,
    * chosen from the time budget of a nightly fit at MovieLens 25M's scale on two cores (the inverse
-   * is cubic and the known users' top lists linear in it; BENCHMARKS.md "Scale"): 0.7 GB at the
+   * is cubic and the known users' top lists linear in it): 0.7 GB at the
    * fit's peak (0.58 GB of Float64 buffers, 0.14 GB B), a 144 MB B per EASE in the artifact. It
    * keeps every item ml-latest-small keeps (3,034–3,650).
    */
@@ -164,7 +164,7 @@ const EASE_ARRAYS = {
  * popularity fill, and the user's own training items are never returned. A fit whose m×m buffers exceed
  * memoryBudgetMB is refused before it starts (assertFits).
  *
- * Fit times, sizes and the λ / recency tuning are in BENCHMARKS.md.
+ * Fit times and sizes are in BENCHMARKS.md, the λ / recency tuning in docs/benchmarks-log.md.
  */
 
 export class EaseRecommender implements FoldInRecommender {

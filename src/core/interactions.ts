@@ -2,8 +2,8 @@
  * Builds the dense, CSR-by-user `InteractionData` the algorithms work on from plain rating and
  * movie records, and maps MovieLens ids to the dense indices and back. Pure: no I/O, no Nest.
  */
-import { GENRE_KEYS, GENRES } from '../catalog/genres.js';
-import type { RatingColumns } from '../common/rating-columns.js';
+import { GENRE_KEYS, GENRES } from './genres.js';
+import type { RatingColumns } from './rating-columns.js';
 import type { InteractionData } from './model.js';
 
 export interface RatingInput {

@@ -4,17 +4,17 @@
  * popularity), fold-in (the same model ranking from the training history plus the ratings since),
  * served (the pipeline's bundle as the service ranks, its path chosen by rankUser).
  */
-import { PopularityRecommender } from '../training/algorithms/popularity.js';
+import { PopularityRecommender } from './algorithms/popularity.js';
 import {
   type FoldIn,
   type FoldInRecommender,
   type FoldInWeighting,
   foldInWeight,
   hasLikedRating,
-} from '../training/fold-in.js';
-import { itemsOfUser } from '../training/interactions.js';
-import { type ModelBundle, rankUser, type UserRankingOptions } from '../training/model-bundle.js';
-import type { InteractionData, Recommender } from '../training/model.js';
+} from './fold-in.js';
+import { itemsOfUser } from './interactions.js';
+import { type ModelBundle, rankUser, type UserRankingOptions } from './model-bundle.js';
+import type { InteractionData, Recommender } from './model.js';
 import type { ReplayMoment, ReplayRanker } from './protocol/replay.js';
 
 /** The moment's ratings since as a model folds them in, weighted by `weighting`. */

@@ -6,9 +6,9 @@
  * One fit serves the whole grid because the weight only mixes two scores at ranking time; the
  * caller's `fitInner` fits its model and returns a ranker that gives a user's top k at each weight.
  */
-import { userMetrics } from '../../evaluation/protocol/metrics.js';
-import { DEFAULT_K, relevantByUser, sampleUsers } from '../../evaluation/protocol/scored-users.js';
-import { HOLDOUT, temporalSplit } from '../../evaluation/protocol/split.js';
+import { userMetrics } from '../protocol/metrics.js';
+import { DEFAULT_K, relevantByUser, sampleUsers } from '../protocol/scored-users.js';
+import { HOLDOUT, temporalSplit } from '../protocol/split.js';
 import { buildInteractions, indexInteractions, type RatingInput } from '../interactions.js';
 import type { InteractionData } from '../model.js';
 

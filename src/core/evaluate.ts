@@ -6,7 +6,6 @@
  * Only `split.train` ever reaches a recommender; the test ratings are read after `fit`, and only
  * to score the lists.
  */
-import { performance } from 'node:perf_hooks';
 import {
   buildInteractions,
   indexInteractions,
@@ -14,10 +13,10 @@ import {
   type MovieInput,
   type RatingInput,
   ratingsOf,
-} from '../training/interactions.js';
-import type { RatingColumns } from '../common/rating-columns.js';
-import type { ParamGrid, Params, RecommenderFactory } from '../training/algorithm-list.js';
-import type { InteractionData, Recommender } from '../training/model.js';
+} from './interactions.js';
+import type { RatingColumns } from './rating-columns.js';
+import type { ParamGrid, Params, RecommenderFactory } from './algorithm-list.js';
+import type { InteractionData, Recommender } from './model.js';
 import { type MetricsSummary, summarize, type UserMetrics, userMetrics } from './protocol/metrics.js';
 import { DEFAULT_K, relevantByUser, sampleUsers, type UserSample } from './protocol/scored-users.js';
 import { HOLDOUT, type HoldoutOptions, temporalSplit } from './protocol/split.js';

@@ -1,8 +1,8 @@
-import { PopularityRecommender } from '../training/algorithms/popularity.js';
-import { buildInteractions, itemsOfUser, type RatingInput } from '../training/interactions.js';
-import type { InteractionData, Recommendations, Recommender } from '../training/model.js';
-import type { Params } from '../training/algorithm-list.js';
-import { columnsOf } from '../training/interactions.js';
+import { PopularityRecommender } from './algorithms/popularity.js';
+import { buildInteractions, itemsOfUser, type RatingInput } from './interactions.js';
+import type { InteractionData, Recommendations, Recommender } from './model.js';
+import type { Params } from './algorithm-list.js';
+import { columnsOf } from './interactions.js';
 import { evaluate, expandGrid, ratingsOfSampledUsers, splitDataset, tune } from './evaluate.js';
 import { sampleUsers } from './protocol/scored-users.js';
 

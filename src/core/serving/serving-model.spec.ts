@@ -1,7 +1,7 @@
-import { GENRE_KEYS } from '../catalog/genres.js';
-import { tinyData } from '../training/algorithms/fixtures.js';
-import { fitBundle, type ModelBundle } from '../training/model-bundle.js';
-import type { Recommender } from '../training/model.js';
+import { GENRE_KEYS } from '../genres.js';
+import { tinyData } from '../algorithms/fixtures.js';
+import { fitBundle, type ModelBundle } from '../model-bundle.js';
+import type { Recommender } from '../model.js';
 import type { UserRatingsSince } from './rated-since.js';
 import { type CatalogEntry, ServingModel } from './serving-model.js';
 

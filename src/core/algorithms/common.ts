@@ -1,4 +1,4 @@
-import { GENRE_KEYS } from '../../catalog/genres.js';
+import { GENRE_KEYS } from '../genres.js';
 import type { InteractionData, Recommendations } from '../model.js';
 
 /** Genre flags per item in InteractionData.itemGenres (GENRE_KEYS order). */
