@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BEARER_SCHEME, OAUTH2_SCHEME } from './auth/require-scopes.decorator.js';
-import { documentSwitchedScopes } from './auth/switched-scopes.js';
+import { documentTokenSwitches } from './auth/token-switches.js';
 import type { AppConfig } from './config/app-config.js';
 import { SCOPE_DESCRIPTIONS } from './config/scopes.js';
 
@@ -72,7 +72,7 @@ function buildApiDocument(app: NestFastifyApplication, config: AppConfig): OpenA
   for (const [name, description] of API_TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build());
   fillErrorExamplePaths(document);
-  return documentSwitchedScopes(document, config);
+  return documentTokenSwitches(document, config);
 }
 
 export function setupSwagger(app: NestFastifyApplication, config: AppConfig): void {

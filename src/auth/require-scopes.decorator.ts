@@ -72,7 +72,7 @@ export function RequireScopes(...scopes: Scope[]): MethodDecorator & ClassDecora
  *   @Get('users/:id/recommendations') @RequireScopesWhen('userReads', 'users:read') forUser() {…}
  *
  * The OpenAPI document shows the security requirement and names the setting; on an instance
- * where the setting is off, the requirement is marked optional (see documentSwitchedScopes).
+ * where the setting is off, the requirement is marked optional (see documentTokenSwitches).
  */
 export function RequireScopesWhen(setting: ScopesSwitch, ...scopes: Scope[]): MethodDecorator {
   return applyDecorators(

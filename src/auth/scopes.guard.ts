@@ -12,7 +12,7 @@ import type { Scope } from '../config/scopes.js';
 import { formatUserRanges, inUserRanges, type UserRanges } from '../config/user-ranges.js';
 import { type AuthenticatedRequest, bearerTokenOf, requestClaims } from './request-claims.js';
 import { REQUIRED_SCOPES, SCOPES_SWITCH, type ScopesSwitch, USER_PARAM } from './require-scopes.decorator.js';
-import { scopesSwitchesOf } from './switched-scopes.js';
+import { tokenSwitchesOf } from './token-switches.js';
 import { InvalidTokenError, TokenService } from './token.service.js';
 
 const REALM = 'realm="movie-reco"';
@@ -35,7 +35,7 @@ export class ScopesGuard implements CanActivate {
     private readonly tokens: TokenService,
     config: AppConfig,
   ) {
-    this.switches = scopesSwitchesOf(config);
+    this.switches = tokenSwitchesOf(config);
     this.usersOf = new Map(
       config.auth.clients.flatMap((client) => (client.users ? [[client.id, client.users] as const] : [])),
     );

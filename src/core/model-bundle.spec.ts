@@ -22,7 +22,7 @@ describe('model bundle', () => {
   const bundle = fitBundle(tinyData(), { minItemCount: 1 });
 
   it("serves ease-seq in session and EASE to returning users, with each user's newest rating time", () => {
-    expect(bundle.personal.algorithm).toBe('ease-seq');
+    expect(bundle.session.algorithm).toBe('ease-seq');
     expect(bundle.returning.algorithm).toBe('ease');
     expect(bundle.returning.params).toMatchObject({ relativeLambda: 20, minItemCount: 1 });
     // tinyData's times: users 0–3 last rated at 3, 3, 2 and 2 seconds.
@@ -33,7 +33,7 @@ describe('model bundle', () => {
   it('round-trips through bytes, both paths answering as before', () => {
     const loaded = deserializeBundle(serializeBundle(bundle));
     expect(Array.from(loaded.lastRated)).toEqual(Array.from(bundle.lastRated));
-    for (const path of ['personal', 'returning'] as const) {
+    for (const path of ['session', 'returning'] as const) {
       expect(Array.from(loaded[path].recommend(0, 3, none).items)).toEqual(
         Array.from(bundle[path].recommend(0, 3, none).items),
       );
@@ -44,7 +44,7 @@ describe('model bundle', () => {
     const data = tinyData();
     const params = { minItemCount: 1 };
     const apart = {
-      ...fitBundleModels(data, params, ['personal']).models,
+      ...fitBundleModels(data, params, ['session']).models,
       ...fitBundleModels(data, params, ['returning', 'similar', 'popular', 'taste']).models,
     };
     const together = encodeBundle({
@@ -60,7 +60,7 @@ describe('model bundle', () => {
     // The old layout: the parts back to back, with no alignment and no returning path.
     const ids = (array: Int32Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
     const parts = [
-      bundle.personal.serialize(),
+      bundle.session.serialize(),
       bundle.similar.serialize(),
       bundle.popular.serialize(),
       bundle.taste.serialize(),
@@ -77,7 +77,7 @@ describe('model bundle', () => {
       offset += part.length;
     }
     const loaded = deserializeBundle(old);
-    expect(loaded.returning).toBe(loaded.personal);
+    expect(loaded.returning).toBe(loaded.session);
     expect(loaded.lastRated.every((t) => t === Number.NEGATIVE_INFINITY)).toBe(true);
     expect(checkBundle(loaded)).toEqual([]);
   });
@@ -88,7 +88,7 @@ describe('model bundle', () => {
     older.fit(tinyData());
     older.forgetUsers();
     const models = {
-      personal: bundle.personal.serialize(),
+      session: bundle.session.serialize(),
       returning: bundle.returning.serialize(),
       similar: bundle.similar.serialize(),
       popular: bundle.popular.serialize(),
@@ -106,7 +106,7 @@ describe('model bundle', () => {
 
   it('caps both known-user models by maxItems and refuses a fit over memoryBudgetMB', () => {
     const capped = fitBundle(tinyData(), { minItemCount: 1, maxItems: 2 });
-    expect(capped.personal.params).toMatchObject({ maxItems: 2 });
+    expect(capped.session.params).toMatchObject({ maxItems: 2 });
     expect(capped.returning.params).toMatchObject({ relativeLambda: 20, maxItems: 2 });
     expect((capped.returning as EaseRecommender).keptItems).toBe(2);
     expect(checkBundle(capped)).toEqual([]);
@@ -143,8 +143,8 @@ describe('model bundle', () => {
   it('reports the weight its session model chose', () => {
     const data = tinyData();
     // tinyData's users have fewer than 5 ratings each: nobody to hold out, the default weight stays.
-    expect(fitBundleModels(data, {}, ['personal']).weightSearch).toMatchObject({ weight: 0.5, trials: [] });
-    expect(fitBundleModels(data, { weight: 0.2 }, ['personal']).weightSearch).toBeUndefined();
+    expect(fitBundleModels(data, {}, ['session']).weightSearch).toMatchObject({ weight: 0.5, trials: [] });
+    expect(fitBundleModels(data, { weight: 0.2 }, ['session']).weightSearch).toBeUndefined();
     expect(fitBundleModels(data, {}, ['similar']).weightSearch).toBeUndefined();
   });
 

@@ -18,7 +18,7 @@ import type { InteractionData, Recommendations, Recommender } from './model.js';
  */
 export interface ModelBundle {
   /** In-session path: what users rate next after their newest films, blended with EASE. */
-  personal: Recommender;
+  session: Recommender;
   /** Returning-user path: the model that wins the next-day protocol. */
   returning: Recommender;
   /** Seconds since the epoch of each user's newest training rating (by user index). */
@@ -140,23 +140,23 @@ const TASTE_MODELS: Record<string, (bytes: Uint8Array) => TasteModel> = {
   'genre-knn': (bytes) => GenreKnnRecommender.deserialize(bytes),
 };
 
-/** Personal models a stored bundle may hold: the current one and those of earlier versions. */
-const PERSONAL_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
+/** Known-user models a stored bundle may hold: the current one and those of earlier versions. */
+const KNOWN_USER_MODELS: Record<string, (bytes: Uint8Array) => Recommender> = {
   'ease-seq': (bytes) => EaseSeqRecommender.deserialize(bytes),
   ease: (bytes) => EaseRecommender.deserialize(bytes),
 };
 
 /** The models of a bundle, each fitted on its own (so they can be fitted in parallel). */
-const BUNDLE_MODELS = ['personal', 'returning', 'similar', 'popular', 'taste'] as const;
+const BUNDLE_MODELS = ['session', 'returning', 'similar', 'popular', 'taste'] as const;
 export type BundleModel = (typeof BUNDLE_MODELS)[number];
 
-type BundleModels = Pick<ModelBundle, Exclude<BundleModel, 'personal'>> & { personal: EaseSeqRecommender };
+type BundleModels = Pick<ModelBundle, Exclude<BundleModel, 'session'>> & { session: EaseSeqRecommender };
 
 function unfitted(params: BundleParams): BundleModels {
   const session = pathSpec(BUNDLE_ALGORITHM, params, 'session').params;
   const returning = pathSpec(BUNDLE_ALGORITHM, params, 'returning').params;
   return {
-    personal: new EaseSeqRecommender(session as Partial<EaseSeqParams>),
+    session: new EaseSeqRecommender(session as Partial<EaseSeqParams>),
     returning: new EaseRecommender(returning),
     similar: new ItemKnnRecommender(),
     popular: new PopularityRecommender(),
@@ -185,7 +185,7 @@ export function fitBundleModels(
     fitted[name] = all[name].serialize();
     onFitted(name);
   }
-  const { weightSearch } = all.personal;
+  const { weightSearch } = all.session;
   return { models: fitted, ...(weightSearch ? { weightSearch } : {}) };
 }
 
@@ -232,14 +232,14 @@ export function serializeBundle(bundle: ModelBundle): Uint8Array {
 
 /**
  * Layout: a 4-byte header length, a JSON header of part sizes and their alignment, then, each at a
- * multiple of that alignment, the personal, similar, popular and taste models, the id maps, the returning-user model and the users' newest rating times
- * (bundles written before the returning path end at the id maps; they load with the one personal
+ * multiple of that alignment, the session, similar, popular and taste models, the id maps, the returning-user model and the users' newest rating times
+ * (bundles written before the returning path end at the id maps; they load with the one session
  * model serving both paths).
  */
 export function encodeBundle(bundle: SerializedBundle): Uint8Array {
   const { models } = bundle;
   const parts = [
-    models.personal,
+    models.session,
     models.similar,
     models.popular,
     models.taste,
@@ -283,7 +283,7 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
     offset += part.byteLength;
     return part;
   };
-  const personal = deserializePersonal(next());
+  const session = deserializeKnownUserModel(next());
   const similar = ItemKnnRecommender.deserialize(next());
   const popular = PopularityRecommender.deserialize(next());
   const taste = deserializeTaste(next());
@@ -291,8 +291,8 @@ export function deserializeBundle(bytes: Uint8Array): ModelBundle {
   const itemIds = new Int32Array(next().slice().buffer);
   const hasReturningPath = sizes.length > 0;
   return {
-    personal,
-    returning: hasReturningPath ? deserializePersonal(next()) : personal,
+    session,
+    returning: hasReturningPath ? deserializeKnownUserModel(next()) : session,
     lastRated: hasReturningPath
       ? new Float64Array(next().slice().buffer)
       : new Float64Array(userIds.length).fill(Number.NEGATIVE_INFINITY),
@@ -311,10 +311,10 @@ function deserializeTaste(bytes: Uint8Array): TasteModel {
   return deserialize(bytes);
 }
 
-function deserializePersonal(bytes: Uint8Array): Recommender {
+function deserializeKnownUserModel(bytes: Uint8Array): Recommender {
   const algorithm = modelAlgorithm(bytes);
-  const deserialize = PERSONAL_MODELS[algorithm];
-  if (!deserialize) throw new Error(`a model bundle cannot hold a personal model "${algorithm}"`);
+  const deserialize = KNOWN_USER_MODELS[algorithm];
+  if (!deserialize) throw new Error(`a model bundle cannot hold a known-user model "${algorithm}"`);
   return deserialize(bytes);
 }
 
@@ -337,7 +337,7 @@ export function checkBundle(bundle: ModelBundle): string[] {
     }
   };
   if (bundle.userIds.length > 0) {
-    check('personal', () => bundle.personal.recommend(0, 10, none));
+    check('session', () => bundle.session.recommend(0, 10, none));
     check('returning', () => bundle.returning.recommend(0, 10, none));
   }
   if (bundle.lastRated.length !== bundle.userIds.length) problems.push('lastRated: not one time per user');
@@ -396,7 +396,7 @@ export function rankUser(
     lastRatedAt ?? Number.NEGATIVE_INFINITY,
   );
   const inSession = options.sessionSeconds > 0 && now - newest <= options.sessionSeconds;
-  const model = inSession ? bundle.personal : bundle.returning;
+  const model = inSession ? bundle.session : bundle.returning;
   const path: UserPath = !known ? 'new-user' : inSession ? 'session' : 'returning';
   if (options.foldIn && canFoldIn(model))
     return { path, ranked: model.recommendWithFoldIn(user, since, k, exclude) };

@@ -15,7 +15,7 @@ import {
   splitDataset,
 } from '../core/index.js';
 
-/** A personal model as the registry records it. */
+/** A known-user model as the registry records it. */
 export interface ModelSpec {
   algorithm: string;
   params: Params;

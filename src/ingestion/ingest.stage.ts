@@ -23,9 +23,9 @@ import {
 import { hasNoQuotingBytes } from './csv-records.js';
 import { BatchTransaction } from './batch-transaction.js';
 import { type BatchKind, BatchesRepository } from './batches.repository.js';
-import { IngestionService } from './ingestion.service.js';
+import { MovieLensSourceResolver } from './movielens-source-resolver.js';
 import { checksumFiles } from './movielens-source.js';
-import { MomentIndex } from './moment-index.js';
+import { RatingsTimeIndex } from './ratings-time-index.js';
 import { automaticLoadEnd, initialLoadEnd, periodContaining } from './periods.js';
 import { RatingsRepository } from './ratings.repository.js';
 
@@ -58,7 +58,7 @@ export class IngestStage {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly ingestion: IngestionService,
+    private readonly movieLensSource: MovieLensSourceResolver,
     private readonly catalog: MoviesRepository,
     private readonly batches: BatchesRepository,
     private readonly ratings: RatingsRepository,
@@ -150,7 +150,7 @@ export class IngestStage {
    */
   private async stageMovieLens(staging: Staging, request: 'replay' | 'full'): Promise<PendingBatch> {
     const { client, progress, nowSeconds } = staging;
-    const files = await this.ingestion.resolveSource();
+    const files = await this.movieLensSource.resolve();
     const source = `movielens:${files.name}`;
     const fileChecksum = await checksumFiles([files.moviesCsv, files.ratingsCsv]);
     const lastEnd = await this.batches.lastReplayedEnd(client, source);
@@ -165,7 +165,7 @@ export class IngestStage {
       batch.rowsRead += movieQuarantine.length;
     }
     if (kind === 'period') {
-      const index = await this.momentIndex(files.ratingsCsv, fileChecksum);
+      const index = await this.ratingsTimeIndex(files.ratingsCsv, fileChecksum);
       if (index) {
         await this.stagePeriod(staging, index, seconds(lastEnd!), batch);
         if (batch.period) batch.checksum = `${fileChecksum}:${batch.period.label}`;
@@ -217,7 +217,7 @@ export class IngestStage {
    * The next period after `from` (seconds), read through the index: only its own lines. Same
    * batch as reading the whole file from `from` and cutting at the period's end.
    */
-  private async stagePeriod(staging: Staging, index: MomentIndex, from: number, batch: PendingBatch) {
+  private async stagePeriod(staging: Staging, index: RatingsTimeIndex, from: number, batch: PendingBatch) {
     const first = await index.firstMomentIn(from, staging.nowSeconds + 1);
     if (first === undefined) return;
     const period = periodContaining(this.config.replay.period, new Date(first * 1000));
@@ -242,10 +242,13 @@ export class IngestStage {
    * The ratings file's time index, built on first use in the data cache; undefined (the whole file
    * is read) for a file with quoting, or when the cache cannot hold it.
    */
-  private async momentIndex(ratingsCsv: string, checksum: string): Promise<MomentIndex | undefined> {
-    const path = join(this.config.movielens.cacheDir, 'moment-index', `${checksum}.bin`);
+  private async ratingsTimeIndex(
+    ratingsCsv: string,
+    checksum: string,
+  ): Promise<RatingsTimeIndex | undefined> {
+    const path = join(this.config.movielens.cacheDir, 'time-index', `${checksum}.bin`);
     try {
-      return await MomentIndex.open(ratingsCsv, path, () => hasNoQuotingBytes(ratingsCsv));
+      return await RatingsTimeIndex.open(ratingsCsv, path, () => hasNoQuotingBytes(ratingsCsv));
     } catch (error) {
       this.logger.warn(
         `no time index for ${ratingsCsv} at ${path} (${(error as Error).message}): reading it whole`,

@@ -5,7 +5,7 @@ import { BatchesRepository } from './batches.repository.js';
 import { DataStatusService } from './data-status.service.js';
 import { FeedbackRevert } from './feedback-revert.js';
 import { IngestStage } from './ingest.stage.js';
-import { IngestionService } from './ingestion.service.js';
+import { MovieLensSourceResolver } from './movielens-source-resolver.js';
 import { MovieLensFolderCheck } from './movielens-folder-check.js';
 import { QuarantineRetention } from './quarantine-retention.js';
 import { RatingsRepository } from './ratings.repository.js';
@@ -16,7 +16,7 @@ import { TransformStage } from './transform.stage.js';
 @Module({
   imports: [CatalogModule, ValidationModule],
   providers: [
-    IngestionService,
+    MovieLensSourceResolver,
     DataStatusService,
     BatchesRepository,
     RatingsRepository,
@@ -28,7 +28,7 @@ import { TransformStage } from './transform.stage.js';
     QuarantineRetention,
   ],
   exports: [
-    IngestionService,
+    MovieLensSourceResolver,
     DataStatusService,
     BatchesRepository,
     RatingsRepository,

@@ -11,7 +11,7 @@ import {
 } from '../validation/movielens-rows.js';
 import { quarantinedRaw } from '../validation/quarantined-row.js';
 import { readCsvBatches, type RecordSource } from './csv-records.js';
-import { type IndexedLines, lineRecords } from './moment-index.js';
+import { type IndexedLines, lineRecords } from './ratings-time-index.js';
 import { StagedKeys, type StagedKeysSummary } from './staged-keys.js';
 
 /** Ratings to stage: a whole file, or the lines of a replay period a time index found. */

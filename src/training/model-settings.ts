@@ -32,7 +32,7 @@ export function checkedModelParams(params: Readonly<Record<string, number>>): Bu
   return params as BundleParams;
 }
 
-/** The personal model the pipeline trains, as configured; checked once, when the app starts. */
+/** The known-user models the pipeline trains, as configured; checked once, when the app starts. */
 @Injectable()
 export class ModelSettings {
   readonly algorithm = BUNDLE_ALGORITHM;

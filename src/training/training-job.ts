@@ -58,7 +58,7 @@ export function fitModelsJob(
  * model (its EASE and top lists) with item neighbours, popularity and genre popularity. Each worker holds
  * its own interaction matrix and EASE buffers: peak memory is about twice a one-thread fit's.
  */
-const MODEL_GROUPS: BundleModel[][] = [['personal'], ['returning', 'similar', 'popular', 'taste']];
+const MODEL_GROUPS: BundleModel[][] = [['session'], ['returning', 'similar', 'popular', 'taste']];
 
 /** How many models a bundle fit reports as it goes (see fitInWorkers' `onFitted`). */
 export const BUNDLE_MODEL_COUNT = MODEL_GROUPS.flat().length;

@@ -124,7 +124,7 @@ describe('ServingModel', () => {
     function twoPathModel(sessionSeconds = 1800): ServingModel {
       const bundle: ModelBundle = {
         ...fitBundle(tinyData(), { minItemCount: 1 }),
-        personal: answering(4),
+        session: answering(4),
         returning: answering(3),
       };
       return new ServingModel(7, bundle, CATALOG, { sessionSeconds, foldIn: true });

@@ -45,7 +45,7 @@ interface Header {
   rows: number;
 }
 
-export class MomentIndex {
+export class RatingsTimeIndex {
   private constructor(
     private readonly indexPath: string,
     private readonly ratingsCsv: string,
@@ -60,15 +60,15 @@ export class MomentIndex {
     ratingsCsv: string,
     indexPath: string,
     buildable: () => Promise<boolean>,
-  ): Promise<MomentIndex | undefined> {
+  ): Promise<RatingsTimeIndex | undefined> {
     const file = await stat(ratingsCsv);
     const header = await readHeader(indexPath);
     if (header?.format === FORMAT && header.size === file.size && header.mtimeMs === file.mtimeMs) {
-      return new MomentIndex(indexPath, ratingsCsv, header.rows);
+      return new RatingsTimeIndex(indexPath, ratingsCsv, header.rows);
     }
     if (!(await buildable())) return undefined;
     const rows = await buildIndex(ratingsCsv, indexPath, { size: file.size, mtimeMs: file.mtimeMs });
-    return new MomentIndex(indexPath, ratingsCsv, rows);
+    return new RatingsTimeIndex(indexPath, ratingsCsv, rows);
   }
 
   /** The smallest moment m with from <= m < until (seconds), or undefined when none. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CsvRecord, readCsvRecords } from './csv-records.js';
-import { lineRecords, MomentIndex } from './moment-index.js';
+import { lineRecords, RatingsTimeIndex } from './ratings-time-index.js';
 
 async function all(batches: AsyncIterable<CsvRecord[]>): Promise<CsvRecord[]> {
   const out: CsvRecord[] = [];
@@ -10,8 +10,8 @@ async function all(batches: AsyncIterable<CsvRecord[]>): Promise<CsvRecord[]> {
   return out;
 }
 
-describe('MomentIndex', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'moment-index-'));
+describe('RatingsTimeIndex', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ratings-time-index-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const csv = join(dir, 'ratings.csv');
   const indexPath = join(dir, 'cache', 'index.bin');
@@ -32,7 +32,7 @@ describe('MomentIndex', () => {
   writeFileSync(csv, lines.join('\n'));
 
   it('reads the lines of a time range, with their line numbers and raw text, in file order', async () => {
-    const index = (await MomentIndex.open(csv, indexPath, yes))!;
+    const index = (await RatingsTimeIndex.open(csv, indexPath, yes))!;
     const records = await all(lineRecords(await index.range(150, 300)).batches(() => undefined));
     expect(records.map((record) => [record.line, record.raw])).toEqual([
       [5, '2,10,5.0,200'],
@@ -45,7 +45,7 @@ describe('MomentIndex', () => {
   });
 
   it('finds the first moment of a range, and none past the last', async () => {
-    const index = (await MomentIndex.open(csv, indexPath, yes))!;
+    const index = (await RatingsTimeIndex.open(csv, indexPath, yes))!;
     expect(await index.firstMomentIn(0, 1000)).toBe(100);
     expect(await index.firstMomentIn(201, 1000)).toBe(250);
     expect(await index.firstMomentIn(301, 1000)).toBeUndefined();
@@ -55,10 +55,10 @@ describe('MomentIndex', () => {
   it('is rebuilt when the file changes, and not built for a file that cannot be indexed', async () => {
     writeFileSync(csv, [...lines, '5,16,4.0,400'].join('\n'));
     utimesSync(csv, new Date(), new Date(Date.now() + 5_000));
-    const index = (await MomentIndex.open(csv, indexPath, yes))!;
+    const index = (await RatingsTimeIndex.open(csv, indexPath, yes))!;
     expect(await index.firstMomentIn(301, 1000)).toBe(400);
     writeFileSync(csv, lines.join('\n'));
     utimesSync(csv, new Date(), new Date(Date.now() + 10_000));
-    expect(await MomentIndex.open(csv, indexPath, () => Promise.resolve(false))).toBeUndefined();
+    expect(await RatingsTimeIndex.open(csv, indexPath, () => Promise.resolve(false))).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { SCOPES_SWITCHES, type ScopesSwitch, TOKEN_SWITCH_EXTENSION } from './require-scopes.decorator.js';
 
 /** Which @RequireScopesWhen settings are on for this instance. */
-export function scopesSwitchesOf(config: AppConfig): Record<ScopesSwitch, boolean> {
+export function tokenSwitchesOf(config: AppConfig): Record<ScopesSwitch, boolean> {
   return { userReads: config.auth.userReadsRequireToken };
 }
 
@@ -13,8 +13,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
  * The OpenAPI document tells what this instance does: a @RequireScopesWhen route whose setting
  * is off gets an empty security alternative (the token is optional) and a line saying why.
  */
-export function documentSwitchedScopes(document: OpenAPIObject, config: AppConfig): OpenAPIObject {
-  const switches = scopesSwitchesOf(config);
+export function documentTokenSwitches(document: OpenAPIObject, config: AppConfig): OpenAPIObject {
+  const switches = tokenSwitchesOf(config);
   const offSettings = new Map(
     (Object.keys(SCOPES_SWITCHES) as ScopesSwitch[])
       .filter((setting) => !switches[setting])
