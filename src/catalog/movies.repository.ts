@@ -23,6 +23,16 @@ export interface MovieSummary extends MovieGenres {
   title: string;
 }
 
+/** A movie as browse and search show it. */
+export interface MovieListing {
+  id: number;
+  title: string;
+  year: number | null;
+  genres: string[];
+  rating_count: number;
+  rating_mean: number | null;
+}
+
 /** Per-movie rating statistics, computed by the owner of the ratings. */
 export interface RatingStats {
   movieIds: Int32Array | number[];
@@ -32,8 +42,8 @@ export interface RatingStats {
 }
 
 /**
- * Writes and bulk reads of the `movies` table for the other modules: loads from a source file,
- * catalog checks on incoming ratings, rating statistics, and the catalog in memory for models.
+ * The `movies` table: every statement on it is here. Loads from a source file, catalog checks on
+ * incoming ratings, rating statistics, the catalog in memory for models, and browse and search.
  */
 @Injectable()
 export class MoviesRepository {
@@ -101,6 +111,13 @@ export class MoviesRepository {
   /** Every movie's id, title and genres (what serving explains its answers with). */
   async summaries(): Promise<MovieSummary[]> {
     return this.db.query<MovieSummary[]>('SELECT id, title, genres FROM movies');
+  }
+
+  /** Every movie with its rating count and mean (what browse and search answer from). */
+  async listings(): Promise<MovieListing[]> {
+    return this.db.query<MovieListing[]>(
+      'SELECT id, title, year, genres, rating_count, rating_mean FROM movies',
+    );
   }
 
   /** The titles of the given movies. */

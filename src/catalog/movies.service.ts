@@ -6,18 +6,10 @@ import { NotificationListener } from '../database/notification-listener.js';
 import { CatalogIndex } from './catalog-index.js';
 import type { ListMoviesQuery } from './dto/list-movies.query.js';
 import type { MovieDto, MoviePageDto } from './dto/movie.dto.js';
+import { type MovieListing, MoviesRepository } from './movies.repository.js';
 import { datasetGenreName } from '../core/index.js';
 
-interface MovieRow {
-  id: number;
-  title: string;
-  year: number | null;
-  genres: string[];
-  rating_count: number;
-  rating_mean: number | null;
-}
-
-function toDto(row: MovieRow): MovieDto {
+function toDto(row: MovieListing): MovieDto {
   return {
     id: row.id,
     title: row.title,
@@ -44,7 +36,10 @@ export class MoviesService implements OnApplicationShutdown {
   private refreshing = false;
   private refreshAgain = false;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly movies: MoviesRepository,
+  ) {}
 
   async list(query: ListMoviesQuery): Promise<MoviePageDto> {
     const genre = query.genre === undefined ? undefined : datasetGenreName(query.genre);
@@ -103,9 +98,7 @@ export class MoviesService implements OnApplicationShutdown {
   }
 
   private async reload(): Promise<void> {
-    const rows = await this.db.query<MovieRow[]>(
-      'SELECT id, title, year, genres, rating_count, rating_mean FROM movies',
-    );
+    const rows = await this.movies.listings();
     this.index = new CatalogIndex(rows.map(toDto));
     this.logger.debug(`catalog in memory: ${rows.length} movies`);
   }
