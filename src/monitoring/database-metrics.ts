@@ -7,7 +7,7 @@ import { ReplayMeasuresService } from '../evaluation/replay-measures.service.js'
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { PipelineRunsRepository } from '../pipeline/pipeline-runs.repository.js';
-import { RegistryService } from '../registry/registry.service.js';
+import { RegistryRepository } from '../registry/registry.repository.js';
 import { ValidationRepository } from '../validation/validation.repository.js';
 import { MetricsService } from './metrics.service.js';
 
@@ -17,7 +17,7 @@ interface Snapshot {
   quarantined: Record<string, number>;
   quarantineStorage: Awaited<ReturnType<ValidationRepository['storage']>>;
   runs: Awaited<ReturnType<PipelineRunsRepository['summary']>>;
-  models: Awaited<ReturnType<RegistryService['summary']>>;
+  models: Awaited<ReturnType<RegistryRepository['summary']>>;
   replay: Awaited<ReturnType<ReplayMeasuresService['newest']>>;
 }
 
@@ -27,7 +27,7 @@ interface Readers {
   ratings: RatingsRepository;
   validation: ValidationRepository;
   runs: PipelineRunsRepository;
-  registry: RegistryService;
+  registry: RegistryRepository;
   replay: ReplayMeasuresService;
 }
 
@@ -131,7 +131,7 @@ export class DatabaseMetricsCollector implements OnApplicationBootstrap, OnModul
       ratings: new RatingsRepository(pool),
       validation: new ValidationRepository(pool),
       runs: new PipelineRunsRepository(pool),
-      registry: new RegistryService(pool),
+      registry: new RegistryRepository(pool),
       replay: new ReplayMeasuresService(pool),
     };
     return this.readers;
