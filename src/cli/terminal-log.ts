@@ -3,7 +3,7 @@ import { Logger, type Params, PinoLogger } from 'nestjs-pino';
 import type { DestinationStream, LoggerOptions } from 'pino';
 import { loggerParams } from '../common/logger.js';
 import { levelName, oneLineMessage, parseLogEntry } from '../common/readable-log.js';
-import type { LogLevel } from '../config/environment.js';
+import type { LogLevel } from '../common/settings/logging.settings.js';
 
 /**
  * One JSON log line as one plain line for a person at a terminal: the level and the message

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
-import type { LogFormat, LogLevel } from '../config/environment.js';
+import type { LogFormat, LogLevel } from './settings/logging.settings.js';
 import { loggerParams } from './logger.js';
 
 /** Scrapes and probes: logged only when they fail, or they would drown the rest. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { type LoggerService, RequestMethod } from '@nestjs/common';
 import { Logger, type Params, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type LoggerOptions } from 'pino';
-import type { LogFormat, LogLevel } from '../config/environment.js';
+import type { LogFormat, LogLevel } from './settings/logging.settings.js';
 import { readableServerLine } from './readable-log.js';
 
 /**

@@ -1,4 +1,3 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { isSecretHash, looksHashed } from './secret-hash.js';
 import { MIN_BITS, secretWeakness } from './secret-strength.js';
 import { isScope, type Scope, SCOPES } from './scopes.js';
@@ -27,8 +26,8 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{1,64}$/;
 const MIN_SECRET_LENGTH = 16;
 const KEYS = new Set(['id', 'secret', 'scopes', 'users', 'allUsers']);
 
-/** Why a client list is invalid, or undefined when it is valid. Never quotes a secret. */
-function problemOf(text: string): string | undefined {
+/** Why a client list (AUTH_CLIENTS) is invalid, or undefined when it is valid. Never quotes a secret. */
+export function authClientsProblem(text: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -119,7 +118,7 @@ export function productionClientProblems(clients: AuthClient[]): string[] {
  */
 export function parseAuthClients(text: string | undefined): AuthClient[] {
   if (text === undefined) return [];
-  const problem = problemOf(text);
+  const problem = authClientsProblem(text);
   if (problem) throw new Error(`AUTH_CLIENTS ${problem}`);
   type Configured = Omit<AuthClient, 'users'> & { users?: string };
   return (JSON.parse(text) as Configured[]).map(({ id, secret, scopes, users, allUsers }) => ({
@@ -129,21 +128,4 @@ export function parseAuthClients(text: string | undefined): AuthClient[] {
     ...(users !== undefined && { users: parseUserRanges(users) }),
     ...(allUsers !== undefined && { allUsers }),
   }));
-}
-
-/** class-validator rule for the environment: a valid AUTH_CLIENTS list. */
-export function IsAuthClients(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isAuthClients',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && problemOf(value) === undefined,
-        defaultMessage: (args) =>
-          typeof args?.value === 'string'
-            ? `${args.property} ${problemOf(args.value)}`
-            : `${args?.property} must be a string`,
-      },
-    },
-    options,
-  );
 }

@@ -1,5 +1,6 @@
 import { AppConfig } from './app-config.js';
-import { ConfigError, parseEnvironment, parseTrustProxy } from './environment.js';
+import { parseTrustProxy } from '../common/settings/server.settings.js';
+import { ConfigError, ENVIRONMENT_VARIABLES, MODULES, parseEnvironment } from './environment.js';
 
 describe('parseEnvironment', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -195,6 +196,48 @@ describe('METRICS_PORT and PUBLIC_METRICS', () => {
     expect(() => parseEnvironment({ PORT: '9000', METRICS_PORT: '9000' })).toThrow(/the same as PORT/);
     expect(() => parseEnvironment({ PUBLIC_METRICS: 'maybe' })).toThrow(
       /PUBLIC_METRICS must be true or false/,
+    );
+  });
+});
+
+describe('the settings of the modules', () => {
+  it('declare each variable once, and fill each field of AppConfig once', () => {
+    expect(new Set(ENVIRONMENT_VARIABLES).size).toBe(ENVIRONMENT_VARIABLES.length);
+    const env = parseEnvironment({});
+    const fields = MODULES.flatMap((module) =>
+      Object.entries(module.toConfig(env)).flatMap(([group, value]) =>
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.keys(value).map((field) => `${group}.${field}`)
+          : [group],
+      ),
+    );
+    expect(fields.filter((field, i) => fields.indexOf(field) !== i)).toEqual([]);
+  });
+
+  it('list the rules across variables together, once every variable is valid', () => {
+    expect(() => parseEnvironment({ PORT: 'abc', METRICS_PORT: '8000' })).toThrow(
+      /^Invalid configuration:\n {2}- PORT="abc": PORT must be an integer number$/,
+    );
+    const problems = (() => {
+      try {
+        parseEnvironment({
+          METRICS_PORT: '8000',
+          IMPRESSIONS_RETENTION_DAYS: '1',
+          IMPRESSIONS_HIT_WINDOW_HOURS: '48',
+        });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^IMPRESSIONS_HIT_WINDOW_HOURS=48: longer than/),
+      'METRICS_PORT=8000: the same as PORT; give the metrics a port of their own',
+    ]);
+  });
+
+  it('read MODEL_PARAMS with the other variables', () => {
+    expect(() => parseEnvironment({ PORT: 'abc', MODEL_PARAMS: '{x}' })).toThrow(
+      'PORT="abc": PORT must be an integer number\n  - MODEL_PARAMS="{x}": not valid JSON',
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { PeriodKind } from '../config/environment.js';
+import type { PeriodKind } from './settings/ingestion.settings.js';
 
 /**
  * Calendar periods that cut the ratings history into replay batches, in UTC.
