@@ -18,6 +18,7 @@ export * from './algorithms/popularity.js';
 export * from './algorithms/blend-weight-search.js';
 export * from './protocol/split.js';
 export * from './protocol/metrics.js';
+export * from './protocol/metric-keys.js';
 export * from './protocol/scored-users.js';
 export * from './protocol/replay.js';
 export * from './evaluate.js';

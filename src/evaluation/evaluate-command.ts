@@ -28,6 +28,7 @@ import {
   ratingsOfSampledUsers,
   RELEVANCE_THRESHOLD,
   splitDataset,
+  summaryFigures,
   tune,
 } from '../core/index.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
@@ -241,14 +242,7 @@ export function jsonReport(
       protocol: r.protocol,
       algorithm: r.algorithm,
       params: r.params,
-      'precision@10': r.precision,
-      'recall@10': r.recall,
-      'ndcg@10': r.ndcg,
-      'ndcg@10_se': r.ndcgStandardError,
-      'hit_rate@10': r.hitRate,
-      'map@10': r.map,
-      coverage: r.coverage,
-      users: r.users,
+      ...Object.fromEntries(summaryFigures(r)),
       fit_seconds: r.fitSeconds,
     })),
     chosen: chooseModel(results),

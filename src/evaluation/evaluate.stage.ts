@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
 import { AppConfig } from '../config/app-config.js';
 import type { TrainingData } from '../training/train.stage.js';
-import { evaluateInWorker, type EvaluationOutcome, type ModelSpec, ndcgOf } from './evaluation-job.js';
-import { PROTOCOLS } from '../core/index.js';
+import { evaluateInWorker, type EvaluationOutcome, type ModelSpec } from './evaluation-job.js';
+import { figureOf, type MetricKey, metricKey, ndcgOf, PROTOCOLS } from '../core/index.js';
 
 /**
  * evaluate: the offline protocol on the data the candidate was trained on, for the candidate's
@@ -41,23 +41,24 @@ export class EvaluateStage {
             : [];
         }),
       );
+    const figure = (key: MetricKey) => figureOf(outcome.candidate, key);
     return {
       outcome,
       stage: {
-        rows: outcome.candidate.users,
+        rows: figure('users'),
         detail: {
           protocol: this.config.evaluation.primaryProtocol,
-          users: outcome.candidate['users'],
-          'eligible users': outcome.candidate['eligible_users'],
-          'ndcg@10 se': outcome.candidate['ndcg@10_se'],
-          ...(outcome.candidate['sampled_users'] === undefined
+          users: figure('users'),
+          'eligible users': figure('eligible_users'),
+          'ndcg@10 se': figure(metricKey('primary', 'ndcg_se')),
+          ...(figure('sampled_users') === undefined
             ? {}
             : {
-                'sampled users': outcome.candidate['sampled_users'],
-                'of users': outcome.candidate['population_users'],
+                'sampled users': figure('sampled_users'),
+                'of users': figure('population_users'),
               }),
-          'ndcg@10': outcome.candidate['ndcg@10'],
-          ...(outcome.production ? { 'production ndcg@10': outcome.production['ndcg@10'] } : {}),
+          'ndcg@10': ndcgOf(outcome.candidate, 'primary'),
+          ...(outcome.production ? { 'production ndcg@10': ndcgOf(outcome.production, 'primary') } : {}),
           ...figures('candidate'),
           ...figures('production'),
         },

@@ -4,6 +4,8 @@ import {
   type EvaluationSplit,
   findAlgorithm,
   holdoutOf,
+  type MetricKey,
+  type MetricName,
   type MovieInput,
   type Params,
   pathSpec,
@@ -11,8 +13,12 @@ import {
   PROTOCOLS,
   type RatingColumns,
   ratingsOfSampledUsers,
+  type RecordedMetrics,
   type Recommender,
+  type SampleKey,
+  scopedKey,
   splitDataset,
+  summaryFigures,
 } from '../core/index.js';
 
 /** A known-user model as the registry records it. */
@@ -40,21 +46,14 @@ export interface EvaluationJob {
 }
 
 /**
- * Metrics by name: each protocol's as `<protocol>:<metric>` (e.g. `next-day:ndcg@10`), and the
- * primary protocol's also unprefixed (`ndcg@10`), which is what the gate and the registry's
- * one-figure views read.
+ * A model's figures by key (MetricKey): each protocol's as `<protocol>:<metric>` (e.g.
+ * `next-day:ndcg@10`), and the primary protocol's also bare (`ndcg@10`), which is what the gate and
+ * the registry's one-figure views read.
  */
-type ProtocolMetrics = Record<string, number>;
-
 export interface EvaluationOutcome {
-  candidate: ProtocolMetrics;
+  candidate: RecordedMetrics;
   /** Production's parameters refitted on the same split, so both are scored on equal terms. */
-  production?: ProtocolMetrics;
-}
-
-/** A metric of one protocol, e.g. `ndcgOf(metrics, 'session')`; undefined when not measured. */
-export function ndcgOf(metrics: Readonly<Record<string, number>>, protocol: Protocol): number | undefined {
-  return metrics[`${protocol}:ndcg@10`];
+  production?: RecordedMetrics;
 }
 
 function create({ algorithm, params }: ModelSpec): Recommender {
@@ -65,38 +64,26 @@ function create({ algorithm, params }: ModelSpec): Recommender {
 
 type Splits = Record<Protocol, EvaluationSplit>;
 
-function metricsOf(spec: ModelSpec, job: EvaluationJob, splits: Splits): ProtocolMetrics {
-  const metrics: ProtocolMetrics = {};
+function metricsOf(spec: ModelSpec, job: EvaluationJob, splits: Splits): RecordedMetrics {
+  const figures: [MetricKey, number][] = [];
   for (const protocol of PROTOCOLS) {
-    const figures = protocolMetrics(spec, job, protocol, splits[protocol]);
-    for (const [name, value] of Object.entries(figures)) {
-      metrics[`${protocol}:${name}`] = value;
-      if (protocol === job.primary) metrics[name] = value;
+    for (const [name, value] of protocolFigures(spec, protocol, splits[protocol])) {
+      figures.push([scopedKey(protocol, name), value]);
+      if (protocol === job.primary) figures.push([scopedKey('primary', name), value]);
     }
   }
-  return metrics;
+  return Object.fromEntries(figures);
 }
 
-function protocolMetrics(
+function protocolFigures(
   spec: ModelSpec,
-  job: EvaluationJob,
   protocol: Protocol,
   split: EvaluationSplit,
-): Record<string, number> {
+): [MetricName, number][] {
   // Each protocol scores the path that serves its users: in-session under session, returning next-day.
   const served = pathSpec(spec.algorithm, spec.params, protocol === 'session' ? 'session' : 'returning');
   const result = evaluate(create(served), split);
-  return {
-    'precision@10': result.precision,
-    'recall@10': result.recall,
-    'ndcg@10': result.ndcg,
-    'ndcg@10_se': result.ndcgStandardError,
-    'hit_rate@10': result.hitRate,
-    'map@10': result.map,
-    coverage: result.coverage,
-    users: result.users,
-    eligible_users: result.eligibleUsers,
-  };
+  return [...summaryFigures(result), ['eligible_users', result.eligibleUsers]];
 }
 
 export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
@@ -106,7 +93,7 @@ export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
   const splits = Object.fromEntries(
     PROTOCOLS.map((protocol) => [protocol, splitDataset(dataset, holdoutOf(protocol, job.gapSeconds))]),
   ) as Splits;
-  const sampled: ProtocolMetrics =
+  const sampled: Partial<Record<SampleKey, number>> =
     sample.users < sample.of ? { sampled_users: sample.users, population_users: sample.of } : {};
   const candidate = { ...metricsOf(job.candidate, job, splits), ...sampled };
   if (!job.production) return { candidate };

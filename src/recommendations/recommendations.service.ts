@@ -7,11 +7,13 @@ import { RatingsRepository } from '../ingestion/ratings.repository.js';
 import { DATA_CHANNEL, PROMOTION_CHANNEL, RATING_CHANNEL } from '../database/channels.js';
 import { NotificationListener } from '../database/notification-listener.js';
 import { MetricsService } from '../monitoring/metrics.service.js';
-import { ndcgOf } from '../evaluation/evaluation-job.js';
 import { Readiness } from '../health/readiness.js';
 import {
   type CatalogEntry,
   deserializeBundle,
+  figureOf,
+  metricKey,
+  ndcgOf,
   parseRatingPayload,
   PROTOCOLS,
   RatedSince,
@@ -129,10 +131,11 @@ export class RecommendationsService implements OnApplicationBootstrap, OnApplica
     serving.modelNdcg.reset();
     for (const protocol of PROTOCOLS) {
       // Versions registered before the next-day protocol carry the session figure unprefixed.
-      const ndcg = ndcgOf(metrics, protocol) ?? (protocol === 'session' ? metrics['ndcg@10'] : undefined);
+      const ndcg =
+        ndcgOf(metrics, protocol) ?? (protocol === 'session' ? ndcgOf(metrics, 'primary') : undefined);
       if (ndcg !== undefined) serving.modelNdcg.set({ protocol }, ndcg);
     }
-    serving.modelRecall.set(metrics['recall@10'] ?? Number.NaN);
+    serving.modelRecall.set(figureOf(metrics, metricKey('primary', 'recall')) ?? Number.NaN);
     serving.modelLoaded.setToCurrentTime();
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { StageReport } from '../common/stage-report.js';
 import { AppConfig } from '../config/app-config.js';
-import { type EvaluationOutcome, ndcgOf } from '../evaluation/evaluation-job.js';
-import { type Protocol, PROTOCOLS } from '../core/index.js';
+import type { EvaluationOutcome } from '../evaluation/evaluation-job.js';
+import { figureOf, metricKey, ndcgOf, type Protocol, PROTOCOLS } from '../core/index.js';
 import { promotionDecision } from './promotion-gate.js';
 import { RegistryService } from './registry.service.js';
 
@@ -53,7 +53,7 @@ export class PromoteStage {
  * one evaluated no user (data too short for a next-day test) does it fall back to the other.
  */
 function gateProtocol(primary: Protocol, evaluation: EvaluationOutcome): Protocol {
-  const users = (protocol: Protocol) => evaluation.candidate[`${protocol}:users`] ?? 0;
+  const users = (protocol: Protocol) => figureOf(evaluation.candidate, metricKey(protocol, 'users')) ?? 0;
   if (users(primary) > 0) return primary;
   return PROTOCOLS.find((protocol) => users(protocol) > 0) ?? primary;
 }
