@@ -10,9 +10,9 @@ import { MIN_BITS, secretWeakness } from './secret-strength.js';
 export const authSettings = defineSettings(import.meta.url, {
   title: 'Authentication',
   intro:
-    'Tokens, scopes and the token endpoint: [api](api.md#authentication). `NODE_ENV=production` refuses a ' +
-    '`JWT_SECRET` that is a placeholder, an example or of little variety, a client secret in plain text ' +
-    '(store its hash: `npm run cli -- auth hash-secret`) and a per-user client bound to no users.',
+    'Tokens and scopes: [api](api.md#authentication). `NODE_ENV=production` refuses a weak or example ' +
+    '`JWT_SECRET`, a client secret not stored as its hash (`npm run cli -- auth hash-secret`) and a per-user ' +
+    'client bound to no users.',
   settings: {
     /** OAuth2 clients of the API, a JSON array (format in src/config/auth-clients.ts); unset = none. */
     AUTH_CLIENTS: parsed<string | undefined>({
@@ -49,7 +49,7 @@ export const authSettings = defineSettings(import.meta.url, {
      * reveals the user's ratings). Unset: yes when NODE_ENV=production, no otherwise.
      */
     USER_READS_REQUIRE_TOKEN: flag({
-      shownDefault: '`true` when `NODE_ENV=production`',
+      shownDefault: '`true` with `NODE_ENV=production`, else `false`',
       description: 'whether `GET /users/:id/recommendations` takes a `users:read` token',
     }),
     /** Token requests per minute per address; each minute over it doubles the wait (up to an hour). */

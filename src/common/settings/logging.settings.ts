@@ -10,9 +10,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** The logs of the server and the CLI (src/common/logger.ts, src/cli/terminal-log.ts). */
 export const loggingSettings = defineSettings(import.meta.url, {
   title: 'Logs',
-  intro:
-    'The server logs on stdout, the CLI on stderr (`warning: …` lines on a terminal, JSON lines otherwise). ' +
-    'A refused start prints its message alone on a terminal.',
+  intro: 'The server logs on stdout, the CLI on stderr.',
   settings: {
     LOG_LEVEL: oneOf(LOG_LEVELS, {
       default: 'info',

@@ -6,7 +6,6 @@ import { defineSettings, integer, oneOf, text } from '../../config/declare/setti
  * runs, and serves only /status and /metrics.
  */
 const ROLES = ['all', 'api', 'worker'] as const;
-type Role = (typeof ROLES)[number];
 
 /** What Fastify's `trustProxy` takes; undefined when the text is none of the allowed forms. */
 export function parseTrustProxy(text: string): boolean | number | string[] | undefined {
@@ -34,7 +33,7 @@ export const serverSettings = defineSettings(import.meta.url, {
     ROLE: oneOf(ROLES, {
       default: 'all',
       message: `must be one of ${ROLES.join(', ')}`,
-      description: '`all` serves and runs the pipeline, `api` only serves, `worker` only runs the pipeline',
+      description: '`all` serves and runs the pipeline, `api` only serves, `worker` only runs it',
     }),
     SHUTDOWN_GRACE_SECONDS: integer({
       default: 20,
@@ -83,9 +82,9 @@ export const serverSettings = defineSettings(import.meta.url, {
     {
       heading: 'Behind a load balancer',
       text:
-        'Rate limits count per client address. `false` (the default) takes the connecting peer. Behind a ' +
-        "proxy, set the proxies' addresses or CIDRs (safest) or their number, and let clients reach the app " +
-        'only through them; `true` believes a header any client can forge. Limits are per process.',
+        'Rate limits count per client address: `false` takes the connecting peer. Behind proxies, give their ' +
+        'addresses or CIDRs (safest) or their number, and let clients reach the app only through them; `true` ' +
+        'believes a header any client can forge.',
     },
   ],
   toConfig: (env) => ({

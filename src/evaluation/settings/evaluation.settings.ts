@@ -2,7 +2,6 @@ import { defineSettings, integer, oneOf } from '../../config/declare/settings.js
 
 /** The offline protocols (src/core/protocol/split.ts): the gate and model choice rest on one. */
 const EVALUATION_PROTOCOLS = ['session', 'next-day'] as const;
-type EvaluationProtocol = (typeof EVALUATION_PROTOCOLS)[number];
 
 /** The pipeline's offline evaluation and its replay stage (docs/evaluation.md). */
 export const evaluationSettings = defineSettings(import.meta.url, {
@@ -18,13 +17,13 @@ export const evaluationSettings = defineSettings(import.meta.url, {
       default: 10_000,
       min: 0,
       message: 'must be a whole number',
-      description: "test users the pipeline's evaluation scores (a seeded sample); 0 = all",
+      description: "test users the pipeline's evaluation scores (seeded sample); 0 = all",
     }),
     EVALUATION_REPLAY_MAX_USERS: integer({
       default: 2_000,
       min: 0,
       message: 'must be a whole number',
-      description: 'users whose events the replay stage ranks per batch (a seeded sample); 0 = all',
+      description: 'users whose events the replay stage ranks per batch (seeded sample); 0 = all',
     }),
     EVALUATION_REPLAY_BUDGET_SECONDS: integer({
       default: 60,

@@ -3,9 +3,6 @@ import { defineSettings, integer } from '../../config/declare/settings.js';
 /** How fast clients may send ratings, and how many of them a pipeline run adopts. */
 export const feedbackSettings = defineSettings(import.meta.url, {
   title: 'Feedback',
-  intro:
-    'Writing and reading ratings always take a token (`feedback:write`, `feedback:read`). A run reports ' +
-    'the feedback it adopted and what the caps deferred, and logs a warning when it deferred any.',
   settings: {
     /** Rating writes (POST /users/:id/ratings) per client in any minute (sliding window). */
     FEEDBACK_RATE_LIMIT_PER_MINUTE: integer({
@@ -33,7 +30,7 @@ export const feedbackSettings = defineSettings(import.meta.url, {
       default: 100_000,
       min: 1,
       message: 'must be a whole number',
-      description: 'pending ratings a pipeline run adopts, oldest first; the rest wait for the next',
+      description: 'pending ratings a pipeline run adopts, oldest first; the rest wait',
     }),
     /**
      * A pipeline run adopts the feedback of at most this many users the data does not know yet
@@ -43,7 +40,7 @@ export const feedbackSettings = defineSettings(import.meta.url, {
       default: 1_000,
       min: 0,
       message: 'must be a whole number',
-      description: 'new users whose ratings a run adopts; the others wait; 0 = known users only',
+      description: 'new users whose ratings a run adopts (the others wait); 0 = known users only',
     }),
   },
   toConfig: (env) => ({

@@ -11,13 +11,10 @@ const ML_LATEST_SMALL = 'https://files.grouplens.org/datasets/movielens/ml-lates
 /** Where the ratings come from, and how their history is replayed in batches. */
 export const ingestionSettings = defineSettings(import.meta.url, {
   title: 'Data and replay',
-  intro:
-    'The first start on an empty database loads the history up to the replay start; each scheduled run then ' +
-    'appends the next `REPLAY_PERIOD`. MovieLens is for non-commercial use and never part of this repository.',
   settings: {
     MOVIELENS_DIR: text({
       allowed: 'a folder with `movies.csv` and `ratings.csv`',
-      description: 'MovieLens folder to load (`ml-latest-small`, `ml-25m`…); unset = download',
+      description: 'the MovieLens folder to load; unset = download `MOVIELENS_URL`',
     }),
     MOVIELENS_URL: text({
       default: ML_LATEST_SMALL,
@@ -36,7 +33,7 @@ export const ingestionSettings = defineSettings(import.meta.url, {
     DATA_CACHE_DIR: text({
       default: './data/cache',
       allowed: 'a path',
-      description: "downloads, and each `ratings.csv`'s time index (rebuilt when deleted)",
+      description: 'downloads, and the ratings time indexes (rebuilt when deleted)',
     }),
     REPLAY_PERIOD: oneOf(PERIOD_KINDS, {
       default: 'year',

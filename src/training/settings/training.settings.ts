@@ -43,7 +43,7 @@ export const trainingSettings = defineSettings(import.meta.url, {
       text:
         `Defaults: ${DEFAULTS}. A given \`lambda\` (250 when \`relativeLambda\` is 0) or \`weight\` (0.5 when ` +
         "`weightSearchUsers` is 0) is used as given; `returningLambda` fixes the returning model's λ. An " +
-        'unknown name or a value out of range stops the start, naming the range. Meanings: ' +
+        'unknown name or a value out of range stops the start. Meanings: ' +
         '[evaluation](evaluation.md#models).',
     },
   ],
