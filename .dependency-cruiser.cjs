@@ -57,8 +57,8 @@ module.exports = {
       name: 'no-test-helpers-in-app',
       comment: 'Test fixtures stay out of the app (and of dist).',
       severity: 'error',
-      from: { path: '^src/', pathNot: '(\\.spec|/fixtures|/test-data)\\.ts$' },
-      to: { path: '(^test/|/fixtures\\.ts$|/test-data\\.ts$)' },
+      from: { path: '^src/', pathNot: '(\\.spec|/fixtures|/test-data|/recommender-contract)\\.ts$' },
+      to: { path: '(^test/|/fixtures\\.ts$|/test-data\\.ts$|/recommender-contract\\.ts$)' },
     },
   ],
   options: {
