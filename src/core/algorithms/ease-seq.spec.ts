@@ -1,13 +1,10 @@
 import { EASE_FIT_DEFAULTS, EaseRecommender } from './ease.js';
-import {
-  EASE_SEQ_DEFAULTS,
-  easeSeqParamProblems,
-  type EaseSeqParams,
-  EaseSeqRecommender,
-} from './ease-seq.js';
+import { EASE_SEQ_DEFAULTS, easeSeqParamProblems, EaseSeqRecommender } from './ease-seq.js';
 import { seenOf, tinyData } from './fixtures.js';
 import { fitTransitions } from './transitions.js';
 
+// What every model does (k, exclusions, seen items, unknown users, serialization, refusing parameters):
+// recommender-contract.spec.ts.
 describe('EaseSeqRecommender', () => {
   const data = tinyData();
   // Sequences (fixtures.ts): u0 i0→i1→i2, u1 i0→i1→i3, u2 i0→i2, u3 i1→i4.
@@ -80,13 +77,11 @@ describe('EaseSeqRecommender', () => {
     }
   });
 
-  it('fills from popularity beyond its candidates and serves unknown users by popularity', () => {
+  it('fills from popularity beyond its candidates', () => {
     const pruned = new EaseSeqRecommender({ ...common, minItemCount: 2, window: 1, recentItems: 1 });
     pruned.fit(data);
     // u2 (i0, i2): EASE knows i0, i1, i2 only and nothing follows i2 → i1, then i3, i4 by popularity.
     expect(Array.from(pruned.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
-    expect(Array.from(pruned.recommend(9, 3, new Set([0])).items)).toEqual([1, 2, 3]);
-    expect(pruned.recommend(0, 0, new Set()).items).toHaveLength(0);
   });
 
   it('bounds its EASE part by maxItems; transitions and the popularity fill still reach the rest', () => {
@@ -106,9 +101,6 @@ describe('EaseSeqRecommender', () => {
     // u2 (i0, i2; nothing follows i2): i1 from EASE, then i3, i4 by popularity.
     expect(Array.from(capped.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
     expect(capped.params).toMatchObject({ maxItems: 2 });
-    const copy = EaseSeqRecommender.deserialize(capped.serialize());
-    expect(copy.params).toEqual(capped.params);
-    expect(copy.recommend(0, 5, new Set())).toEqual(u0);
   });
 
   it('changes nothing when the cap and the budget do not bind, and reports them only when given', () => {
@@ -139,18 +131,6 @@ describe('EaseSeqRecommender', () => {
     const capped = new EaseSeqRecommender({ ...common, memoryBudgetMB: 0.0001, maxItems: 2 });
     capped.fit(data);
     expect(Array.from(capped.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
-  });
-
-  it('recommends the same after serialize → deserialize', () => {
-    const model = new EaseSeqRecommender({ ...common, weight: 0.5, recentItems: 10, cacheSize: 2 });
-    model.fit(data);
-    const copy = EaseSeqRecommender.deserialize(model.serialize());
-    for (let u = -1; u <= 4; u++) {
-      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
-      expect(copy.recommend(u, 3, new Set([1, 3]))).toEqual(model.recommend(u, 3, new Set([1, 3])));
-    }
-    expect(copy.params).toEqual(model.params);
-    expect(() => EaseRecommender.deserialize(model.serialize())).toThrow(/ease-seq/);
   });
 });
 
@@ -196,11 +176,7 @@ describe('easeSeqParamProblems', () => {
     ]);
   });
 
-  it('makes the constructor throw, listing every problem', () => {
-    expect(() => new EaseSeqRecommender({ weight: 2, window: 0 })).toThrow(
-      'invalid ease-seq parameters: weight must be >= 0 and <= 1, got 2; window must be an integer >= 1, got 0',
-    );
-    expect(() => new EaseSeqRecommender({ k: 2 } as Partial<EaseSeqParams>)).toThrow(/unknown parameter k/);
+  it('reports the defaults beside the parameters it was given', () => {
     expect(new EaseSeqRecommender({ weight: 0.3 }).params).toEqual({ ...EASE_SEQ_DEFAULTS, weight: 0.3 });
   });
 });

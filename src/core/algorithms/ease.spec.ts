@@ -68,6 +68,8 @@ describe('inverseSpd (Cholesky)', () => {
   });
 });
 
+// What every model does (k, exclusions, seen items, unknown users, serialization, refusing parameters):
+// recommender-contract.spec.ts.
 describe('EaseRecommender', () => {
   const data = tinyData();
   const lambda = 0.5;
@@ -111,11 +113,6 @@ describe('EaseRecommender', () => {
     expect(Array.from(pruned.recommend(2, 5, new Set()).items)).toEqual([1, 3, 4]);
   });
 
-  it('gives an unknown user the popularity order, without excluded items', () => {
-    expect(Array.from(model.recommend(9, 3, new Set([0])).items)).toEqual([1, 2, 3]);
-    expect(model.recommend(0, 0, new Set()).items).toHaveLength(0);
-  });
-
   it('can weight recent interactions more at scoring time', () => {
     const recent = new EaseRecommender({ lambda, minItemCount: 1, recencyHalfLife: 1 });
     recent.fit(data);
@@ -126,15 +123,6 @@ describe('EaseRecommender', () => {
     const expected = [3, 4].sort((a, b) => score(b) - score(a) || a - b);
     expect(Array.from(recs.items)).toEqual(expected);
     expect(recs.scores[0]).toBeCloseTo(score(expected[0]!), 5);
-  });
-
-  it('recommends the same after serialize → deserialize', () => {
-    const copy = EaseRecommender.deserialize(model.serialize());
-    for (let u = -1; u <= 4; u++) {
-      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
-      expect(copy.recommend(u, 3, new Set([1, 3]))).toEqual(model.recommend(u, 3, new Set([1, 3])));
-    }
-    expect(copy.params).toEqual(model.params);
   });
 
   it('stores no weight per rating without recency, and still reads artifacts that stored ones', () => {
@@ -270,7 +258,6 @@ describe('EASE size guards', () => {
     }
     expect(plain.params).toEqual({ ...EASE_DEFAULTS, lambda, minItemCount: 1, cacheSize: 2 });
     expect(exact.params).toMatchObject({ maxItems: 5 });
-    expect(EaseRecommender.deserialize(exact.serialize()).params).toEqual(exact.params);
   });
 
   it('sizes a fit at two m×m Float64 buffers and an m×m Float32 B', () => {
@@ -338,13 +325,7 @@ describe('easeParamProblems', () => {
     expect(easeParamProblems({ lambda: '250' })).toEqual(['lambda must be a number, got "250"']);
   });
 
-  it('makes the constructor throw, listing every problem', () => {
-    expect(() => new EaseRecommender({ lambda: -1, cacheSize: -2 })).toThrow(
-      'invalid ease parameters: lambda must be > 0, got -1; cacheSize must be an integer >= 0, got -2',
-    );
-    expect(() => new EaseRecommender({ lambda: 1, k: 2 } as Partial<EaseParams>)).toThrow(
-      /unknown parameter k/,
-    );
+  it('reports the defaults beside the parameters it was given', () => {
     expect(new EaseRecommender({ lambda: 1 }).params).toEqual({ ...EASE_DEFAULTS, lambda: 1 });
   });
 });

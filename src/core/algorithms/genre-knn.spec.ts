@@ -1,11 +1,6 @@
 import { GENRE_COUNT } from './common.js';
-import { ACTION, COMEDY, DRAMA, seenOf, tinyData } from './fixtures.js';
-import {
-  GENRE_KNN_DEFAULTS,
-  genreKnnParamProblems,
-  type GenreKnnParams,
-  GenreKnnRecommender,
-} from './genre-knn.js';
+import { ACTION, COMEDY, DRAMA, tinyData } from './fixtures.js';
+import { GENRE_KNN_DEFAULTS, genreKnnParamProblems, GenreKnnRecommender } from './genre-knn.js';
 
 function taste(weights: Record<number, number>): Float32Array {
   const t = new Float32Array(GENRE_COUNT);
@@ -13,6 +8,8 @@ function taste(weights: Record<number, number>): Float32Array {
   return t;
 }
 
+// What every model does (k, exclusions, seen items, unknown users, serialization, refusing parameters):
+// recommender-contract.spec.ts.
 describe('GenreKnnRecommender', () => {
   const data = tinyData();
   const model = new GenreKnnRecommender();
@@ -91,8 +88,6 @@ describe('GenreKnnRecommender', () => {
   it('builds a user taste from rated films weighted by rating', () => {
     // u3: i1 (Action, 5), i4 (Action+Drama, 1) → profile (6/7, 1/7): i0 d 1.02 < i2 1.21 < i3 1.32.
     expect(Array.from(model.recommend(3, 5, new Set()).items)).toEqual([0, 2, 3]);
-    expect(Array.from(model.recommend(3, 5, seenOf(data, 3)).items)).toEqual([0, 2, 3]);
-    expect(Array.from(model.recommend(77, 2, new Set()).items)).toEqual([1, 0]);
   });
 
   it("gives the same answers with ml-knn's tree and with the exact scan", () => {
@@ -105,12 +100,10 @@ describe('GenreKnnRecommender', () => {
       expect(exact.recommend(u, 5, new Set())).toEqual(model.recommend(u, 5, new Set()));
   });
 
-  it('recommends the same after serialize → deserialize', () => {
+  it('answers genre tastes the same after serialize → deserialize', () => {
     const copy = GenreKnnRecommender.deserialize(model.serialize());
     const t = taste({ [COMEDY]: 1, [ACTION]: 0.3 });
     expect(copy.recommendForTaste(t, 4, new Set([3]))).toEqual(model.recommendForTaste(t, 4, new Set([3])));
-    for (let u = -1; u <= 4; u++)
-      expect(copy.recommend(u, 4, new Set())).toEqual(model.recommend(u, 4, new Set()));
   });
 });
 
@@ -135,11 +128,7 @@ describe('genreKnnParamProblems', () => {
     ]);
   });
 
-  it('makes the constructor throw', () => {
-    const bad = { geometry: 'euclidean' } as unknown as Partial<GenreKnnParams>;
-    expect(() => new GenreKnnRecommender(bad)).toThrow(
-      'invalid genre-knn parameters: geometry must be one of "cosine", "profile", got "euclidean"',
-    );
+  it('reports the defaults beside the parameters it was given', () => {
     expect(new GenreKnnRecommender({ search: 'exact' }).params).toEqual({
       ...GENRE_KNN_DEFAULTS,
       search: 'exact',
