@@ -8,7 +8,7 @@ import { type EaseSeqParams, EaseSeqRecommender } from './algorithms/ease-seq.js
 import { type GenreKnnParams, GenreKnnRecommender } from './algorithms/genre-knn.js';
 import { type GenrePopularityParams, GenrePopularityRecommender } from './algorithms/genre-popularity.js';
 import { ItemKnnRecommender, type ItemKnnParams } from './algorithms/item-knn.js';
-import { PopularityRecommender } from './algorithms/popularity.js';
+import { type PopularityParams, PopularityRecommender } from './algorithms/popularity.js';
 import type { Recommender } from './model.js';
 
 type ParamValue = number | string | boolean;
@@ -26,7 +26,12 @@ export interface AlgorithmEntry {
 }
 
 export const ALGORITHMS: readonly AlgorithmEntry[] = [
-  { name: 'popularity', kind: 'baseline', create: () => new PopularityRecommender(), grid: {} },
+  {
+    name: 'popularity',
+    kind: 'baseline',
+    create: (params: Params) => new PopularityRecommender(params as PopularityParams),
+    grid: {},
+  },
   {
     name: 'genre-knn',
     kind: 'baseline',

@@ -106,6 +106,8 @@ export class GenrePopularityRecommender implements Recommender {
 
   /** Genres per combination (derived at fit / load). */
   private comboSize = new Uint8Array(0);
+  /** Each item's place in the popularity order (derived at fit / load). */
+  private orderRank = new Uint32Array(0);
   /** recommend()'s flags of the user's films, cleared after each call (JS runs one call at a time). */
   private seen = new Uint8Array(0);
 
@@ -144,6 +146,8 @@ export class GenrePopularityRecommender implements Recommender {
 
   private prepare(): void {
     this.comboSize = Uint8Array.from(this.stored.comboMask, popcount);
+    this.orderRank = new Uint32Array(this.numItems);
+    this.stored.order.forEach((item, rank) => (this.orderRank[item] = rank));
     this.seen = new Uint8Array(this.numItems);
   }
 
@@ -188,7 +192,10 @@ export class GenrePopularityRecommender implements Recommender {
     // Scaled to the largest weight first, so tastes like 1e300 neither overflow nor lose the rest.
     let top = 0;
     for (let g = 0; g < GENRE_COUNT; g++) top = Math.max(top, taste[g]!);
-    if (!(top > 0)) return takeFromOrder(order, k, { has: isOut }, (item) => itemWeight[item]!);
+    // No taste: the popularity order (by rating count), scored by rank so the scores fall with it
+    // (the item weights may count liked ratings only, and would not).
+    if (!(top > 0))
+      return takeFromOrder(order, k, { has: isOut }, (item) => 1 - this.orderRank[item]! / order.length);
     const t = new Float64Array(GENRE_COUNT);
     let sum = 0;
     let squares = 0;

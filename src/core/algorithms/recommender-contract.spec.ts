@@ -21,14 +21,6 @@ const CONTRACTS: Record<string, RecommenderContract> = {
     refusals: [[{ k: 10 }, 'invalid popularity parameters: unknown parameter k (it takes none)']],
     seenItems: { returned: 'popularity is not personal: the caller excludes what the user saw' },
     foldIn: NO_FOLD_IN,
-    deviations: [
-      {
-        check: 'refusals',
-        reason:
-          'its algorithm-list factory drops the parameters it is given (create: () => new PopularityRecommender()), ' +
-          'so a mistyped one is ignored; the class itself refuses them (popularity.spec.ts)',
-      },
-    ],
   },
   'genre-knn': {
     settings: [{}, { search: 'exact' }, { search: 'exact', geometry: 'cosine' }],
@@ -53,16 +45,6 @@ const CONTRACTS: Record<string, RecommenderContract> = {
     ],
     seenItems: 'never returned',
     foldIn: NO_FOLD_IN,
-    deviations: [
-      {
-        check: 'scores best first',
-        reason:
-          'with weight "liked" (the default) a user without history gets the popularity order (by rating count) ' +
-          'scored by liked count, so the scores are not best first; the items are right',
-        where: ({ params, user, history }) =>
-          user !== undefined && history === 0 && params['weight'] !== 'count',
-      },
-    ],
   },
   'item-knn': {
     settings: [{}, { neighbours: 2, minRatings: 2, weighting: 'binary' }],
