@@ -1,6 +1,6 @@
 /**
- * The app's services the commands look up once the app is open, loaded on demand (commands.ts
- * imports only their types), so `help` and usage errors answer without loading NestJS and TypeORM.
+ * The app's services the commands look up once the app is open, loaded on demand (the command
+ * files import only their types), so `help` and usage errors answer without loading NestJS and TypeORM.
  */
 export { getDataSourceToken } from '@nestjs/typeorm';
 export { ReplayMeasuresService } from '../evaluation/replay-measures.service.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { hashSecret } from '../config/secret-hash.js';
 import { MIN_BITS, secretWeakness } from '../config/secret-strength.js';
+import { type CliContext, CliUsageError } from './cli-context.js';
 
 const MIN_LENGTH = 16;
 
@@ -16,15 +17,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
  * secret is read from stdin, not from the command line, where the shell history and `ps` would
  * keep it; `--generate` makes a random one and prints both.
  */
-export function registerAuthCommands(
-  program: Command,
-  io: {
-    out(text: string): void;
-    /** The CLI's usage error (exit status 2). */
-    usageError(message: string): Error;
-    stdin?: NodeJS.ReadableStream;
-  },
-): void {
+export function registerAuthCommands(program: Command, context: CliContext): void {
   const auth = program.command('auth').description('OAuth2 client secrets');
   auth
     .command('hash-secret')
@@ -33,11 +26,11 @@ export function registerAuthCommands(
     .action(async (options: { generate?: boolean }) => {
       if (options.generate) {
         const secret = randomBytes(32).toString('base64url');
-        io.out(JSON.stringify({ secret, hash: await hashSecret(secret) }));
+        context.out(JSON.stringify({ secret, hash: await hashSecret(secret) }));
         return;
       }
-      const stdin = io.stdin ?? process.stdin;
-      if ((stdin as { isTTY?: boolean }).isTTY) {
+      const stdin = process.stdin;
+      if (stdin.isTTY) {
         process.stderr.write(
           'type the secret, then Enter and Ctrl-D (it shows as you type; a pipe does not: printf %s "$SECRET" | …)\n',
         );
@@ -45,12 +38,12 @@ export function registerAuthCommands(
       // One trailing newline (echo, a here-string, the Enter above) is not part of the secret.
       const secret = (await readAll(stdin)).replace(/\r?\n$/, '');
       if (secret.length < MIN_LENGTH) {
-        throw io.usageError(
+        throw new CliUsageError(
           `give the secret on stdin, at least ${MIN_LENGTH} characters (or use --generate)`,
         );
       }
       const weakness = secretWeakness(secret, MIN_BITS.clientSecret);
-      if (weakness) throw io.usageError(`the secret ${weakness}; use --generate for a random one`);
-      io.out(await hashSecret(secret));
+      if (weakness) throw new CliUsageError(`the secret ${weakness}; use --generate for a random one`);
+      context.out(await hashSecret(secret));
     });
 }

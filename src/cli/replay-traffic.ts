@@ -16,6 +16,8 @@ import {
 } from '../core/index.js';
 import { parseCut, ReplayUsageError, runReplay } from '../evaluation/replay-command.js';
 import { loggingProgress, type ProgressReporter } from '../common/progress.js';
+import { type CliContext, CliUsageError } from './cli-context.js';
+import { integerIn, positiveNumber, withUsageErrors } from './options.js';
 
 interface TrafficOptions {
   source: string;
@@ -219,14 +221,7 @@ async function runReplayTraffic(options: TrafficOptions, io: TrafficIo): Promise
 }
 
 /** Registers `replay-traffic` on the CLI program. */
-export function registerReplayTrafficCommand(
-  program: Command,
-  io: {
-    out(text: string): void;
-    usageError(message: string): Error;
-    progress: () => ProgressReporter | undefined;
-  },
-): void {
+export function registerReplayTrafficCommand(program: Command, context: CliContext): void {
   program
     .command('replay-traffic')
     .description(
@@ -244,41 +239,32 @@ export function registerReplayTrafficCommand(
       '--client-id <id>',
       'an AUTH_CLIENTS client with feedback:write (and users:read when required)',
     )
-    .option('--rate <n>', 'requests per second at most', '200')
-    .option('--max-ratings <n>', 'send only the first n ratings of the period')
+    .option(
+      '--rate <n>',
+      'requests per second at most',
+      positiveNumber((text) => `--rate must be a positive number; got "${text}"`),
+      200,
+    )
+    .option(
+      '--max-ratings <n>',
+      'send only the first n ratings of the period',
+      integerIn(
+        1,
+        Number.MAX_SAFE_INTEGER,
+        (text) => `--max-ratings must be a whole number >= 1; got "${text}"`,
+      ),
+    )
     .option('--no-offline', 'skip the offline replay')
-    .action(
-      async (raw: {
-        source: string;
-        from: string;
-        to?: string;
-        url: string;
-        clientId: string;
-        rate: string;
-        maxRatings?: string;
-        offline: boolean;
-      }) => {
-        const clientSecret = process.env.CLIENT_SECRET;
-        if (!clientSecret)
-          throw io.usageError('set CLIENT_SECRET to the client secret (kept off the command line)');
-        const rate = Number(raw.rate);
-        const maxRatings = raw.maxRatings === undefined ? undefined : Number(raw.maxRatings);
-        if (!(rate > 0)) throw io.usageError(`--rate must be a positive number; got "${raw.rate}"`);
-        if (maxRatings !== undefined && !(Number.isInteger(maxRatings) && maxRatings > 0))
-          throw io.usageError(`--max-ratings must be a whole number >= 1; got "${raw.maxRatings}"`);
-        const { maxRatings: _text, ...given } = raw;
-        const options = {
-          ...given,
-          clientSecret,
-          rate,
-          ...(maxRatings === undefined ? {} : { maxRatings }),
-        };
-        const log = (line: string) => process.stderr.write(`${line}\n`);
-        const progress =
-          io.progress() ?? loggingProgress((fields, message) => log(`${message} ${JSON.stringify(fields)}`));
-        await runReplayTraffic(options, { out: io.out, log, progress }).catch((error: unknown) => {
-          throw error instanceof ReplayUsageError ? io.usageError(error.message) : error;
-        });
-      },
-    );
+    .action(async (options: Omit<TrafficOptions, 'clientSecret'>) => {
+      const clientSecret = process.env.CLIENT_SECRET;
+      if (!clientSecret)
+        throw new CliUsageError('set CLIENT_SECRET to the client secret (kept off the command line)');
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const progress =
+        context.progress() ??
+        loggingProgress((fields, message) => log(`${message} ${JSON.stringify(fields)}`));
+      await withUsageErrors([ReplayUsageError], () =>
+        runReplayTraffic({ ...options, clientSecret }, { out: context.out, log, progress }),
+      );
+    });
 }

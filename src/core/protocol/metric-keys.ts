@@ -13,10 +13,10 @@ import { DEFAULT_K } from './scored-users.js';
 import type { Protocol } from './split.js';
 
 /** The figures measured over the top k of each list. */
-export type RankedMetric = 'precision' | 'recall' | 'ndcg' | 'hit_rate' | 'map';
+type RankedMetric = 'precision' | 'recall' | 'ndcg' | 'hit_rate' | 'map';
 
 /** The figures without a cut-off: the share of the catalogue recommended, and users counted. */
-export type UnrankedMetric = 'coverage' | 'users' | 'eligible_users';
+type UnrankedMetric = 'coverage' | 'users' | 'eligible_users';
 
 /** A figure of a protocol's evaluation; `ndcg_se` is the standard error of the mean NDCG. */
 export type Metric = RankedMetric | 'ndcg_se' | UnrankedMetric;
