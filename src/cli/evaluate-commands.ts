@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   type EvaluateCommandOptions,
   EvaluationUsageError,
+  primaryProtocolOf,
   runEvaluateCommand,
   runReplayCommand,
 } from '../evaluation/evaluate-command.js';
@@ -22,7 +23,7 @@ export function registerEvaluateCommand(program: Command, context: CliContext): 
     )
     .option(
       '--protocol <name>',
-      'session, next-day or both (default: both; model choice by next-day), or replay (with --from)',
+      'session, next-day or both (default: both; model choice by EVALUATION_PROTOCOL, next-day unless set), or replay (with --from)',
     )
     .option('--from <year|date>', 'replay: train before this year or date (UTC), replay the ratings after it')
     .option(
@@ -38,7 +39,11 @@ export function registerEvaluateCommand(program: Command, context: CliContext): 
     .action(async (options: EvaluateCommandOptions) => {
       // No withApp: the evaluation reads the folder itself and never touches the database.
       const log = timedLines(process.stderr, process.stderr.isTTY === true);
-      const run = options.protocol === 'replay' ? runReplayCommand : runEvaluateCommand;
-      await withUsageErrors([EvaluationUsageError], () => run(options, { out: context.out, log }));
+      const io = { out: context.out, log };
+      await withUsageErrors([EvaluationUsageError], async () => {
+        if (options.protocol === 'replay') return runReplayCommand(options, io);
+        // Model choice rests on the protocol the pipeline's gate decides on.
+        return runEvaluateCommand({ ...options, primary: primaryProtocolOf(process.env) }, io);
+      });
     });
 }

@@ -8,6 +8,7 @@ import {
   formatParams,
   formatTable,
   gapSeconds,
+  primaryProtocolOf,
   runEvaluateCommand,
   runReplayCommand,
   selectAlgorithms,
@@ -219,6 +220,22 @@ describe('runEvaluateCommand', () => {
     expect(report.chosen).toBe('session-aware');
   });
 
+  it('chooses by the primary protocol it is given, and reports it', async () => {
+    const out: string[] = [];
+    const io = { out: (text: string) => out.push(text), log: () => undefined };
+    const source = join(root, 'data');
+    const byDefault = await runEvaluateCommand({ source, algorithms: 'ease,session-aware' }, io);
+    expect(byDefault.protocol.primary).toBe('next-day');
+    expect(out[1]).toMatch(/\(best next-day NDCG@10 among the personalised models\)\.$/);
+    const bySession = await runEvaluateCommand(
+      { source, algorithms: 'ease,session-aware', primary: 'session' },
+      io,
+    );
+    expect(bySession.protocol.primary).toBe('session');
+    expect(bySession.chosen).toBe(bySession.chosen_by_protocol['session']);
+    expect(out[3]).toMatch(/\(best session NDCG@10 among the personalised models\)\.$/);
+  });
+
   it('fails before any work on a bad list or a missing folder', async () => {
     const io = { out: () => undefined, log: () => undefined };
     await expect(runEvaluateCommand({ source: root, algorithms: 'nope' }, io)).rejects.toThrow(
@@ -237,6 +254,14 @@ describe('protocol options', () => {
     expect(selectProtocols('both')).toEqual(['session', 'next-day']);
     expect(selectProtocols('next-day')).toEqual(['next-day']);
     expect(() => selectProtocols('weekly')).toThrow(/--protocol must be one of session, next-day, both/);
+  });
+
+  it('reads the primary protocol as the pipeline does: EVALUATION_PROTOCOL, next-day unless set', () => {
+    expect(primaryProtocolOf({})).toBe('next-day');
+    expect(primaryProtocolOf({ EVALUATION_PROTOCOL: 'session' })).toBe('session');
+    expect(() => primaryProtocolOf({ EVALUATION_PROTOCOL: 'weekly' })).toThrow(
+      'EVALUATION_PROTOCOL="weekly": EVALUATION_PROTOCOL must be one of session, next-day',
+    );
   });
 
   it('takes the next-day gap in days', () => {

@@ -4,7 +4,8 @@
  * database. For each protocol and algorithm: tune on the inner split (inside train, by the same
  * protocol), fit on train with the chosen setting, score on test (`session-aware`, the pipeline's
  * bundle, as the pipeline scores it: each protocol its served path); then a table, the model it would
- * choose for known users (by the primary protocol, next-day), and optionally a JSON file.
+ * choose for known users (by the primary protocol, EVALUATION_PROTOCOL as for the pipeline's gate),
+ * and optionally a JSON file.
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -31,7 +32,9 @@ import {
   summaryFigures,
   tune,
 } from '../core/index.js';
+import { ConfigError } from '../config/environment.js';
 import { loadMovieLensFolder, type MovieLensFolder } from './movielens-folder.js';
+import { evaluationSettings } from './settings/evaluation.settings.js';
 import { formatTextTable } from './text-table.js';
 import {
   formatReplayTable,
@@ -58,10 +61,25 @@ export interface EvaluateCommandOptions {
   from?: string;
   /** The replay protocol: how much a low rating counts, comma-separated values to compare. */
   lowWeights?: string;
+  /** The protocol model choice rests on (primaryProtocolOf); default EVALUATION_PROTOCOL's default. */
+  primary?: Protocol;
 }
 
-/** The protocol model choice rests on: what a returning user meets the day after training. */
-const PRIMARY_PROTOCOL: Protocol = 'next-day';
+/**
+ * The protocol model choice rests on, the one the pipeline's gate decides on: EVALUATION_PROTOCOL,
+ * read by its declared rule (settings/evaluation.settings.ts) and alone, since the offline
+ * evaluation needs nothing else of the configuration. A bad value is refused as a start is.
+ */
+export function primaryProtocolOf(env: Readonly<Record<string, string | undefined>>): Protocol {
+  const name = 'EVALUATION_PROTOCOL';
+  const reading = evaluationSettings.settings[name].read(env[name], name, (other) => !!env[other]?.trim());
+  if ('problem' in reading)
+    throw new ConfigError([`${name}=${JSON.stringify(env[name])}: ${reading.problem}`]);
+  return reading.value;
+}
+
+/** EVALUATION_PROTOCOL's default: what a returning user meets the day after training. */
+const DEFAULT_PRIMARY = primaryProtocolOf({});
 
 export interface EvaluateIo {
   /** The table and the choice (stdout). */
@@ -158,7 +176,7 @@ export function selectAlgorithms(list: string | undefined): EvaluatedEntry[] {
  */
 export function chooseModel(
   results: readonly AlgorithmResult[],
-  protocol: Protocol = choosingProtocol(results),
+  protocol: Protocol = choosingProtocol(results, DEFAULT_PRIMARY),
 ): string | null {
   const personalised = results.filter(
     (result) => result.kind === 'personalised' && result.protocol === protocol,
@@ -181,7 +199,6 @@ const PROTOCOL_DESCRIPTION = {
     'next-day':
       "test = held-out ratings at least gap_seconds after the user's last train rating; those before are dropped",
   },
-  primary: PRIMARY_PROTOCOL,
 };
 
 export function formatParams(params: Params): string {
@@ -224,6 +241,7 @@ export function jsonReport(
   splits: Partial<Record<Protocol, { train: readonly unknown[]; test: readonly unknown[] }>>,
   results: readonly AlgorithmResult[],
   gap: number,
+  primary: Protocol = DEFAULT_PRIMARY,
 ) {
   const split = splits.session ?? splits['next-day'] ?? { train: [], test: [] };
   return {
@@ -237,7 +255,7 @@ export function jsonReport(
       test_ratings: Object.fromEntries(Object.entries(splits).map(([name, s]) => [name, s.test.length])),
       skipped_rows: folder.skipped,
     },
-    protocol: { ...PROTOCOL_DESCRIPTION, gap_seconds: gap },
+    protocol: { ...PROTOCOL_DESCRIPTION, primary, gap_seconds: gap },
     results: results.map((r) => ({
       protocol: r.protocol,
       algorithm: r.algorithm,
@@ -245,7 +263,7 @@ export function jsonReport(
       ...Object.fromEntries(summaryFigures(r)),
       fit_seconds: r.fitSeconds,
     })),
-    chosen: chooseModel(results),
+    chosen: chooseModel(results, choosingProtocol(results, primary)),
     chosen_by_protocol: Object.fromEntries(
       [...new Set(results.map((r) => r.protocol))].map((protocol) => [
         protocol,
@@ -298,13 +316,14 @@ export async function runEvaluateCommand(
     }
   }
 
-  const report = jsonReport(folder, splits, results, gap);
+  const primary = options.primary ?? DEFAULT_PRIMARY;
+  const report = jsonReport(folder, splits, results, gap, primary);
   if (sample) Object.assign(report.dataset, { sampled_from_users: sample.of });
   io.out(formatTable(results));
   io.out(
     report.chosen === null
       ? 'No personalised model was evaluated; none would be chosen for known users.'
-      : `For known users it would choose ${report.chosen} (best ${choosingProtocol(results)} NDCG@10 among the personalised models).`,
+      : `For known users it would choose ${report.chosen} (best ${choosingProtocol(results, primary)} NDCG@10 among the personalised models).`,
   );
   if (jsonFile !== undefined) {
     await writeFile(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -363,10 +382,8 @@ async function jsonTarget(json: string | undefined): Promise<string | undefined>
 }
 
 /** The protocol the choice rests on: the primary one when it was evaluated, else the one that was. */
-function choosingProtocol(results: readonly AlgorithmResult[]): Protocol {
-  return results.some((r) => r.protocol === PRIMARY_PROTOCOL)
-    ? PRIMARY_PROTOCOL
-    : (results[0]?.protocol ?? PRIMARY_PROTOCOL);
+function choosingProtocol(results: readonly AlgorithmResult[], primary: Protocol): Protocol {
+  return results.some((r) => r.protocol === primary) ? primary : (results[0]?.protocol ?? primary);
 }
 
 function evaluateAlgorithm(
