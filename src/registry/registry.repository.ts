@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { metricKey } from '../core/index.js';
 import { PROMOTION_CHANNEL } from '../database/channels.js';
 import { inTransaction } from '../database/pool-client.js';
 
@@ -141,9 +142,11 @@ export class RegistryRepository {
 
   /** The figures the metrics publish: the newest version's training time, production's NDCG@10. */
   async summary(): Promise<{ latestTrainingSeconds: number | null; productionNdcg: number | null }> {
-    const [row] = await this.db.query<{ training_seconds: number | null; production_ndcg: string | null }[]>(`
-      SELECT (SELECT training_seconds FROM model_versions ORDER BY id DESC LIMIT 1) AS training_seconds,
-             (SELECT metrics->>'ndcg@10' FROM model_versions WHERE stage = 'production') AS production_ndcg`);
+    const [row] = await this.db.query<{ training_seconds: number | null; production_ndcg: string | null }[]>(
+      `SELECT (SELECT training_seconds FROM model_versions ORDER BY id DESC LIMIT 1) AS training_seconds,
+              (SELECT metrics->>$1 FROM model_versions WHERE stage = 'production') AS production_ndcg`,
+      [metricKey('primary', 'ndcg')],
+    );
     return {
       latestTrainingSeconds: row?.training_seconds ?? null,
       productionNdcg: row?.production_ndcg == null ? null : Number(row.production_ndcg),
