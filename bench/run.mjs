@@ -8,6 +8,8 @@
 //        npm run bench -- --only uploads [--upload-mb 50 --upload-heap-mb 300 --seconds 10]
 //        npm run bench -- --only impressions [--seconds 15]
 //        npm run bench -- --only fold-in   (bench/fold-in.mjs: no server, no database)
+//        npm run bench -- --only linalg [--linalg-sizes 2000,6000 --runs 1]   (bench/linalg.mjs: the EASE
+//          fit's SPD inverse on each backend; no server, no database)
 //        npm run bench -- --only token-crowd [--seconds 15]   (bench/token-crowd.mjs)
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
@@ -33,7 +35,9 @@ import { tokenCrowd } from './token-crowd.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
-const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in', 'token-crowd'];
+const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in', 'token-crowd', 'linalg'];
+// The sections that need no database: with only these, no PostgreSQL is started.
+const NO_DATABASE = ['fold-in', 'linalg'];
 // Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
 const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
@@ -50,6 +54,8 @@ const { values: args } = parseArgs({
     'upload-mb': { type: 'string', default: '50' },
     // The uploads section's server heap (--max-old-space-size, MB).
     'upload-heap-mb': { type: 'string', default: '300' },
+    // Orders of the linalg section's matrices, comma-separated.
+    'linalg-sizes': { type: 'string', default: '2000,6000' },
   },
 });
 const runs = Number(args.runs);
@@ -976,6 +982,17 @@ async function tokenCrowdSection(dbUrl) {
   }
 }
 
+/** bench/linalg.mjs in its own process (--runs, --linalg-sizes); its table on stdout. */
+function linalgSection() {
+  const out = execFileSync(
+    process.execPath,
+    ['bench/linalg.mjs', '--sizes', args['linalg-sizes'], '--runs', String(runs)],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  process.stderr.write(out);
+  return { tables: out };
+}
+
 /** bench/fold-in.mjs in its own process (its heap measures need --expose-gc); its tables on stdout. */
 function foldInSection() {
   const out = execFileSync(process.execPath, ['--expose-gc', 'bench/fold-in.mjs'], {
@@ -1089,7 +1106,9 @@ function routesTable(measured, tool) {
   return `${tool}, after a ${ROUTE_WARMUP_SECONDS} s warm-up per route:\n${lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n')}`;
 }
 
-const server = await adminUrl();
+const server = [...only].every((name) => NO_DATABASE.includes(name))
+  ? { url: undefined, stop: async () => undefined }
+  : await adminUrl();
 const results = {
   machine: `${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 };
@@ -1166,6 +1185,9 @@ try {
 
   // 9. Token crowd (only with --only token-crowd): GET /movies/1 while 24 addresses guess secrets.
   if (only.has('token-crowd')) results.tokenCrowd = await tokenCrowdSection(loadedDbUrl);
+
+  // 10. Linalg (only with --only linalg): the EASE fit's SPD inverse on each backend, in one process.
+  if (only.has('linalg')) results.linalg = linalgSection();
 } finally {
   // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
   if (loadedDbUrl)

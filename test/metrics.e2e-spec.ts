@@ -49,6 +49,11 @@ describe('GET /metrics after two pipeline runs and a few requests', () => {
     expect(documented.filter((name) => !exposed.has(name))).toEqual([]);
   });
 
+  it("names the EASE fits' linear algebra backend the train stage found", () => {
+    expect(sample(text, 'movie_reco_linalg_backend{backend="wasm-simd"}')).toBe(1);
+    expect(sample(text, 'movie_reco_linalg_backend{backend="js"}')).toBe(0);
+  });
+
   it('counts recommendations by endpoint and fallback, and names the model served', () => {
     expect(
       sample(text, 'movie_reco_recommendations_total{endpoint="user",fallback="none"}'),

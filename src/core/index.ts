@@ -14,6 +14,7 @@ export * from './model-bundle.js';
 export * from './algorithms/params.js';
 export * from './algorithms/ease.js';
 export * from './algorithms/ease-seq.js';
+export { inverseSpd, inverseSpdJs, linalgBackend, type LinalgBackend } from './algorithms/linalg.js';
 export * from './algorithms/popularity.js';
 export * from './algorithms/blend-weight-search.js';
 export * from './protocol/split.js';

@@ -65,6 +65,12 @@ const serving = {
     name: `${METRIC_PREFIX}embedded_database_restarts_total`,
     help: 'Restarts of the embedded PostgreSQL by this process after it exited on its own',
   },
+  linalgBackend: {
+    kind: 'gauge',
+    name: `${METRIC_PREFIX}linalg_backend`,
+    help: "The dense linear algebra backend of this process's EASE fits (value 1, the other 0): wasm-simd, or js when the WebAssembly kernels could not load (the train stage logs why)",
+    labelNames: ['backend'],
+  },
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { Global, Module, type Provider } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { EmbeddedServerMetrics } from '../database/embedded-server-metrics.js';
 import { ImpressionMetrics } from '../impressions/impression-metrics.js';
+import { TrainingMetrics } from '../training/training-metrics.js';
 import { DatabaseMetricsCollector } from './database-metrics.js';
 import { HttpMetricsHook } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -32,6 +33,13 @@ const embeddedServerMetrics: Provider = {
   useFactory: (metrics: MetricsService) => ({ restarts: metrics.serving.embeddedDatabaseRestarts }),
 };
 
+/** The train stage's gauge of the linear algebra backend. */
+const trainingMetrics: Provider = {
+  provide: TrainingMetrics,
+  inject: [MetricsService],
+  useFactory: (metrics: MetricsService) => ({ linalgBackend: metrics.serving.linalgBackend }),
+};
+
 /**
  * Prometheus metrics through @willsoto/nestjs-prometheus (prom-client): the HTTP and serving figures of this process, and the
  * database-wide ones read from each table's owner in the background (not per scrape).
@@ -44,9 +52,16 @@ const embeddedServerMetrics: Provider = {
     metricsServiceProvider,
     impressionMetrics,
     embeddedServerMetrics,
+    trainingMetrics,
     HttpMetricsHook,
     DatabaseMetricsCollector,
   ],
-  exports: [MetricsService, DatabaseMetricsCollector, ImpressionMetrics, EmbeddedServerMetrics],
+  exports: [
+    MetricsService,
+    DatabaseMetricsCollector,
+    ImpressionMetrics,
+    EmbeddedServerMetrics,
+    TrainingMetrics,
+  ],
 })
 export class MonitoringModule {}

@@ -1,12 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { MoviesRepository } from '../catalog/movies.repository.js';
 import type { StageReport } from '../common/stage-report.js';
 import { BatchesRepository } from '../ingestion/batches.repository.js';
 import { RatingsRepository } from '../ingestion/ratings.repository.js';
-import { type BlendWeightSearch, type MovieInput, type RatingColumns } from '../core/index.js';
+import {
+  type BlendWeightSearch,
+  linalgBackend,
+  type LinalgBackend,
+  type MovieInput,
+  type RatingColumns,
+} from '../core/index.js';
 import { ModelSettings } from './model-settings.js';
 import type { ProgressReporter } from '../common/progress.js';
 import { BUNDLE_MODEL_COUNT, fitInWorkers, type FitResult } from './training-job.js';
+import { TrainingMetrics } from './training-metrics.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
 export interface TrainingData {
@@ -25,6 +32,7 @@ export class TrainStage {
     private readonly ratings: RatingsRepository,
     private readonly catalog: MoviesRepository,
     private readonly batches: BatchesRepository,
+    @Optional() private readonly metrics?: TrainingMetrics,
   ) {}
 
   async run(
@@ -34,6 +42,7 @@ export class TrainStage {
     const ratings = await this.ratings.applied();
     const movies = await this.catalog.genres();
     const dataVersion = await this.batches.dataVersion();
+    this.reportLinalgBackend(linalgBackend());
     // Most of a large fit's time: one progress step per model of the bundle.
     progress.start('models', BUNDLE_MODEL_COUNT, 'steps');
     let done = 0;
@@ -59,6 +68,21 @@ export class TrainStage {
         },
       },
     };
+  }
+
+  /**
+   * The EASE fits' dense linear algebra as this thread loads it (the fit's workers run the same
+   * runtime): logged at each run, a warning with the reason when it is the slower JS fallback, and
+   * set as a gauge.
+   */
+  private reportLinalgBackend(backend: LinalgBackend): void {
+    const reason = backend.reason ? ` (${backend.reason})` : '';
+    const line = `dense linear algebra for the EASE fits: ${backend.name}${reason}`;
+    if (backend.name === 'js') this.logger.warn(line);
+    else this.logger.log(line);
+    for (const name of ['wasm-simd', 'js'] as const) {
+      this.metrics?.linalgBackend.set({ backend: name }, name === backend.name ? 1 : 0);
+    }
   }
 }
 

@@ -1,0 +1,82 @@
+import { LINALG_WASM_BASE64 } from './linalg-wasm-bytes.js';
+
+/**
+ * The WebAssembly SIMD kernels of the SPD inverse (source: wasm/linalg.ts, AssemblyScript; the
+ * module is committed as base64, so nothing is compiled at install). Only what linalg.ts needs of
+ * the WebAssembly API is typed here: the project's TypeScript lib has no WebAssembly declarations.
+ */
+
+/** The module's exports (wasm/linalg.ts). */
+interface LinalgKernels {
+  /** A⁻¹ in place at byte offset `a`, scratch at `work`: -1, or the row whose pivot was not > 0. */
+  inverse(n: number, a: number, work: number): number;
+  /** Bytes of scratch `inverse` needs for order n. */
+  workBytes(n: number): number;
+  /** The failing pivot's value after `inverse` returned its row. */
+  pivotValue(): number;
+}
+
+/** The compiled module: its kernels over fresh linear memory of at least `bytes` bytes. */
+export interface LinalgModule {
+  instantiate(bytes: number): { kernels: LinalgKernels; buffer: ArrayBuffer };
+}
+
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+
+const PAGE = 65_536;
+/** wasm32 addresses 4 GiB at most. */
+const MAX_BYTES = 65_536 * PAGE;
+
+/** Compiles the committed module; throws when WebAssembly (or its SIMD) is not available. */
+export function loadWasmKernels(): LinalgModule {
+  const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (!api) throw new Error('WebAssembly is not available in this runtime');
+  const module = new api.Module(Uint8Array.from(atob(LINALG_WASM_BASE64), (c) => c.charCodeAt(0)));
+  return {
+    instantiate(bytes) {
+      if (bytes > MAX_BYTES) throw new RangeError(`${bytes} bytes exceed WebAssembly's 4 GiB`);
+      const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
+      const { exports } = new api.Instance(module, { env: { memory } });
+      return { kernels: exports as unknown as LinalgKernels, buffer: memory.buffer };
+    },
+  };
+}
+
+/**
+ * Memory for order n (the matrix, then the kernels' scratch), or undefined when it cannot be had
+ * (past wasm32's 4 GiB, or the allocation fails): the caller then runs the JS code.
+ */
+function instanceFor(module: LinalgModule, n: number) {
+  const work = Math.ceil((n * n * 8) / 64) * 64;
+  try {
+    const probe = module.instantiate(0).kernels;
+    const instance = module.instantiate(work + probe.workBytes(n));
+    return { ...instance, work };
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A⁻¹ of the SPD n×n matrix `a` (row-major, lower triangle read) with the kernels, written into `a`
+ * and returned; undefined, with `a` untouched, when memory for order n cannot be had.
+ */
+export function inverseSpdWasm(module: LinalgModule, a: Float64Array, n: number): Float64Array | undefined {
+  if (n === 0) return a;
+  const instance = instanceFor(module, n);
+  if (!instance) return undefined;
+  const { kernels, buffer, work } = instance;
+  const matrix = new Float64Array(buffer, 0, n * n);
+  matrix.set(a.subarray(0, n * n));
+  const failed = kernels.inverse(n, 0, work);
+  if (failed >= 0) {
+    throw new Error(`matrix is not positive definite (pivot ${failed}: ${kernels.pivotValue()})`);
+  }
+  a.set(matrix);
+  return a;
+}
