@@ -3,6 +3,7 @@ import {
   EASE_DEFAULTS,
   EASE_FIT_DEFAULTS,
   easeFitBytes,
+  easeGram,
   easeParamProblems,
   type EaseParams,
   EaseRecommender,
@@ -156,6 +157,31 @@ describe('EaseRecommender', () => {
     const expected = naiveEase(rows, 13, 2);
     for (let i = 0; i < 13; i++)
       for (let j = 0; j < 13; j++) expect(ease.weight(i, j)).toBeCloseTo(expected[i]![j]!, 5);
+  });
+});
+
+describe('easeGram', () => {
+  it('counts the users of each pair of kept columns, a repeated item once, whatever the entry order', () => {
+    let s = 11;
+    const rnd = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+    const rows: Row[] = [];
+    // times out of item order, and some items rated twice by one user
+    for (let u = 0; u < 40; u++)
+      for (let i = 0; i < 17; i++) {
+        if (rnd() < 0.35) rows.push([u, i, 4, Math.floor(rnd() * 1000)]);
+        if (rnd() < 0.05) rows.push([u, i, 3, Math.floor(rnd() * 1000)]);
+      }
+    const data = buildInteractionData(rows, { numItems: 17 });
+    const itemCol = Int32Array.from({ length: 17 }, (_, i) => (i % 4 === 3 ? -1 : i - Math.floor(i / 4)));
+    const m = 13;
+    const want = new Float64Array(m * m);
+    for (let u = 0; u < data.numUsers; u++) {
+      const cols = new Set<number>();
+      for (let e = data.userPtr[u]!; e < data.userPtr[u + 1]!; e++) cols.add(itemCol[data.userItems[e]!]!);
+      cols.delete(-1);
+      for (const a of cols) for (const b of cols) want[a * m + b]! += 1;
+    }
+    expect(Array.from(easeGram(data, itemCol, m))).toEqual(Array.from(want));
   });
 });
 
