@@ -1,4 +1,4 @@
-import { EaseRecommender } from './algorithms/ease.js';
+import { EaseRecommender, SharedGram } from './algorithms/ease.js';
 import type { BlendWeightSearch } from './algorithms/blend-weight-search.js';
 import { EASE_SEQ_DEFAULTS, EaseSeqRecommender, type EaseSeqParams } from './algorithms/ease-seq.js';
 import { GenreKnnRecommender } from './algorithms/genre-knn.js';
@@ -179,8 +179,9 @@ export function fitBundleModels(
 ): FittedBundleModels {
   const all = unfitted(params);
   const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
+  const gram = sharedGram(models);
   for (const name of models) {
-    all[name].fit(data);
+    fitModel(all, name, data, gram);
     if (name === 'taste') all.taste.forgetUsers();
     fitted[name] = all[name].serialize();
     onFitted(name);
@@ -196,9 +197,26 @@ export function fitBundle(data: InteractionData, params: BundleParams): ModelBun
     userIds: data.userIds,
     itemIds: data.itemIds,
   };
-  for (const name of BUNDLE_MODELS) bundle[name].fit(data);
+  const gram = sharedGram(BUNDLE_MODELS);
+  for (const name of BUNDLE_MODELS) fitModel(bundle, name, data, gram);
   bundle.taste.forgetUsers();
   return bundle;
+}
+
+/** The Gram the EASE models among `models` share: computed once when both are fitted together. */
+function sharedGram(models: readonly BundleModel[]): SharedGram {
+  return new SharedGram(models.filter((name) => name === 'session' || name === 'returning').length);
+}
+
+function fitModel(
+  all: Pick<ModelBundle, BundleModel>,
+  name: BundleModel,
+  data: InteractionData,
+  gram: SharedGram,
+): void {
+  const model = all[name];
+  if (model instanceof EaseRecommender || model instanceof EaseSeqRecommender) model.fit(data, gram);
+  else model.fit(data);
 }
 
 /** Each user's newest rating time in the training data. */

@@ -10,6 +10,7 @@ import {
   type EaseFitParams,
   easeWeights,
   itemColumns,
+  type SharedGram,
 } from './ease.js';
 import { TrainingScores } from './training-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
@@ -196,7 +197,8 @@ export class EaseSeqRecommender implements FoldInRecommender {
     return this.reported;
   }
 
-  fit(data: InteractionData): void {
+  /** `gram`: the Gram of the bundle's EASE fits, shared with the returning model's (see SharedGram). */
+  fit(data: InteractionData, gram?: SharedGram): void {
     if (this.p.weightSearchUsers > 0) {
       // Before the full fit, so that the inner model's buffers are garbage by the time its are made.
       this.weightSearch = this.searchWeight(data);
@@ -210,7 +212,8 @@ export class EaseSeqRecommender implements FoldInRecommender {
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
-    const b = easeWeights(data, itemCol, colItem.length, easeLambda(this.p, counts, colItem));
+    const lambda = easeLambda(this.p, counts, colItem);
+    const b = easeWeights(data, itemCol, colItem.length, lambda, gram?.of(data, itemCol, colItem));
 
     const t = fitTransitions(data, {
       window: this.p.window,

@@ -4,9 +4,11 @@ import {
   EASE_FIT_DEFAULTS,
   easeFitBytes,
   easeGram,
+  easeWeights,
   easeParamProblems,
   type EaseParams,
   EaseRecommender,
+  SharedGram,
 } from './ease.js';
 import { seenOf, tinyData } from './fixtures.js';
 import { inverseSpd } from './linalg.js';
@@ -182,6 +184,38 @@ describe('easeGram', () => {
       for (const a of cols) for (const b of cols) want[a * m + b]! += 1;
     }
     expect(Array.from(easeGram(data, itemCol, m))).toEqual(Array.from(want));
+  });
+});
+
+describe('SharedGram', () => {
+  const data = tinyData();
+  const all = Int32Array.from({ length: data.numItems }, (_, i) => i);
+  const some = Int32Array.from([0, 2, 3]);
+  const cols = (colItem: Int32Array) => {
+    const itemCol = new Int32Array(data.numItems).fill(-1);
+    colItem.forEach((item, c) => (itemCol[item] = c));
+    return itemCol;
+  };
+
+  it('computes the Gram once for fits of the same data and columns, then lets it go', () => {
+    const shared = new SharedGram(3);
+    const first = shared.of(data, cols(all), all);
+    expect(shared.of(data, cols(all), all.slice())).toBe(first);
+    expect(Array.from(first)).toEqual(Array.from(easeGram(data, cols(all), all.length)));
+    // a fit at other columns gets its own
+    expect(Array.from(shared.of(data, cols(some), some))).toEqual(Array.from(easeGram(data, cols(some), 3)));
+    const after = new SharedGram(1);
+    expect(after.of(data, cols(all), all)).not.toBe(after.of(data, cols(all), all));
+  });
+
+  it('gives the weights of a fit of its own, and is not changed by a fit', () => {
+    const gram = easeGram(data, cols(all), all.length);
+    const before = gram.slice();
+    const m = all.length;
+    expect(Array.from(easeWeights(data, cols(all), m, 3, gram))).toEqual(
+      Array.from(easeWeights(data, cols(all), m, 3)),
+    );
+    expect(Array.from(gram)).toEqual(Array.from(before));
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FoldIn, FoldInRecommender } from '../fold-in.js';
 import type { InteractionData, Recommendations } from '../model.js';
 import { fillFromOrder, itemStats, newcomerOrder, selectTopK } from './common.js';
-import { inverseSpd } from './linalg.js';
+import { inverseSpdShifted } from './linalg.js';
 import { TrainingScores } from './training-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
@@ -205,7 +205,8 @@ export class EaseRecommender implements FoldInRecommender {
     return this.stored.colItem.length;
   }
 
-  fit(data: InteractionData): void {
+  /** `gram`: the Gram of the bundle's EASE fits, shared with the session model's (see SharedGram). */
+  fit(data: InteractionData, gram?: SharedGram): void {
     const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
     const { counts } = itemStats(data);
@@ -216,7 +217,7 @@ export class EaseRecommender implements FoldInRecommender {
     this.itemCol = itemCol;
     this.stored = {
       colItem,
-      b: easeWeights(data, itemCol, m, easeLambda(this.p, counts, colItem)),
+      b: easeWeights(data, itemCol, m, easeLambda(this.p, counts, colItem), gram?.of(data, itemCol, colItem)),
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       userWeights: recencyWeights(data, this.p.recencyHalfLife),
@@ -407,19 +408,43 @@ export function easeWeights(
   itemCol: Int32Array,
   m: number,
   lambda: number,
-  gram?: Float64Array,
+  gram: Float64Array = easeGram(data, itemCol, m),
 ): Float32Array {
-  // inverseSpd destroys its input: a shared Gram is copied, a Gram of its own is not.
-  const g = gram ? gram.slice(0, m * m) : easeGram(data, itemCol, m);
-  for (let c = 0; c < m; c++) g[c * m + c]! += lambda;
-
-  const p = inverseSpd(g, m);
+  const p = inverseSpdShifted(gram, m, lambda);
   const b = new Float32Array(m * m);
   for (let r = 0; r < m; r++) {
     const rr = r * m;
     for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / p[c * m + c]!;
   }
   return b;
+}
+
+/**
+ * One Gram for the EASE fits of a bundle (the session model's EASE part and the returning model fit
+ * the same columns of the same data at different λ): the first fit to ask computes it, the others
+ * get it when their data and columns are the same (else their own), and it is let go after `fits`
+ * asks, so it outlives no fit.
+ */
+export class SharedGram {
+  private data: InteractionData | undefined;
+  private colItem: Int32Array = new Int32Array(0);
+  private gram: Float64Array | undefined;
+  private asks = 0;
+
+  constructor(private readonly fits: number) {}
+
+  /** XᵀX over `colItem` (easeGram), computed at most once for the same data and columns. */
+  of(data: InteractionData, itemCol: Int32Array, colItem: Int32Array): Float64Array {
+    const same =
+      this.gram !== undefined &&
+      this.data === data &&
+      this.colItem.length === colItem.length &&
+      this.colItem.every((item, c) => item === colItem[c]);
+    const gram = same ? this.gram! : easeGram(data, itemCol, colItem.length);
+    if (!same) [this.data, this.colItem, this.gram] = [data, colItem, gram];
+    if (++this.asks >= this.fits) [this.data, this.gram] = [undefined, undefined];
+    return gram;
+  }
 }
 
 /**

@@ -67,16 +67,33 @@ function instanceFor(module: LinalgModule, n: number) {
  * and returned; undefined, with `a` untouched, when memory for order n cannot be had.
  */
 export function inverseSpdWasm(module: LinalgModule, a: Float64Array, n: number): Float64Array | undefined {
-  if (n === 0) return a;
+  const inverse = shiftedInverseWasm(module, a, n, 0);
+  if (!inverse) return undefined;
+  a.set(inverse);
+  return a;
+}
+
+/**
+ * (A + shift·I)⁻¹ of the n×n matrix `a` (row-major, lower triangle read; A + shift·I SPD) with the
+ * kernels, `a` untouched: a view of the kernels' memory (no copy back), or undefined when memory for
+ * order n cannot be had.
+ */
+export function shiftedInverseWasm(
+  module: LinalgModule,
+  a: Float64Array,
+  n: number,
+  shift: number,
+): Float64Array | undefined {
+  if (n === 0) return new Float64Array(0);
   const instance = instanceFor(module, n);
   if (!instance) return undefined;
   const { kernels, buffer, work } = instance;
   const matrix = new Float64Array(buffer, 0, n * n);
   matrix.set(a.subarray(0, n * n));
+  if (shift !== 0) for (let i = 0; i < n; i++) matrix[i * n + i]! += shift;
   const failed = kernels.inverse(n, 0, work);
   if (failed >= 0) {
     throw new Error(`matrix is not positive definite (pivot ${failed}: ${kernels.pivotValue()})`);
   }
-  a.set(matrix);
-  return a;
+  return matrix;
 }

@@ -1,4 +1,4 @@
-import { inverseSpd, inverseSpdJs, linalgBackend, loadLinalgBackend } from './linalg.js';
+import { inverseSpd, inverseSpdJs, inverseSpdShifted, linalgBackend, loadLinalgBackend } from './linalg.js';
 import { inverseSpdWasm, type LinalgModule, loadWasmKernels } from './linalg-wasm.js';
 
 /**
@@ -130,5 +130,20 @@ describe('inverseSpd, fallback to the JS code', () => {
     const m = 800; // 5.1 + 5.1 MB: refused, so the JS code's exact result
     const big = easeLikeGram(m, 20, 5);
     expect(inverseSpd(big.slice(), m)).toEqual(inverseSpdJs(big.slice(), m));
+  });
+});
+
+describe('inverseSpdShifted', () => {
+  it('inverts A + shift·I, bit for bit as inverseSpd of the shifted copy, on each backend, A unchanged', () => {
+    const n = 37;
+    const a = easeLikeGram(n, 0, 3);
+    const before = a.slice();
+    const shifted = a.slice();
+    for (let i = 0; i < n; i++) shifted[i * n + i]! += 7;
+    for (const load of [undefined, tampered({ wrongAnswers: true })]) {
+      loadLinalgBackend(load);
+      expect(Array.from(inverseSpdShifted(a, n, 7))).toEqual(Array.from(inverseSpd(shifted.slice(), n)));
+      expect(Array.from(a)).toEqual(Array.from(before));
+    }
   });
 });

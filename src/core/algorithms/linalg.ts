@@ -1,4 +1,4 @@
-import { inverseSpdWasm, type LinalgModule, loadWasmKernels } from './linalg-wasm.js';
+import { inverseSpdWasm, type LinalgModule, loadWasmKernels, shiftedInverseWasm } from './linalg-wasm.js';
 
 /**
  * Dense symmetric positive-definite inverse over Float64Array, row-major, no BLAS.
@@ -75,6 +75,21 @@ function selfCheck(module: LinalgModule): void {
 export function inverseSpd(a: Float64Array, n: number): Float64Array {
   linalgBackend();
   return (kernels && inverseSpdWasm(kernels, a, n)) ?? inverseSpdJs(a, n);
+}
+
+/**
+ * (A + shift·I)⁻¹ for the n×n matrix `a` (row-major, lower triangle read; A + shift·I symmetric
+ * positive definite) with the backend in use, `a` left as it is: one Gram serves fits at several λ.
+ * The wasm-simd backend adds the shift in its own memory and returns a view of it (no copy of `a`
+ * beyond the one into the kernels' memory); the JS code copies `a`. Throws when not positive definite.
+ */
+export function inverseSpdShifted(a: Float64Array, n: number, shift: number): Float64Array {
+  linalgBackend();
+  const inverse = kernels && shiftedInverseWasm(kernels, a, n, shift);
+  if (inverse) return inverse;
+  const copy = a.slice(0, n * n);
+  for (let i = 0; i < n; i++) copy[i * n + i]! += shift;
+  return inverseSpdJs(copy, n);
 }
 
 /** In place: the lower triangle of `a` becomes L (a = L·Lᵀ); the upper triangle is zeroed. */
