@@ -10,6 +10,8 @@
 //        npm run bench -- --only fold-in   (bench/fold-in.mjs: no server, no database)
 //        npm run bench -- --only linalg [--linalg-sizes 2000,6000 --runs 1]   (bench/linalg.mjs: the EASE
 //          fit's SPD inverse on each backend; no server, no database)
+//        npm run bench -- --only gram [--gram-ratings 25000000 --runs 1]   (bench/gram.mjs: the EASE
+//          fit's Gram and top lists on a generated matrix, no server, no database)
 //        npm run bench -- --only token-crowd [--seconds 15]   (bench/token-crowd.mjs)
 // (MOVIELENS_DIR: the dataset; DATABASE_URL: a server to create scratch databases on, else an
 // embedded PostgreSQL in a temp folder)
@@ -35,9 +37,9 @@ import { tokenCrowd } from './token-crowd.mjs';
 
 // The default sections; `scale` and `uploads` run only when named in --only.
 const SECTIONS = ['ingest', 'replay', 'routes', 'serving'];
-const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in', 'token-crowd', 'linalg'];
+const ON_REQUEST = ['scale', 'uploads', 'impressions', 'fold-in', 'token-crowd', 'linalg', 'gram'];
 // The sections that need no database: with only these, no PostgreSQL is started.
-const NO_DATABASE = ['fold-in', 'linalg'];
+const NO_DATABASE = ['fold-in', 'linalg', 'gram'];
 // Earlier name of the routes section (it measured fewer routes with autocannon); still accepted.
 const ALIASES = { http: 'routes' };
 const { values: args } = parseArgs({
@@ -56,6 +58,8 @@ const { values: args } = parseArgs({
     'upload-heap-mb': { type: 'string', default: '300' },
     // Orders of the linalg section's matrices, comma-separated.
     'linalg-sizes': { type: 'string', default: '2000,6000' },
+    // Ratings of the gram section's generated interaction matrix.
+    'gram-ratings': { type: 'string', default: '25000000' },
   },
 });
 const runs = Number(args.runs);
@@ -982,13 +986,12 @@ async function tokenCrowdSection(dbUrl) {
   }
 }
 
-/** bench/linalg.mjs in its own process (--runs, --linalg-sizes); its table on stdout. */
-function linalgSection() {
-  const out = execFileSync(
-    process.execPath,
-    ['bench/linalg.mjs', '--sizes', args['linalg-sizes'], '--runs', String(runs)],
-    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+/** A no-database bench script (bench/linalg.mjs, bench/gram.mjs) in its own process; its table on stdout. */
+function scriptSection(script, scriptArgs) {
+  const out = execFileSync(process.execPath, [script, ...scriptArgs, '--runs', String(runs)], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   process.stderr.write(out);
   return { tables: out };
 }
@@ -1187,7 +1190,9 @@ try {
   if (only.has('token-crowd')) results.tokenCrowd = await tokenCrowdSection(loadedDbUrl);
 
   // 10. Linalg (only with --only linalg): the EASE fit's SPD inverse on each backend, in one process.
-  if (only.has('linalg')) results.linalg = linalgSection();
+  if (only.has('linalg'))
+    results.linalg = scriptSection('bench/linalg.mjs', ['--sizes', args['linalg-sizes']]);
+  if (only.has('gram')) results.gram = scriptSection('bench/gram.mjs', ['--ratings', args['gram-ratings']]);
 } finally {
   // The loaded database outlives the ingest loop for the routes section; a DATABASE_URL server keeps it otherwise.
   if (loadedDbUrl)
