@@ -14,7 +14,9 @@ export * from './model-bundle.js';
 export * from './algorithms/params.js';
 export * from './algorithms/ease.js';
 export * from './algorithms/ease-seq.js';
-export { inverseSpd, inverseSpdJs, linalgBackend, type LinalgBackend } from './algorithms/linalg.js';
+export { linalgBackend, type LinalgBackend } from './algorithms/linalg.js';
+/** @public bench/linalg.mjs times both backends on the built core. */
+export { inverseSpd, inverseSpdJs } from './algorithms/linalg.js';
 export * from './algorithms/popularity.js';
 export * from './algorithms/blend-weight-search.js';
 export * from './protocol/split.js';
