@@ -13,15 +13,10 @@ import {
   type SharedGram,
 } from './ease.js';
 import { TrainingScores } from './training-scores.js';
+import { FitUserScores, rankKnownUsers } from './user-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
-import {
-  buildTopListCache,
-  cacheArrays,
-  emptyCache,
-  recommendFromCache,
-  takeCache,
-} from './top-list-cache.js';
+import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-list-cache.js';
 import { fitTransitions, timeOrderedEntries, TRANSITION_RULES } from './transitions.js';
 
 /** maxItems and memoryBudgetMB bound the EASE part as they bound EASE (see EaseFitParams). */
@@ -178,6 +173,8 @@ export class EaseSeqRecommender implements FoldInRecommender {
   /** Flags the items of a fold-in during a call. */
   private inSince: Uint8Array = new Uint8Array(0);
   private trainingScores = new TrainingScores(0);
+  /** During the fit's ranking of every user: their EASE scores, a block at a time. */
+  private fitScores: FitUserScores | undefined;
 
   /** Throws when `params` has problems (see easeSeqParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseSeqParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -213,7 +210,8 @@ export class EaseSeqRecommender implements FoldInRecommender {
     this.numUsers = numUsers;
     this.itemCol = itemCol;
     const lambda = easeLambda(this.p, counts, colItem);
-    const b = easeWeights(data, itemCol, colItem.length, lambda, gram?.of(data, itemCol, colItem));
+    const scores = new FitUserScores(colItem.length, data, itemCol, new Float32Array(0));
+    const b = easeWeights(data, itemCol, colItem.length, lambda, gram?.of(data, itemCol, colItem), scores.b);
 
     const t = fitTransitions(data, {
       window: this.p.window,
@@ -251,8 +249,11 @@ export class EaseSeqRecommender implements FoldInRecommender {
 
     this.prepare();
     const none = new Set<number>();
-    this.cache = buildTopListCache(this.stored.userPtr, this.p.cacheSize, (u, k) =>
-      this.rankUser(u, k, none),
+    this.cache = rankKnownUsers(
+      this.stored.userPtr,
+      this.p.cacheSize,
+      { scores, lend: (lent) => (this.fitScores = lent) },
+      (u, k) => this.rankUser(u, k, none),
     );
   }
 
@@ -327,7 +328,9 @@ export class EaseSeqRecommender implements FoldInRecommender {
       };
       easeAcc.set(this.trainingScores.of(u, history));
     } else easeAcc.fill(0);
-    for (let e = a; e < z; e++) {
+    const fitted = known && since.items.length === 0 ? this.fitScores : undefined;
+    if (fitted) easeAcc.set(fitted.of(u));
+    for (let e = a; e < z && !fitted; e++) {
       const c = itemCol[userItems[e]!]!;
       // A film rated again since training counts once, at its new rating.
       if (c < 0) continue;

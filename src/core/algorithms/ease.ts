@@ -3,15 +3,10 @@ import type { InteractionData, Recommendations } from '../model.js';
 import { fillFromOrder, itemStats, newcomerOrder, selectTopK } from './common.js';
 import { inverseSpdShifted } from './linalg.js';
 import { TrainingScores } from './training-scores.js';
+import { FitUserScores, rankKnownUsers } from './user-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
-import {
-  buildTopListCache,
-  cacheArrays,
-  emptyCache,
-  recommendFromCache,
-  takeCache,
-} from './top-list-cache.js';
+import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-list-cache.js';
 
 /**
  * Parameters that only act in the fit of EASE (and of ease-seq's EASE part): the size guards and the
@@ -185,6 +180,8 @@ export class EaseRecommender implements FoldInRecommender {
   /** Flags the items of a fold-in during a call. */
   private inSince: Uint8Array = new Uint8Array(0);
   private trainingScores = new TrainingScores(0);
+  /** During the fit's ranking of every user: their scores, a block at a time. */
+  private fitScores: FitUserScores | undefined;
 
   /** Throws when `params` has problems (see easeParamProblems), unless they come from an artifact. */
   constructor(params: Partial<EaseParams> = {}, source?: typeof FROM_ARTIFACT) {
@@ -215,18 +212,24 @@ export class EaseRecommender implements FoldInRecommender {
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.itemCol = itemCol;
+    const userWeights = recencyWeights(data, this.p.recencyHalfLife);
+    const scores = new FitUserScores(m, data, itemCol, userWeights);
+    const lambda = easeLambda(this.p, counts, colItem);
     this.stored = {
       colItem,
-      b: easeWeights(data, itemCol, m, easeLambda(this.p, counts, colItem), gram?.of(data, itemCol, colItem)),
+      b: easeWeights(data, itemCol, m, lambda, gram?.of(data, itemCol, colItem), scores.b),
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
-      userWeights: recencyWeights(data, this.p.recencyHalfLife),
+      userWeights,
       order: newcomerOrder(data),
     };
     this.prepare();
     const none = new Set<number>();
-    this.cache = buildTopListCache(this.stored.userPtr, this.p.cacheSize, (u, k) =>
-      this.rankUser(u, k, none),
+    this.cache = rankKnownUsers(
+      this.stored.userPtr,
+      this.p.cacheSize,
+      { scores, lend: (lent) => (this.fitScores = lent) },
+      (u, k) => this.rankUser(u, k, none),
     );
   }
 
@@ -297,6 +300,10 @@ export class EaseRecommender implements FoldInRecommender {
   /** Scores of every kept column for user u into `scratch` (indexed by column). */
   private scoreUser(u: number): void {
     const { scratch, itemCol } = this;
+    if (this.fitScores) {
+      scratch.set(this.fitScores.of(u));
+      return;
+    }
     const { userPtr, userItems, userWeights } = this.stored;
     scratch.fill(0);
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
@@ -402,6 +409,7 @@ export function easeLambda(
  * B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹, over the m kept columns (`itemCol[item]` = column or -1),
  * X binary (duplicate entries of one user count once). Row-major m×m, zero diagonal. `gram`, when
  * given, is easeGram(data, itemCol, m), computed once for several λ (it is read, not changed).
+ * B is written into `b` when given (a FitUserScores' B, so the fit ranks its users on the kernels).
  */
 export function easeWeights(
   data: InteractionData,
@@ -409,9 +417,9 @@ export function easeWeights(
   m: number,
   lambda: number,
   gram: Float64Array = easeGram(data, itemCol, m),
+  b: Float32Array = new Float32Array(m * m),
 ): Float32Array {
   const p = inverseSpdShifted(gram, m, lambda);
-  const b = new Float32Array(m * m);
   for (let r = 0; r < m; r++) {
     const rr = r * m;
     for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / p[c * m + c]!;

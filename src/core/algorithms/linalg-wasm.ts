@@ -14,6 +14,16 @@ interface LinalgKernels {
   workBytes(n: number): number;
   /** The failing pivot's value after `inverse` returned its row. */
   pivotValue(): number;
+  /** out[u·m + j] = Σ_e w_e·B[cols[e]·m + j] for `users` users (CSR `ptr`, `cols`, f32 `weights` or 0 for 1): byte offsets. */
+  scoreRows(
+    m: number,
+    b: number,
+    users: number,
+    ptr: number,
+    cols: number,
+    weights: number,
+    out: number,
+  ): void;
 }
 
 /** The compiled module: its kernels over fresh linear memory of at least `bytes` bytes. */
@@ -96,4 +106,61 @@ export function shiftedInverseWasm(
     throw new Error(`matrix is not positive definite (pivot ${failed}: ${kernels.pivotValue()})`);
   }
   return matrix;
+}
+
+/** Sparse rows (a block of users' columns and weights) times a dense m×m Float32 B. */
+export interface RowScorer {
+  /** B, written by the caller before scoring. */
+  readonly b: Float32Array;
+  /** At most this many users and entries in one call of `score`. */
+  readonly maxUsers: number;
+  readonly maxEntries: number;
+  /**
+   * Row u of the result (u < users) is Σ_e weights[e]·B[cols[e], ·] over e in [ptr[u], ptr[u+1]),
+   * weights all 1 when null, added in e order: users×m, a view valid until the next call.
+   */
+  score(ptr: Int32Array, cols: Int32Array, weights: Float32Array | null, users: number): Float64Array;
+}
+
+const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+/**
+ * A RowScorer on the kernels, B and the blocks in their memory; undefined when that memory cannot
+ * be had (the caller then scores in JS).
+ */
+export function rowScorerWasm(
+  module: LinalgModule,
+  m: number,
+  maxUsers: number,
+  maxEntries: number,
+): RowScorer | undefined {
+  const at = { b: 0, out: align(m * m * 4) };
+  const ptrAt = at.out + align(maxUsers * m * 8);
+  const colsAt = ptrAt + align((maxUsers + 1) * 4);
+  const weightsAt = colsAt + align(maxEntries * 4);
+  let instance: ReturnType<LinalgModule['instantiate']>;
+  try {
+    instance = module.instantiate(weightsAt + align(maxEntries * 4));
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+  const { kernels, buffer } = instance;
+  const ptrView = new Int32Array(buffer, ptrAt, maxUsers + 1);
+  const colsView = new Int32Array(buffer, colsAt, maxEntries);
+  const weightsView = new Float32Array(buffer, weightsAt, maxEntries);
+  return {
+    b: new Float32Array(buffer, 0, m * m),
+    maxUsers,
+    maxEntries,
+    score(ptr, cols, weights, users) {
+      const entries = ptr[users]! - ptr[0]!;
+      if (users > maxUsers || entries > maxEntries) throw new RangeError('block too large for the scorer');
+      for (let u = 0; u <= users; u++) ptrView[u] = ptr[u]! - ptr[0]!;
+      colsView.set(cols.subarray(ptr[0]!, ptr[users]!));
+      if (weights) weightsView.set(weights.subarray(ptr[0]!, ptr[users]!));
+      kernels.scoreRows(m, at.b, users, ptrAt, colsAt, weights ? weightsAt : 0, at.out);
+      return new Float64Array(buffer, at.out, users * m);
+    },
+  };
 }

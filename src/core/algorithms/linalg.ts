@@ -1,4 +1,13 @@
-import { inverseSpdWasm, type LinalgModule, loadWasmKernels, shiftedInverseWasm } from './linalg-wasm.js';
+import {
+  inverseSpdWasm,
+  type LinalgModule,
+  loadWasmKernels,
+  type RowScorer,
+  rowScorerWasm,
+  shiftedInverseWasm,
+} from './linalg-wasm.js';
+
+export type { RowScorer } from './linalg-wasm.js';
 
 /**
  * Dense symmetric positive-definite inverse over Float64Array, row-major, no BLAS.
@@ -90,6 +99,42 @@ export function inverseSpdShifted(a: Float64Array, n: number, shift: number): Fl
   const copy = a.slice(0, n * n);
   for (let i = 0; i < n; i++) copy[i * n + i]! += shift;
   return inverseSpdJs(copy, n);
+}
+
+/**
+ * A RowScorer for an m×m B with the backend in use (the kernels' scoreRows, about 6× the JS loop),
+ * taking blocks of at most `maxUsers` users and `maxEntries` entries. The JS one scores with the
+ * same arithmetic in the same order, so both give the same bits.
+ */
+export function rowScorer(m: number, maxUsers: number, maxEntries: number): RowScorer {
+  linalgBackend();
+  const wasm = kernels && m > 0 ? rowScorerWasm(kernels, m, maxUsers, maxEntries) : undefined;
+  return wasm ?? rowScorerJs(m, maxUsers, maxEntries);
+}
+
+/** The JS RowScorer (see rowScorer). */
+export function rowScorerJs(m: number, maxUsers: number, maxEntries: number): RowScorer {
+  const b = new Float32Array(m * m);
+  const out = new Float64Array(maxUsers * m);
+  return {
+    b,
+    maxUsers,
+    maxEntries,
+    score(ptr, cols, weights, users) {
+      if (users > maxUsers || ptr[users]! - ptr[0]! > maxEntries)
+        throw new RangeError('block too large for the scorer');
+      out.fill(0, 0, users * m);
+      for (let u = 0; u < users; u++) {
+        const o = u * m;
+        for (let e = ptr[u]!; e < ptr[u + 1]!; e++) {
+          const rc = cols[e]! * m;
+          const w = weights ? weights[e]! : 1;
+          for (let j = 0; j < m; j++) out[o + j]! += w * b[rc + j]!;
+        }
+      }
+      return out.subarray(0, users * m);
+    },
+  };
 }
 
 /** In place: the lower triangle of `a` becomes L (a = L·Lᵀ); the upper triangle is zeroed. */

@@ -14,7 +14,7 @@ export interface TopListCache {
   scores: Float32Array;
 }
 
-type Ranked = Recommendations & { count: number };
+export type Ranked = Recommendations & { count: number };
 
 /**
  * Ranks every user with history (userPtr: CSR of the training items by user) through
