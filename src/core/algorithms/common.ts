@@ -159,7 +159,7 @@ export function selectTopK(
       const rs = heapScores[0]!;
       if (s < rs || (s === rs && item > heapItems[0]!)) continue;
       if (useExclude && exclude.has(item)) continue;
-      siftDown(heapItems, heapScores, size, item, s);
+      siftDown(heapItems, heapScores, 0, size, item, s);
     } else {
       if (useExclude && exclude.has(item)) continue;
       // sift up
@@ -184,33 +184,43 @@ export function selectTopK(
     outScores[n - 1] = heapScores[0]!;
     const lastItem = heapItems[n - 1]!;
     const lastScore = heapScores[n - 1]!;
-    siftDown(heapItems, heapScores, n - 1, lastItem, lastScore);
+    siftDown(heapItems, heapScores, 0, n - 1, lastItem, lastScore);
   }
   return { items: outItems, scores: outScores, count: size };
 }
 
-/** Replaces the root of the min-heap (worst at root) by (item, s) and restores the heap order. */
-function siftDown(items: Int32Array, scores: Float64Array, size: number, item: number, s: number): void {
+/**
+ * Replaces the root of the min-heap (worst at root) of `size` entries at `base` by (item, s) and
+ * restores the heap order.
+ */
+export function siftDown(
+  items: Int32Array,
+  scores: Float64Array,
+  base: number,
+  size: number,
+  item: number,
+  s: number,
+): void {
   let pos = 0;
   for (;;) {
     let child = 2 * pos + 1;
     if (child >= size) break;
     const right = child + 1;
     if (right < size) {
-      const cs = scores[child]!;
-      const rs = scores[right]!;
+      const cs = scores[base + child]!;
+      const rs = scores[base + right]!;
       // pick the worse child (lower score, or equal score and higher index)
-      if (rs < cs || (rs === cs && items[right]! > items[child]!)) child = right;
+      if (rs < cs || (rs === cs && items[base + right]! > items[base + child]!)) child = right;
     }
-    const cs = scores[child]!;
-    if (s < cs || (s === cs && item > items[child]!)) break;
-    items[pos] = items[child]!;
-    scores[pos] = cs;
+    const cs = scores[base + child]!;
+    if (s < cs || (s === cs && item > items[base + child]!)) break;
+    items[base + pos] = items[base + child]!;
+    scores[base + pos] = cs;
     pos = child;
   }
   if (size > 0) {
-    items[pos] = item;
-    scores[pos] = s;
+    items[base + pos] = item;
+    scores[base + pos] = s;
   }
 }
 

@@ -10,6 +10,7 @@ import {
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import { genreMasks, popcount } from './genre-combinations.js';
+import { itemNeighbours } from './item-neighbours.js';
 
 export interface ItemKnnParams {
   /** Neighbours kept per item (sparse top-k of the similarity row). */
@@ -61,7 +62,8 @@ export interface SimilarItems extends Recommendations {
  * Only the `neighbours` most similar items of each item are kept (CSR: nbrPtr / nbrItems / nbrSims,
  * best first), so the model is O(numItems × neighbours).
  *
- * Fit: Σ_u n_u² multiply-adds (one dense accumulator row per item), then a bounded top-k per item.
+ * Fit: Σ_u n_u²/2 multiply-adds (the lower triangle of the co-rating sums, item-neighbours.ts), each
+ * similarity offered to both items' bounded top-k.
  * recommend(u): score(j) = Σ_{i ∈ items(u)} sim(i, j) over the kept neighbours — O(n_u × neighbours)
  * plus a top-k heap; the user's own training items are never returned.
  * similarItems(i): the kept neighbours of i, or — when i has fewer than `minRatings` interactions — the
@@ -90,69 +92,20 @@ export class ItemKnnRecommender implements Recommender {
   }
 
   fit(data: InteractionData): void {
-    const { numUsers, numItems, userPtr, userItems, userRatings } = data;
+    const { numUsers, numItems, userPtr, userItems } = data;
     const nnz = userPtr[numUsers]!;
-    const binary = this.p.weighting === 'binary';
-    const weight = (e: number): number => (binary ? 1 : userRatings[e]!);
-
-    // Column (item) CSR: the entries e of each item.
-    const itemPtr = new Int32Array(numItems + 1);
-    for (let e = 0; e < nnz; e++) itemPtr[userItems[e]! + 1]!++;
-    for (let i = 0; i < numItems; i++) itemPtr[i + 1]! += itemPtr[i]!;
-    const itemUsers = new Int32Array(nnz);
-    const itemWeights = new Float64Array(nnz);
-    const fillPos = itemPtr.slice(0, numItems);
-    const norms = new Float64Array(numItems);
-    for (let u = 0; u < numUsers; u++) {
-      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-        const i = userItems[e]!;
-        const w = weight(e);
-        const at = fillPos[i]!++;
-        itemUsers[at] = u;
-        itemWeights[at] = w;
-        norms[i]! += w * w;
-      }
-    }
-    for (let i = 0; i < numItems; i++) norms[i] = Math.sqrt(norms[i]!);
-
-    const k = this.p.neighbours;
-    const nbrPtr = new Int32Array(numItems + 1);
-    const nbrItems: Int32Array[] = [];
-    const nbrSims: Float32Array[] = [];
-    const acc = new Float64Array(numItems);
-    const touched = new Int32Array(numItems);
-    const noExclude = new Set<number>();
-    for (let i = 0; i < numItems; i++) {
-      let nt = 0;
-      for (let c = itemPtr[i]!; c < itemPtr[i + 1]!; c++) {
-        const u = itemUsers[c]!;
-        const wi = itemWeights[c]!;
-        for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-          const j = userItems[e]!;
-          if (acc[j] === 0) touched[nt++] = j;
-          acc[j]! += wi * weight(e);
-        }
-      }
-      const ni = norms[i]!;
-      for (let t = 0; t < nt; t++) {
-        const j = touched[t]!;
-        acc[j] = j === i ? 0 : acc[j]! / (ni * norms[j]!);
-      }
-      const top = selectTopK(acc, touched, nt, k, noExclude);
-      let kept = top.count;
-      while (kept > 0 && top.scores[kept - 1]! <= 0) kept--;
-      nbrItems.push(top.items.subarray(0, kept));
-      nbrSims.push(top.scores.subarray(0, kept));
-      nbrPtr[i + 1] = nbrPtr[i]! + kept;
-      for (let t = 0; t < nt; t++) acc[touched[t]!] = 0;
-    }
+    const { nbrPtr, nbrItems, nbrSims } = itemNeighbours(
+      data,
+      this.p.weighting === 'binary',
+      this.p.neighbours,
+    );
     const { counts } = itemStats(data);
     this.numItems = numItems;
     this.numUsers = numUsers;
     this.stored = {
       nbrPtr,
-      nbrItems: concatInt(nbrItems, nbrPtr[numItems]!),
-      nbrSims: concatFloat(nbrSims, nbrPtr[numItems]!),
+      nbrItems,
+      nbrSims,
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       counts,
@@ -326,24 +279,4 @@ export class ItemKnnRecommender implements Recommender {
     model.prepare();
     return model;
   }
-}
-
-function concatInt(parts: Int32Array[], total: number): Int32Array {
-  const out = new Int32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatFloat(parts: Float32Array[], total: number): Float32Array {
-  const out = new Float32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
