@@ -7,6 +7,7 @@ import { Impressions1796230800000 } from './1796230800000-impressions.js';
 import { ReplayMeasures1796317200000 } from './1796317200000-replay-measures.js';
 import { CancelledRuns1796403600000 } from './1796403600000-cancelled-runs.js';
 import { FeedbackAttribution1796490000000 } from './1796490000000-feedback-attribution.js';
+import { ArtifactParts1796576400000 } from './1796576400000-artifact-parts.js';
 
 /** Every migration, oldest first; the app and the CLI run them from this list. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ReplayMeasures1796317200000,
   CancelledRuns1796403600000,
   FeedbackAttribution1796490000000,
+  ArtifactParts1796576400000,
 ];

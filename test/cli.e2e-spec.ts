@@ -17,16 +17,17 @@ describe('command line', () => {
     expect(runCli(['db', 'migrate'], env)).toMatchObject({
       status: 0,
       stdout:
-        'Applied 9 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
+        'Applied 10 migration(s):\n  InitialSchema1764147600000\n  MoviePopularityIndex1764151200000\n' +
         '  PipelineAndValidation1764154800000\n  ModelRegistry1764158400000\n' +
         '  ArtifactStorageExternal1796140800000\n  Impressions1796230800000\n  ReplayMeasures1796317200000\n' +
-        '  CancelledRuns1796403600000\n  FeedbackAttribution1796490000000\n',
+        '  CancelledRuns1796403600000\n  FeedbackAttribution1796490000000\n  ArtifactParts1796576400000\n',
     });
     expect(runCli(['db', 'migrate'], env).stdout).toBe('Schema is up to date; no migration to apply.\n');
     expect(runCli(['db', 'revert'], env)).toMatchObject({
       status: 0,
-      stdout: 'Reverted FeedbackAttribution1796490000000.\n',
+      stdout: 'Reverted ArtifactParts1796576400000.\n',
     });
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted FeedbackAttribution1796490000000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted CancelledRuns1796403600000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted ReplayMeasures1796317200000.\n');
     expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted Impressions1796230800000.\n');
@@ -103,12 +104,33 @@ describe('command line', () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       await client.query(
-        `INSERT INTO model_versions (algorithm, params, metrics, data_version, training_seconds, artifact, artifact_sha256, stage)
-         VALUES ('ease', '{}', $1, 1, 2.5, 'x', encode(sha256('x'), 'hex'), 'candidate')`,
+        `WITH version AS (
+           INSERT INTO model_versions (algorithm, params, metrics, data_version, training_seconds, artifact_bytes, artifact_sha256, stage)
+           VALUES ('ease', '{}', $1, 1, 2.5, 1, encode(sha256('x'), 'hex'), 'candidate') RETURNING id)
+         INSERT INTO model_artifact_parts (model_version_id, start_byte, bytes) SELECT id, 0, 'x' FROM version`,
         [JSON.stringify({ 'ndcg@10': ndcg })],
       );
       await client.end();
     }
+    // Reverting the artifact parts puts each artifact back in its column; migrating moves it back.
+    const artifacts = async (sql: string) => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query(sql);
+      await client.end();
+      return rows.map((row) => Object.values(row).map(String).join(' '));
+    };
+    expect(runCli(['db', 'revert', '--yes'], env).stdout).toBe('Reverted ArtifactParts1796576400000.\n');
+    expect(
+      await artifacts(`SELECT id, convert_from(artifact, 'UTF8') FROM model_versions ORDER BY id`),
+    ).toEqual(['1 x', '2 x']);
+    expect(runCli(['db', 'migrate'], env).status).toBe(0);
+    expect(
+      await artifacts(
+        `SELECT v.id, v.artifact_bytes, p.start_byte, convert_from(p.bytes, 'UTF8') FROM model_versions v
+         JOIN model_artifact_parts p ON p.model_version_id = v.id ORDER BY v.id`,
+      ),
+    ).toEqual(['1 1 0 x', '2 1 0 x']);
     expect(runCli(['models', 'promote', '1'], env)).toMatchObject({
       status: 0,
       stdout: 'Version 1 is in production.\n',

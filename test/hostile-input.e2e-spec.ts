@@ -439,12 +439,17 @@ describe('hostile input: no 5xx from any route', () => {
     const [production] = await db.query(`SELECT id FROM model_versions WHERE stage = 'production'`);
     const copies = await db.query(
       `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
-                                   artifact, artifact_sha256, stage)
-       SELECT algorithm, params, metrics, data_version, pipeline_run_id, training_seconds, artifact, artifact_sha256, 'candidate'
+                                   artifact_bytes, artifact_sha256, stage)
+       SELECT algorithm, params, metrics, data_version, pipeline_run_id, training_seconds, artifact_bytes, artifact_sha256, 'candidate'
        FROM model_versions, generate_series(1, 8) WHERE id = $1 RETURNING id`,
       [production.id],
     );
     const ids: number[] = copies.map((row: { id: number }) => row.id);
+    await db.query(
+      `INSERT INTO model_artifact_parts (model_version_id, start_byte, bytes)
+       SELECT copy, start_byte, bytes FROM model_artifact_parts, unnest($2::int[]) AS copy WHERE model_version_id = $1`,
+      [production.id, ids],
+    );
     const statuses: number[] = [];
     for (let round = 0; round < ids.length; round += 4) {
       const answers = await Promise.all(

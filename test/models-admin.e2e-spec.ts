@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { PROMOTION_CHANNEL } from '../src/database/channels.js';
+import { ARTIFACT_PART_BYTES, RegistryRepository } from '../src/registry/registry.repository.js';
 import { RegistryService } from '../src/registry/registry.service.js';
 import { bootApp, loadAll, type TestApp } from './support/app.js';
 import { adminToken, AUTH_ENV } from './support/auth.js';
@@ -86,8 +87,48 @@ describe('admin: model registry', () => {
   it('checks the artifact against its sha256', async () => {
     const registry = t.app.get(RegistryService);
     expect(new TextDecoder().decode((await registry.artifact(3)).bytes)).toBe('model 0.09');
-    await t.app.get(DataSource).query(`UPDATE model_versions SET artifact = 'tampered' WHERE id = 3`);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE model_artifact_parts SET bytes = 'tampered' WHERE model_version_id = 3`);
     await expect(registry.artifact(3)).rejects.toThrow(/artifact sha256 .* does not match/);
+  });
+
+  it('stores an artifact in parts of 64 MiB and reads it back whole, whatever the slices', async () => {
+    const registry = t.app.get(RegistryService);
+    const artifact = new Uint8Array(ARTIFACT_PART_BYTES + 1000);
+    for (let i = 0; i < artifact.length; i += 997) artifact[i] = (i / 997) % 251;
+    const id = await registry.register(
+      {
+        algorithm: 'popularity',
+        params: {},
+        metrics: { 'ndcg@10': 0.01 },
+        dataVersion: 1,
+        pipelineRunId: 1,
+        trainingSeconds: 0.5,
+        artifact,
+      },
+      'two parts',
+    );
+    const parts = await t.app
+      .get(DataSource)
+      .query(
+        'SELECT start_byte, octet_length(bytes) AS size FROM model_artifact_parts WHERE model_version_id = $1 ORDER BY start_byte',
+        [id],
+      );
+    expect(parts).toEqual([
+      { start_byte: '0', size: ARTIFACT_PART_BYTES },
+      { start_byte: String(ARTIFACT_PART_BYTES), size: 1000 },
+    ]);
+    expect(Buffer.from((await registry.artifact(id)).bytes).equals(Buffer.from(artifact))).toBe(true);
+    // a slice across the two parts, and one past the end
+    const repository = t.app.get(RegistryRepository);
+    const across = await repository.artifactSlice(id, ARTIFACT_PART_BYTES - 3000, 5000);
+    expect(
+      across?.equals(Buffer.from(artifact.subarray(ARTIFACT_PART_BYTES - 3000, ARTIFACT_PART_BYTES + 1000))),
+    ).toBe(true);
+    expect(await repository.artifactSlice(id, artifact.length + 5, 10)).toEqual(Buffer.alloc(0));
+    expect(await repository.artifactSlice(9999, 0, 10)).toBeUndefined();
+    await t.app.get(DataSource).query('DELETE FROM model_versions WHERE id = $1', [id]);
   });
 
   it('answers 404 for an unknown version and keeps promotion behind models:write', async () => {

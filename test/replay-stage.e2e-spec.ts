@@ -61,7 +61,10 @@ describe('the replay stage: production scored on each new batch before training 
 
     // The same replay, from version 1's artifact and the batch's ratings read here: the stage read
     // the right batch and scored what it says.
-    const [artifact] = await query('SELECT artifact FROM model_versions WHERE id = 1');
+    const [artifact] = await query(
+      `SELECT string_agg(bytes, ''::bytea ORDER BY start_byte) AS artifact FROM model_artifact_parts
+       WHERE model_version_id = 1`,
+    );
     const ratings = await query(
       `SELECT user_id AS "userId", movie_id AS "movieId", rating, extract(epoch FROM rated_at)::float8 AS timestamp
        FROM ratings r JOIN data_batches b ON b.id = r.batch_id WHERE b.version = 2`,

@@ -37,6 +37,9 @@ export type NewModelVersion = Pick<
   'algorithm' | 'params' | 'metrics' | 'dataVersion' | 'pipelineRunId' | 'trainingSeconds'
 > & { artifact: Uint8Array };
 
+/** Bytes of one stored part of an artifact. */
+export const ARTIFACT_PART_BYTES = 64 * 1024 * 1024;
+
 /** What is known of a stored artifact before its bytes are read. */
 export interface ArtifactHead {
   size: number;
@@ -60,7 +63,7 @@ interface VersionRow {
 }
 
 const COLUMNS = `id, algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
-  octet_length(artifact) AS artifact_bytes, artifact_sha256, stage, created_at`;
+  artifact_bytes, artifact_sha256, stage, created_at`;
 
 function toModelVersion(row: VersionRow): ModelVersion {
   return {
@@ -158,12 +161,12 @@ export class RegistryRepository {
     const [row] = await this.db.query<
       { size: number; artifact_sha256: string; algorithm: string; data_version: number }[]
     >(
-      'SELECT octet_length(artifact) AS size, artifact_sha256, algorithm, data_version FROM model_versions WHERE id = $1',
+      'SELECT artifact_bytes AS size, artifact_sha256, algorithm, data_version FROM model_versions WHERE id = $1',
       [id],
     );
     return (
       row && {
-        size: row.size,
+        size: Number(row.size),
         sha256: row.artifact_sha256,
         algorithm: row.algorithm,
         dataVersion: row.data_version,
@@ -172,22 +175,36 @@ export class RegistryRepository {
   }
 
   /**
-   * `length` bytes of a version's artifact from byte `offset` (0-based). The column is stored
-   * uncompressed, so this reads only that part of it.
+   * `length` bytes of a version's artifact from byte `offset` (0-based), fewer at its end; undefined
+   * when the version has no artifact. The parts are stored uncompressed, so this reads only the
+   * bytes asked for.
    */
   async artifactSlice(id: number, offset: number, length: number): Promise<Buffer | undefined> {
-    const [slice] = await this.db.query<{ part: Buffer }[]>(
-      'SELECT substring(artifact FROM $2 FOR $3) AS part FROM model_versions WHERE id = $1',
-      [id, offset + 1, length],
+    const found = await this.db.query<{ part: Buffer }[]>(
+      `SELECT substring(bytes FROM (greatest($2 - start_byte, 0) + 1)::integer
+                        FOR (least($2 + $3, start_byte + octet_length(bytes)) - greatest($2, start_byte))::integer) AS part
+       FROM model_artifact_parts
+       WHERE model_version_id = $1 AND start_byte < $2 + $3 AND start_byte + octet_length(bytes) > $2
+       ORDER BY start_byte`,
+      [id, offset, length],
     );
-    return slice?.part;
+    if (found.length > 0) return Buffer.concat(found.map((row) => row.part));
+    const [any] = await this.db.query<unknown[]>(
+      'SELECT 1 FROM model_artifact_parts WHERE model_version_id = $1 LIMIT 1',
+      [id],
+    );
+    return any ? Buffer.alloc(0) : undefined;
   }
 
-  /** Stores a new version as a candidate; returns its id. */
+  /**
+   * Stores a new version as a candidate, its artifact in parts of ARTIFACT_PART_BYTES (each a
+   * statement of its own, so no one parameter nears PostgreSQL's 1 GiB field limit); returns its id.
+   */
   async insert(client: PoolClient, version: NewModelVersion, sha256: string): Promise<number> {
+    const { artifact } = version;
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
-                                   artifact, artifact_sha256, stage)
+                                   artifact_bytes, artifact_sha256, stage)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'candidate') RETURNING id`,
       [
         version.algorithm,
@@ -196,12 +213,19 @@ export class RegistryRepository {
         version.dataVersion,
         version.pipelineRunId,
         version.trainingSeconds,
-        Buffer.from(version.artifact),
+        artifact.byteLength,
         sha256,
       ],
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error('registering the version returned no id');
+    for (let start = 0; start === 0 || start < artifact.byteLength; start += ARTIFACT_PART_BYTES) {
+      const part = artifact.subarray(start, start + ARTIFACT_PART_BYTES);
+      await client.query(
+        'INSERT INTO model_artifact_parts (model_version_id, start_byte, bytes) VALUES ($1, $2, $3)',
+        [id, start, Buffer.from(part.buffer, part.byteOffset, part.byteLength)],
+      );
+    }
     return id;
   }
 

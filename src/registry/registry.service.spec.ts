@@ -229,15 +229,6 @@ describe('RegistryService', () => {
       expect(tables.historyOf(id)).toEqual(['- → candidate: trained by pipeline run 3 on data version 7']);
     });
 
-    it('refuses an artifact too large for a PostgreSQL field before writing anything, naming the settings to lower', async () => {
-      const { tables, service } = registry();
-      const huge = { byteLength: 1024 ** 3 } as unknown as Uint8Array;
-      await expect(service.register(trained(huge), 'trained')).rejects.toThrow(
-        'the model artifact is 1073741824 bytes, over the 1006632960 a PostgreSQL field can hold: lower MODEL_PARAMS maxItems or cacheSize',
-      );
-      expect(tables.versions).toEqual([]);
-    });
-
     it('explains an out-of-memory refusal from a server that logs parameters, and records nothing', async () => {
       const { tables, service } = registry();
       const refusal = new Error('invalid memory alloc request size 1200000000');

@@ -14,9 +14,6 @@ export interface ModelVersionView extends ModelVersion {
   history: StageChange[];
 }
 
-/** PostgreSQL refuses a field of 1 GiB or more (the connection drops); a margin for the message. */
-const MAX_ARTIFACT_BYTES = 1024 * 1024 * 1024 - 64 * 1024 * 1024;
-
 /**
  * How much of an artifact one query reads. Small slices: node-postgres receives a very large row
  * far more slowly per byte than many small ones.
@@ -82,12 +79,6 @@ export class RegistryService {
 
   /** Records a trained version as a candidate. */
   async register(version: NewModelVersion, reason: string): Promise<number> {
-    if (version.artifact.byteLength > MAX_ARTIFACT_BYTES) {
-      throw new Error(
-        `the model artifact is ${version.artifact.byteLength} bytes, over the ${MAX_ARTIFACT_BYTES} a PostgreSQL ` +
-          'field can hold: lower MODEL_PARAMS maxItems or cacheSize',
-      );
-    }
     const sha256 = createHash('sha256').update(version.artifact).digest('hex');
     return this.versions
       .transaction(async (client) => {
