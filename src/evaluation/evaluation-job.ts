@@ -43,6 +43,8 @@ export interface EvaluationJob {
    * scored (ratingsOfSampledUsers); undefined = all.
    */
   maxUsers?: number;
+  /** The protocols this job scores (all by default): evaluateInWorker gives each its own thread. */
+  protocols?: Protocol[];
 }
 
 /**
@@ -64,10 +66,10 @@ function create({ algorithm, params }: ModelSpec): Recommender {
 
 type Splits = Record<Protocol, EvaluationSplit>;
 
-function metricsOf(spec: ModelSpec, job: EvaluationJob, splits: Splits): RecordedMetrics {
+function metricsOf(spec: ModelSpec, job: EvaluationJob, splits: Partial<Splits>): RecordedMetrics {
   const figures: [MetricKey, number][] = [];
-  for (const protocol of PROTOCOLS) {
-    for (const [name, value] of protocolFigures(spec, protocol, splits[protocol])) {
+  for (const protocol of protocolsOf(job)) {
+    for (const [name, value] of protocolFigures(spec, protocol, splits[protocol]!)) {
       figures.push([scopedKey(protocol, name), value]);
       if (protocol === job.primary) figures.push([scopedKey('primary', name), value]);
     }
@@ -90,9 +92,12 @@ export function evaluationJob(job: EvaluationJob): EvaluationOutcome {
   const sample = ratingsOfSampledUsers(job.ratings, { maxUsers: job.maxUsers });
   const dataset = { ratings: sample.ratings, movies: job.movies };
   // One split per protocol, shared by candidate and production.
-  const splits = Object.fromEntries(
-    PROTOCOLS.map((protocol) => [protocol, splitDataset(dataset, holdoutOf(protocol, job.gapSeconds))]),
-  ) as Splits;
+  const splits: Partial<Splits> = Object.fromEntries(
+    protocolsOf(job).map((protocol) => [
+      protocol,
+      splitDataset(dataset, holdoutOf(protocol, job.gapSeconds)),
+    ]),
+  );
   const sampled: Partial<Record<SampleKey, number>> =
     sample.users < sample.of ? { sampled_users: sample.users, population_users: sample.of } : {};
   const candidate = { ...metricsOf(job.candidate, job, splits), ...sampled };
@@ -110,7 +115,30 @@ function sameSpec(a: ModelSpec, b: ModelSpec): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** Evaluates in a worker thread, so the event loop keeps serving meanwhile. */
-export function evaluateInWorker(job: EvaluationJob, signal?: AbortSignal): Promise<EvaluationOutcome> {
-  return runWorker<EvaluationOutcome>(import.meta.url, './evaluation.worker.js', job, { signal });
+function protocolsOf(job: EvaluationJob): readonly Protocol[] {
+  return job.protocols ?? PROTOCOLS;
+}
+
+/**
+ * Evaluates in worker threads, one per protocol (each samples and splits on its own, then fits
+ * and scores candidate and production), so the two protocols' fits use both cores and the event
+ * loop keeps serving meanwhile; the figures are merged as one job's.
+ */
+export async function evaluateInWorker(job: EvaluationJob, signal?: AbortSignal): Promise<EvaluationOutcome> {
+  const parts = await Promise.all(
+    protocolsOf(job).map((protocol) =>
+      runWorker<EvaluationOutcome>(
+        import.meta.url,
+        './evaluation.worker.js',
+        { ...job, protocols: [protocol] },
+        { signal },
+      ),
+    ),
+  );
+  const merged = (pick: (part: EvaluationOutcome) => RecordedMetrics | undefined) =>
+    Object.assign({}, ...parts.map(pick)) as RecordedMetrics;
+  return {
+    candidate: merged((part) => part.candidate),
+    ...(parts[0]!.production ? { production: merged((part) => part.production) } : {}),
+  };
 }
