@@ -170,23 +170,27 @@ export interface FittedBundleModels {
   weightSearch?: BlendWeightSearch;
 }
 
-/** Fits the `models` of a bundle of `params` on `data`, each serialized. */
+/**
+ * Fits the `models` of a bundle of `params` on `data`, each serialized; a model is let go once
+ * serialized, so the next one fits beside its bytes only (an EASE fit holds an m×m Float64 buffer).
+ */
 export function fitBundleModels(
   data: InteractionData,
   params: BundleParams,
   models: readonly BundleModel[],
   onFitted: (model: BundleModel) => void = () => undefined,
 ): FittedBundleModels {
-  const all = unfitted(params);
   const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
   const gram = sharedGram(models);
+  let weightSearch: BlendWeightSearch | undefined;
   for (const name of models) {
-    fitModel(all, name, data, gram);
-    if (name === 'taste') all.taste.forgetUsers();
-    fitted[name] = all[name].serialize();
+    const model = unfitted(params)[name];
+    fitModel(model, data, gram);
+    if (model instanceof GenrePopularityRecommender) model.forgetUsers();
+    if (model instanceof EaseSeqRecommender) weightSearch = model.weightSearch;
+    fitted[name] = model.serialize();
     onFitted(name);
   }
-  const { weightSearch } = all.session;
   return { models: fitted, ...(weightSearch ? { weightSearch } : {}) };
 }
 
@@ -198,7 +202,7 @@ export function fitBundle(data: InteractionData, params: BundleParams): ModelBun
     itemIds: data.itemIds,
   };
   const gram = sharedGram(BUNDLE_MODELS);
-  for (const name of BUNDLE_MODELS) fitModel(bundle, name, data, gram);
+  for (const name of BUNDLE_MODELS) fitModel(bundle[name], data, gram);
   bundle.taste.forgetUsers();
   return bundle;
 }
@@ -208,13 +212,7 @@ function sharedGram(models: readonly BundleModel[]): SharedGram {
   return new SharedGram(models.filter((name) => name === 'session' || name === 'returning').length);
 }
 
-function fitModel(
-  all: Pick<ModelBundle, BundleModel>,
-  name: BundleModel,
-  data: InteractionData,
-  gram: SharedGram,
-): void {
-  const model = all[name];
+function fitModel(model: BundleModels[BundleModel], data: InteractionData, gram: SharedGram): void {
   if (model instanceof EaseRecommender || model instanceof EaseSeqRecommender) model.fit(data, gram);
   else model.fit(data);
 }

@@ -124,8 +124,8 @@ describe('EaseSeqRecommender', () => {
 
   it('refuses an EASE part over the memory budget before it starts', () => {
     expect(() => new EaseSeqRecommender({ ...common, memoryBudgetMB: 0.0001 }).fit(data)).toThrow(
-      'EASE cannot fit 5 items within its memory budget: it needs 500 bytes (0.0 MB: ' +
-        'two 5×5 Float64 buffers and a 5×5 Float32 B), the budget is 104 bytes (0.0 MB); ' +
+      'EASE cannot fit 5 items within its memory budget: it needs 400 bytes (0.0 MB: ' +
+        'two 5×5 Float64 buffers), the budget is 104 bytes (0.0 MB); ' +
         'lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
     );
     const capped = new EaseSeqRecommender({ ...common, memoryBudgetMB: 0.0001, maxItems: 2 });

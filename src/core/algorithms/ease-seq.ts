@@ -13,7 +13,7 @@ import {
   type SharedGram,
 } from './ease.js';
 import { TrainingScores } from './training-scores.js';
-import { FitUserScores, rankKnownUsers } from './user-scores.js';
+import { easeWorkspace, FitUserScores, rankKnownUsers, userRows } from './user-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-list-cache.js';
@@ -64,7 +64,7 @@ export interface WeightSearchParams {
 const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
 
 /**
- * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 6,000): its
+ * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 10,000): its
  * fit is cubic in them, and the weight it picks hardly depends on them (the inner scores by weight
  * moved by ≤ 0.0006 between 2,000 columns and all of them).
  */
@@ -210,8 +210,11 @@ export class EaseSeqRecommender implements FoldInRecommender {
     this.numUsers = numUsers;
     this.itemCol = itemCol;
     const lambda = easeLambda(this.p, counts, colItem);
-    const scores = new FitUserScores(colItem.length, data, itemCol, new Float32Array(0));
-    const b = easeWeights(data, itemCol, colItem.length, lambda, gram?.of(data, itemCol, colItem), scores.b);
+    const m = colItem.length;
+    const rows = userRows(data, itemCol, new Float32Array(0));
+    const workspace = easeWorkspace(m, rows);
+    const fillGram = gram && ((target: Float64Array) => gram.fill(data, itemCol, colItem, target));
+    const b = easeWeights(data, itemCol, m, lambda, fillGram, workspace);
 
     const t = fitTransitions(data, {
       window: this.p.window,
@@ -252,7 +255,7 @@ export class EaseSeqRecommender implements FoldInRecommender {
     this.cache = rankKnownUsers(
       this.stored.userPtr,
       this.p.cacheSize,
-      { scores, lend: (lent) => (this.fitScores = lent) },
+      { scores: new FitUserScores(m, rows, workspace.scorer()), lend: (lent) => (this.fitScores = lent) },
       (u, k) => this.rankUser(u, k, none),
     );
   }

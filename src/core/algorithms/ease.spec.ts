@@ -198,24 +198,29 @@ describe('SharedGram', () => {
   };
 
   it('computes the Gram once for fits of the same data and columns, then lets it go', () => {
+    const want = easeGram(data, cols(all), all.length);
     const shared = new SharedGram(3);
-    const first = shared.of(data, cols(all), all);
-    expect(shared.of(data, cols(all), all.slice())).toBe(first);
-    expect(Array.from(first)).toEqual(Array.from(easeGram(data, cols(all), all.length)));
+    const first = new Float64Array(all.length ** 2);
+    const second = new Float64Array(all.length ** 2);
+    shared.fill(data, cols(all), all, first);
+    first.fill(-1); // a fit works in its copy: the one kept is not changed
+    shared.fill(data, cols(all), all.slice(), second);
+    expect(Array.from(second)).toEqual(Array.from(want));
     // a fit at other columns gets its own
-    expect(Array.from(shared.of(data, cols(some), some))).toEqual(Array.from(easeGram(data, cols(some), 3)));
-    const after = new SharedGram(1);
-    expect(after.of(data, cols(all), all)).not.toBe(after.of(data, cols(all), all));
+    const third = new Float64Array(9);
+    shared.fill(data, cols(some), some, third);
+    expect(Array.from(third)).toEqual(Array.from(easeGram(data, cols(some), 3)));
   });
 
-  it('gives the weights of a fit of its own, and is not changed by a fit', () => {
+  it('gives the weights of a fit of its own', () => {
     const gram = easeGram(data, cols(all), all.length);
-    const before = gram.slice();
     const m = all.length;
-    expect(Array.from(easeWeights(data, cols(all), m, 3, gram))).toEqual(
-      Array.from(easeWeights(data, cols(all), m, 3)),
-    );
-    expect(Array.from(gram)).toEqual(Array.from(before));
+    const shared = new SharedGram(2);
+    const fill = (target: Float64Array) => shared.fill(data, cols(all), all, target);
+    const own = Array.from(easeWeights(data, cols(all), m, 3));
+    expect(Array.from(easeWeights(data, cols(all), m, 3, fill))).toEqual(own);
+    expect(Array.from(easeWeights(data, cols(all), m, 3, fill))).toEqual(own);
+    expect(Array.from(easeWeights(data, cols(all), m, 3, (target) => target.set(gram)))).toEqual(own);
   });
 });
 
@@ -320,9 +325,9 @@ describe('EASE size guards', () => {
     expect(exact.params).toMatchObject({ maxItems: 5 });
   });
 
-  it('sizes a fit at two m×m Float64 buffers and an m×m Float32 B', () => {
-    expect(easeFitBytes(5)).toBe(500);
-    expect(easeFitBytes(10_000)).toBe(2_000_000_000);
+  it('sizes a fit at two m×m Float64 buffers (its own, a shared Gram)', () => {
+    expect(easeFitBytes(5)).toBe(400);
+    expect(easeFitBytes(10_000)).toBe(1_600_000_000);
     // The default cap fits the default budget.
     expect(() =>
       assertFits(EASE_FIT_DEFAULTS.maxItems, EASE_FIT_DEFAULTS.memoryBudgetMB * 2 ** 20),
@@ -331,19 +336,19 @@ describe('EASE size guards', () => {
   });
 
   it('refuses a fit over the memory budget before it starts, naming items, bytes, budget and parameters', () => {
-    expect(() => assertFits(20_000, 6144 * 2 ** 20)).toThrow(
-      'EASE cannot fit 20000 items within its memory budget: it needs 8000000000 bytes (7629.4 MB: ' +
-        'two 20000×20000 Float64 buffers and a 20000×20000 Float32 B), the budget is 6442450944 bytes ' +
+    expect(() => assertFits(21_000, 6144 * 2 ** 20)).toThrow(
+      'EASE cannot fit 21000 items within its memory budget: it needs 7056000000 bytes (6729.1 MB: ' +
+        'two 21000×21000 Float64 buffers), the budget is 6442450944 bytes ' +
         '(6144.0 MB); lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
     );
     const tight = new EaseRecommender({ lambda, minItemCount: 1, memoryBudgetMB: 0.0001 });
     expect(() => tight.fit(data)).toThrow(
-      'EASE cannot fit 5 items within its memory budget: it needs 500 bytes (0.0 MB: ' +
-        'two 5×5 Float64 buffers and a 5×5 Float32 B), the budget is 104 bytes (0.0 MB); ' +
+      'EASE cannot fit 5 items within its memory budget: it needs 400 bytes (0.0 MB: ' +
+        'two 5×5 Float64 buffers), the budget is 104 bytes (0.0 MB); ' +
         'lower maxItems (or raise minItemCount), or raise memoryBudgetMB',
     );
     expect(tight.keptItems).toBe(0);
-    // Lowering maxItems is the way out: 2 items need 80 bytes.
+    // Lowering maxItems is the way out: 2 items need 64 bytes.
     const capped = new EaseRecommender({ lambda, minItemCount: 1, memoryBudgetMB: 0.0001, maxItems: 2 });
     capped.fit(data);
     expect(capped.keptItems).toBe(2);

@@ -1,17 +1,19 @@
 import type { FoldIn, FoldInRecommender } from '../fold-in.js';
 import type { InteractionData, Recommendations } from '../model.js';
 import { fillFromOrder, itemStats, newcomerOrder, selectTopK } from './common.js';
-import { inverseSpdShifted } from './linalg.js';
+import { type DenseWorkspace, denseWorkspace } from './linalg.js';
 import { TrainingScores } from './training-scores.js';
-import { FitUserScores, rankKnownUsers } from './user-scores.js';
+import { easeWorkspace, FitUserScores, rankKnownUsers, userRows } from './user-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
 import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
 import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-list-cache.js';
 
 /**
  * Parameters that only act in the fit of EASE (and of ease-seq's EASE part): the size guards and the
- * relative λ. The fit is cubic and B quadratic in m, the items that get a column: the fit holds two m×m
- * Float64 buffers and B is kept (and stored) as m×m Float32, 20·m² bytes at the peak (see easeFitBytes).
+ * relative λ. The fit is cubic and B quadratic in m, the items that get a column: the fit works in one
+ * m×m Float64 buffer (the Gram, its inverse, then B over half of it, see easeWeights), B is kept (and
+ * stored) as m×m Float32, and a Gram the bundle's two EASE fits share in one thread is one more m×m
+ * Float64 buffer: 16·m² bytes at most (see easeFitBytes).
  *
  * A model reports (and so stores in its artifact) these only when they were given: a model fitted at
  * their defaults writes the same bytes as before they existed, and an artifact written before them
@@ -20,16 +22,15 @@ import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-li
 export interface EaseFitParams {
   /**
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
-   * (ties by item index); the others are only reached through the popularity fill. Default 6,000,
+   * (ties by item index); the others are only reached through the popularity fill. Default 10,000,
    * chosen from the time budget of a nightly fit at MovieLens 25M's scale on two cores (the inverse
-   * is cubic and the known users' top lists linear in it): 0.7 GB at the
-   * fit's peak (0.58 GB of Float64 buffers, 0.14 GB B), a 144 MB B per EASE in the artifact. It
-   * keeps every item ml-latest-small keeps (3,034–3,650).
+   * is cubic and the known users' top lists linear in it): 0.8 GB at the fit's peak, a 400 MB B per
+   * EASE in the artifact. It keeps every item ml-latest-small keeps (3,034–3,650).
    */
   maxItems: number;
   /**
    * The fit is refused before it allocates an m×m buffer when easeFitBytes(m) exceeds this many MiB.
-   * Default 6144: a ceiling of about 17,900 columns for whoever raises maxItems, with the rest of a
+   * Default 6144: a ceiling of about 20,000 columns for whoever raises maxItems, with the rest of a
    * training process beside it (the bundle fits its two EASE models at once, in two threads).
    */
   memoryBudgetMB: number;
@@ -42,7 +43,7 @@ export interface EaseFitParams {
   relativeLambda: number;
 }
 
-export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 6_000, memoryBudgetMB: 6144, relativeLambda: 0 };
+export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 10_000, memoryBudgetMB: 6144, relativeLambda: 0 };
 
 export const EASE_FIT_RULES: ParamRules<EaseFitParams> = {
   maxItems: { min: 1, integer: true },
@@ -52,9 +53,12 @@ export const EASE_FIT_RULES: ParamRules<EaseFitParams> = {
 
 const BYTES_PER_MB = 1024 * 1024;
 
-/** Peak bytes of an EASE fit over m columns: two m×m Float64 buffers (Gram, inverse) and B, m×m Float32. */
+/**
+ * Peak bytes of an EASE fit over m columns: its m×m Float64 buffer (the Gram, inverted in place, B
+ * written over it) and a shared Gram's m×m Float64 copy.
+ */
 export function easeFitBytes(m: number): number {
-  return 2 * 8 * m * m + 4 * m * m;
+  return 2 * 8 * m * m;
 }
 
 /** Throws, naming m, the bytes needed, the budget and the parameters to change, when easeFitBytes(m) > budgetBytes. */
@@ -64,7 +68,7 @@ export function assertFits(m: number, budgetBytes: number): void {
   const mb = (bytes: number) => (bytes / BYTES_PER_MB).toFixed(1);
   throw new Error(
     `EASE cannot fit ${m} items within its memory budget: it needs ${needed} bytes (${mb(needed)} MB: ` +
-      `two ${m}×${m} Float64 buffers and a ${m}×${m} Float32 B), the budget is ${Math.floor(budgetBytes)} bytes ` +
+      `two ${m}×${m} Float64 buffers), the budget is ${Math.floor(budgetBytes)} bytes ` +
       `(${mb(budgetBytes)} MB); lower maxItems (or raise minItemCount), or raise memoryBudgetMB`,
   );
 }
@@ -213,11 +217,13 @@ export class EaseRecommender implements FoldInRecommender {
     this.numUsers = numUsers;
     this.itemCol = itemCol;
     const userWeights = recencyWeights(data, this.p.recencyHalfLife);
-    const scores = new FitUserScores(m, data, itemCol, userWeights);
+    const rows = userRows(data, itemCol, userWeights);
+    const workspace = easeWorkspace(m, rows);
     const lambda = easeLambda(this.p, counts, colItem);
+    const fillGram = gram && ((target: Float64Array) => gram.fill(data, itemCol, colItem, target));
     this.stored = {
       colItem,
-      b: easeWeights(data, itemCol, m, lambda, gram?.of(data, itemCol, colItem), scores.b),
+      b: easeWeights(data, itemCol, m, lambda, fillGram, workspace),
       userPtr: userPtr.slice(),
       userItems: userItems.slice(0, nnz),
       userWeights,
@@ -228,7 +234,7 @@ export class EaseRecommender implements FoldInRecommender {
     this.cache = rankKnownUsers(
       this.stored.userPtr,
       this.p.cacheSize,
-      { scores, lend: (lent) => (this.fitScores = lent) },
+      { scores: new FitUserScores(m, rows, workspace.scorer()), lend: (lent) => (this.fitScores = lent) },
       (u, k) => this.rankUser(u, k, none),
     );
   }
@@ -407,22 +413,29 @@ export function easeLambda(
 
 /**
  * B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹, over the m kept columns (`itemCol[item]` = column or -1),
- * X binary (duplicate entries of one user count once). Row-major m×m, zero diagonal. `gram`, when
- * given, is easeGram(data, itemCol, m), computed once for several λ (it is read, not changed).
- * B is written into `b` when given (a FitUserScores' B, so the fit ranks its users on the kernels).
+ * X binary (duplicate entries of one user count once). Row-major m×m, zero diagonal, in the
+ * workspace's `half`, which is returned: XᵀX is written into the workspace by `fillGram` (easeGram by
+ * default; a SharedGram's `fill` to share one), inverted there, and B written over the inverse.
  */
 export function easeWeights(
   data: InteractionData,
   itemCol: Int32Array,
   m: number,
   lambda: number,
-  gram: Float64Array = easeGram(data, itemCol, m),
-  b: Float32Array = new Float32Array(m * m),
+  fillGram: (target: Float64Array) => void = (target) => easeGram(data, itemCol, m, target),
+  workspace: DenseWorkspace = denseWorkspace(m),
 ): Float32Array {
-  const p = inverseSpdShifted(gram, m, lambda);
+  const p = workspace.matrix;
+  fillGram(p);
+  workspace.invertShifted(lambda);
+  const diagonal = new Float64Array(m);
+  for (let c = 0; c < m; c++) diagonal[c] = p[c * m + c]!;
+  // B's row r (Float32) lies over bytes of P's rows ≤ r only, at or before P[r, c] for each c it
+  // is written at, so writing rows and columns in order reads every P entry before it is overwritten.
+  const b = workspace.half;
   for (let r = 0; r < m; r++) {
     const rr = r * m;
-    for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / p[c * m + c]!;
+    for (let c = 0; c < m; c++) b[rr + c] = c === r ? 0 : -p[rr + c]! / diagonal[c]!;
   }
   return b;
 }
@@ -441,30 +454,41 @@ export class SharedGram {
 
   constructor(private readonly fits: number) {}
 
-  /** XᵀX over `colItem` (easeGram), computed at most once for the same data and columns. */
-  of(data: InteractionData, itemCol: Int32Array, colItem: Int32Array): Float64Array {
+  /**
+   * Writes XᵀX over `colItem` (easeGram) into `target`: a copy of the one kept when the data and
+   * columns are the same, else computed there (and a copy kept while more fits are to ask).
+   */
+  fill(data: InteractionData, itemCol: Int32Array, colItem: Int32Array, target: Float64Array): void {
     const same =
       this.gram !== undefined &&
       this.data === data &&
       this.colItem.length === colItem.length &&
       this.colItem.every((item, c) => item === colItem[c]);
-    const gram = same ? this.gram! : easeGram(data, itemCol, colItem.length);
-    if (!same) [this.data, this.colItem, this.gram] = [data, colItem, gram];
-    if (++this.asks >= this.fits) [this.data, this.gram] = [undefined, undefined];
-    return gram;
+    if (same) target.set(this.gram!);
+    else easeGram(data, itemCol, colItem.length, target);
+    const more = ++this.asks < this.fits;
+    if (!same && more)
+      [this.data, this.colItem, this.gram] = [data, colItem, target.slice(0, colItem.length ** 2)];
+    if (!more) [this.data, this.gram] = [undefined, undefined];
   }
 }
 
 /**
  * XᵀX over the m kept columns (`itemCol[item]` = column or -1), X binary (duplicate entries of one
- * user count once): G[i, j] = the users with both i and j. Row-major m×m, full (both triangles).
+ * user count once): G[i, j] = the users with both i and j. Row-major m×m, full (both triangles),
+ * written into `g` (every entry) and returned.
  *
  * Σ_u n_u²/2 additions, done row by row of the lower triangle: row i counts, over the users of column
  * i, their columns ≤ i into an m-entry Int32 counter (L1/L2-resident) that is then written out once,
  * instead of scattering Σ_u n_u² increments across the m² doubles (8× the last-level cache at m =
  * 6,000). The counts are integers, so the result is exactly the old loop's.
  */
-export function easeGram(data: InteractionData, itemCol: Int32Array, m: number): Float64Array {
+export function easeGram(
+  data: InteractionData,
+  itemCol: Int32Array,
+  m: number,
+  g: Float64Array = new Float64Array(m * m),
+): Float64Array {
   const { numUsers, userPtr, userItems } = data;
   // Each user's kept columns, sorted and distinct (CSR by user).
   const rowPtr = new Int32Array(numUsers + 1);
@@ -501,7 +525,6 @@ export function easeGram(data: InteractionData, itemCol: Int32Array, m: number):
       first[slot] = rowPtr[u]!;
     }
   }
-  const g = new Float64Array(m * m);
   const count = new Int32Array(m);
   for (let i = 0; i < m; i++) {
     for (let s = colPtr[i]!; s < colPtr[i + 1]!; s++) {

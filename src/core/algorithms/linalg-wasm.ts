@@ -56,58 +56,6 @@ export function loadWasmKernels(): LinalgModule {
   };
 }
 
-/**
- * Memory for order n (the matrix, then the kernels' scratch), or undefined when it cannot be had
- * (past wasm32's 4 GiB, or the allocation fails): the caller then runs the JS code.
- */
-function instanceFor(module: LinalgModule, n: number) {
-  const work = Math.ceil((n * n * 8) / 64) * 64;
-  try {
-    const probe = module.instantiate(0).kernels;
-    const instance = module.instantiate(work + probe.workBytes(n));
-    return { ...instance, work };
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
-}
-
-/**
- * A⁻¹ of the SPD n×n matrix `a` (row-major, lower triangle read) with the kernels, written into `a`
- * and returned; undefined, with `a` untouched, when memory for order n cannot be had.
- */
-export function inverseSpdWasm(module: LinalgModule, a: Float64Array, n: number): Float64Array | undefined {
-  const inverse = shiftedInverseWasm(module, a, n, 0);
-  if (!inverse) return undefined;
-  a.set(inverse);
-  return a;
-}
-
-/**
- * (A + shift·I)⁻¹ of the n×n matrix `a` (row-major, lower triangle read; A + shift·I SPD) with the
- * kernels, `a` untouched: a view of the kernels' memory (no copy back), or undefined when memory for
- * order n cannot be had.
- */
-export function shiftedInverseWasm(
-  module: LinalgModule,
-  a: Float64Array,
-  n: number,
-  shift: number,
-): Float64Array | undefined {
-  if (n === 0) return new Float64Array(0);
-  const instance = instanceFor(module, n);
-  if (!instance) return undefined;
-  const { kernels, buffer, work } = instance;
-  const matrix = new Float64Array(buffer, 0, n * n);
-  matrix.set(a.subarray(0, n * n));
-  if (shift !== 0) for (let i = 0; i < n; i++) matrix[i * n + i]! += shift;
-  const failed = kernels.inverse(n, 0, work);
-  if (failed >= 0) {
-    throw new Error(`matrix is not positive definite (pivot ${failed}: ${kernels.pivotValue()})`);
-  }
-  return matrix;
-}
-
 /** Sparse rows (a block of users' columns and weights) times a dense m×m Float32 B. */
 export interface RowScorer {
   /** B, written by the caller before scoring. */
@@ -122,45 +70,109 @@ export interface RowScorer {
   score(ptr: Int32Array, cols: Int32Array, weights: Float32Array | null, users: number): Float64Array;
 }
 
+/**
+ * The dense work of one EASE fit in one block of memory: the m×m SPD matrix is written into
+ * `matrix`, inverted there (with a shift on the diagonal), then read row by row into B in `half`
+ * (the first half of the same bytes), which a RowScorer then multiplies users' rows by. One m×m
+ * Float64 buffer for the Gram, its inverse and B together.
+ */
+export interface DenseWorkspace {
+  readonly matrix: Float64Array;
+  /** matrix ← (matrix + shift·I)⁻¹ (its lower triangle read); throws when not positive definite. */
+  invertShifted(shift: number): void;
+  /** m×m Float32 over the first half of `matrix`'s bytes. */
+  readonly half: Float32Array;
+  /** A RowScorer with `half` as B. */
+  scorer(): RowScorer;
+}
+
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
-/**
- * A RowScorer on the kernels, B and the blocks in their memory; undefined when that memory cannot
- * be had (the caller then scores in JS).
- */
-export function rowScorerWasm(
-  module: LinalgModule,
-  m: number,
+/** A RowScorer over `b` that refuses a block of more than `maxUsers` users or `maxEntries` entries. */
+export function boundedScorer(
+  b: Float32Array,
   maxUsers: number,
   maxEntries: number,
-): RowScorer | undefined {
-  const at = { b: 0, out: align(m * m * 4) };
-  const ptrAt = at.out + align(maxUsers * m * 8);
-  const colsAt = ptrAt + align((maxUsers + 1) * 4);
-  const weightsAt = colsAt + align(maxEntries * 4);
+  score: RowScorer['score'],
+): RowScorer {
+  return {
+    b,
+    maxUsers,
+    maxEntries,
+    score(ptr, cols, weights, users) {
+      if (users > maxUsers || ptr[users]! - ptr[0]! > maxEntries)
+        throw new RangeError('block too large for the scorer');
+      return score(ptr, cols, weights, users);
+    },
+  };
+}
+
+/**
+ * A DenseWorkspace of order m in the kernels' memory (the matrix, the inverse's scratch, then the
+ * scorer's blocks of at most `maxUsers` users and `maxEntries` entries), or undefined when that
+ * memory cannot be had (past wasm32's 4 GiB, or the allocation fails): the caller then runs the JS code.
+ */
+export function denseWorkspaceWasm(
+  module: LinalgModule,
+  m: number,
+  maxUsers = 0,
+  maxEntries = 0,
+): DenseWorkspace | undefined {
+  const work = align(m * m * 8);
   let instance: ReturnType<LinalgModule['instantiate']>;
+  let scoring: number;
   try {
-    instance = module.instantiate(weightsAt + align(maxEntries * 4));
+    const probe = module.instantiate(0).kernels;
+    scoring = work + align(probe.workBytes(m));
+    const blocks = align(maxUsers * m * 8) + align((maxUsers + 1) * 4) + 2 * align(maxEntries * 4);
+    instance = module.instantiate(scoring + blocks);
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
   const { kernels, buffer } = instance;
-  const ptrView = new Int32Array(buffer, ptrAt, maxUsers + 1);
-  const colsView = new Int32Array(buffer, colsAt, maxEntries);
-  const weightsView = new Float32Array(buffer, weightsAt, maxEntries);
+  const matrix = new Float64Array(buffer, 0, m * m);
+  const half = new Float32Array(buffer, 0, m * m);
   return {
-    b: new Float32Array(buffer, 0, m * m),
-    maxUsers,
-    maxEntries,
-    score(ptr, cols, weights, users) {
-      const entries = ptr[users]! - ptr[0]!;
-      if (users > maxUsers || entries > maxEntries) throw new RangeError('block too large for the scorer');
-      for (let u = 0; u <= users; u++) ptrView[u] = ptr[u]! - ptr[0]!;
-      colsView.set(cols.subarray(ptr[0]!, ptr[users]!));
-      if (weights) weightsView.set(weights.subarray(ptr[0]!, ptr[users]!));
-      kernels.scoreRows(m, at.b, users, ptrAt, colsAt, weights ? weightsAt : 0, at.out);
-      return new Float64Array(buffer, at.out, users * m);
+    matrix,
+    half,
+    invertShifted(shift) {
+      if (m === 0) return;
+      if (shift !== 0) for (let i = 0; i < m; i++) matrix[i * m + i]! += shift;
+      const failed = kernels.inverse(m, 0, work);
+      if (failed >= 0) {
+        throw new Error(`matrix is not positive definite (pivot ${failed}: ${kernels.pivotValue()})`);
+      }
+    },
+    scorer() {
+      const out = scoring;
+      const ptrAt = out + align(maxUsers * m * 8);
+      const colsAt = ptrAt + align((maxUsers + 1) * 4);
+      const weightsAt = colsAt + align(maxEntries * 4);
+      const ptrView = new Int32Array(buffer, ptrAt, maxUsers + 1);
+      const colsView = new Int32Array(buffer, colsAt, maxEntries);
+      const weightsView = new Float32Array(buffer, weightsAt, maxEntries);
+      return boundedScorer(half, maxUsers, maxEntries, (ptr, cols, weights, users) => {
+        for (let u = 0; u <= users; u++) ptrView[u] = ptr[u]! - ptr[0]!;
+        colsView.set(cols.subarray(ptr[0]!, ptr[users]!));
+        if (weights) weightsView.set(weights.subarray(ptr[0]!, ptr[users]!));
+        kernels.scoreRows(m, 0, users, ptrAt, colsAt, weights ? weightsAt : 0, out);
+        return new Float64Array(buffer, out, users * m);
+      });
     },
   };
+}
+
+/**
+ * A⁻¹ of the SPD n×n matrix `a` (row-major, lower triangle read) with the kernels, written into `a`
+ * and returned; undefined, with `a` untouched, when memory for order n cannot be had.
+ */
+export function inverseSpdWasm(module: LinalgModule, a: Float64Array, n: number): Float64Array | undefined {
+  if (n === 0) return a;
+  const workspace = denseWorkspaceWasm(module, n);
+  if (!workspace) return undefined;
+  workspace.matrix.set(a.subarray(0, n * n));
+  workspace.invertShifted(0);
+  a.set(workspace.matrix);
+  return a;
 }

@@ -1,4 +1,4 @@
-import { inverseSpd, inverseSpdJs, inverseSpdShifted, linalgBackend, loadLinalgBackend } from './linalg.js';
+import { denseWorkspace, inverseSpd, inverseSpdJs, linalgBackend, loadLinalgBackend } from './linalg.js';
 import { inverseSpdWasm, type LinalgModule, loadWasmKernels } from './linalg-wasm.js';
 
 /**
@@ -133,17 +133,27 @@ describe('inverseSpd, fallback to the JS code', () => {
   });
 });
 
-describe('inverseSpdShifted', () => {
-  it('inverts A + shift·I, bit for bit as inverseSpd of the shifted copy, on each backend, A unchanged', () => {
+describe('denseWorkspace', () => {
+  it('inverts A + shift·I in place, bit for bit as inverseSpd of the shifted copy, on each backend', () => {
     const n = 37;
     const a = easeLikeGram(n, 0, 3);
-    const before = a.slice();
     const shifted = a.slice();
     for (let i = 0; i < n; i++) shifted[i * n + i]! += 7;
     for (const load of [undefined, tampered({ wrongAnswers: true })]) {
       loadLinalgBackend(load);
-      expect(Array.from(inverseSpdShifted(a, n, 7))).toEqual(Array.from(inverseSpd(shifted.slice(), n)));
-      expect(Array.from(a)).toEqual(Array.from(before));
+      const workspace = denseWorkspace(n);
+      workspace.matrix.set(a);
+      workspace.invertShifted(7);
+      expect(Array.from(workspace.matrix)).toEqual(Array.from(inverseSpd(shifted.slice(), n)));
     }
+  });
+
+  it('is JS arrays for an order whose memory the kernels cannot have', () => {
+    loadLinalgBackend(tampered({ maxBytes: 8 << 20 }));
+    const refused = denseWorkspace(800); // 5.1 + 5.1 MB: over the 8 MB
+    const a = easeLikeGram(800, 20, 5);
+    refused.matrix.set(a);
+    refused.invertShifted(0);
+    expect(refused.matrix).toEqual(inverseSpdJs(a.slice(), 800));
   });
 });

@@ -1,13 +1,13 @@
 import {
+  boundedScorer,
+  type DenseWorkspace,
+  denseWorkspaceWasm,
   inverseSpdWasm,
   type LinalgModule,
   loadWasmKernels,
-  type RowScorer,
-  rowScorerWasm,
-  shiftedInverseWasm,
 } from './linalg-wasm.js';
 
-export type { RowScorer } from './linalg-wasm.js';
+export type { DenseWorkspace, RowScorer } from './linalg-wasm.js';
 
 /**
  * Dense symmetric positive-definite inverse over Float64Array, row-major, no BLAS.
@@ -87,52 +87,41 @@ export function inverseSpd(a: Float64Array, n: number): Float64Array {
 }
 
 /**
- * (A + shift·I)⁻¹ for the n×n matrix `a` (row-major, lower triangle read; A + shift·I symmetric
- * positive definite) with the backend in use, `a` left as it is: one Gram serves fits at several λ.
- * The wasm-simd backend adds the shift in its own memory and returns a view of it (no copy of `a`
- * beyond the one into the kernels' memory); the JS code copies `a`. Throws when not positive definite.
+ * A DenseWorkspace of order m with the backend in use: the kernels' memory (inverse and scoreRows,
+ * about 6× the JS loop for scoring), else JS arrays. Both score with the same arithmetic in the same
+ * order, so they give the same bits; their inverses agree to about 1e-14.
  */
-export function inverseSpdShifted(a: Float64Array, n: number, shift: number): Float64Array {
+export function denseWorkspace(m: number, maxUsers = 0, maxEntries = 0): DenseWorkspace {
   linalgBackend();
-  const inverse = kernels && shiftedInverseWasm(kernels, a, n, shift);
-  if (inverse) return inverse;
-  const copy = a.slice(0, n * n);
-  for (let i = 0; i < n; i++) copy[i * n + i]! += shift;
-  return inverseSpdJs(copy, n);
+  const wasm = kernels && m > 0 ? denseWorkspaceWasm(kernels, m, maxUsers, maxEntries) : undefined;
+  return wasm ?? denseWorkspaceJs(m, maxUsers, maxEntries);
 }
 
-/**
- * A RowScorer for an m×m B with the backend in use (the kernels' scoreRows, about 6× the JS loop),
- * taking blocks of at most `maxUsers` users and `maxEntries` entries. The JS one scores with the
- * same arithmetic in the same order, so both give the same bits.
- */
-export function rowScorer(m: number, maxUsers: number, maxEntries: number): RowScorer {
-  linalgBackend();
-  const wasm = kernels && m > 0 ? rowScorerWasm(kernels, m, maxUsers, maxEntries) : undefined;
-  return wasm ?? rowScorerJs(m, maxUsers, maxEntries);
-}
-
-/** The JS RowScorer (see rowScorer). */
-export function rowScorerJs(m: number, maxUsers: number, maxEntries: number): RowScorer {
-  const b = new Float32Array(m * m);
-  const out = new Float64Array(maxUsers * m);
+/** The JS DenseWorkspace (see denseWorkspace). */
+export function denseWorkspaceJs(m: number, maxUsers = 0, maxEntries = 0): DenseWorkspace {
+  const matrix = new Float64Array(m * m);
+  const half = new Float32Array(matrix.buffer, 0, m * m);
   return {
-    b,
-    maxUsers,
-    maxEntries,
-    score(ptr, cols, weights, users) {
-      if (users > maxUsers || ptr[users]! - ptr[0]! > maxEntries)
-        throw new RangeError('block too large for the scorer');
-      out.fill(0, 0, users * m);
-      for (let u = 0; u < users; u++) {
-        const o = u * m;
-        for (let e = ptr[u]!; e < ptr[u + 1]!; e++) {
-          const rc = cols[e]! * m;
-          const w = weights ? weights[e]! : 1;
-          for (let j = 0; j < m; j++) out[o + j]! += w * b[rc + j]!;
+    matrix,
+    half,
+    invertShifted(shift) {
+      for (let i = 0; i < m; i++) matrix[i * m + i]! += shift;
+      matrix.set(inverseSpdJs(matrix, m));
+    },
+    scorer() {
+      const out = new Float64Array(maxUsers * m);
+      return boundedScorer(half, maxUsers, maxEntries, (ptr, cols, weights, users) => {
+        out.fill(0, 0, users * m);
+        for (let u = 0; u < users; u++) {
+          const o = u * m;
+          for (let e = ptr[u]!; e < ptr[u + 1]!; e++) {
+            const rc = cols[e]! * m;
+            const w = weights ? weights[e]! : 1;
+            for (let j = 0; j < m; j++) out[o + j]! += w * half[rc + j]!;
+          }
         }
-      }
-      return out.subarray(0, users * m);
+        return out.subarray(0, users * m);
+      });
     },
   };
 }

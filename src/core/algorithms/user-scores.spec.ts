@@ -1,6 +1,14 @@
-import { loadLinalgBackend, rowScorerJs } from './linalg.js';
-import { loadWasmKernels, rowScorerWasm } from './linalg-wasm.js';
-import { FitUserScores } from './user-scores.js';
+import { denseWorkspaceJs, loadLinalgBackend } from './linalg.js';
+import { denseWorkspaceWasm, loadWasmKernels } from './linalg-wasm.js';
+import { easeWorkspace, FitUserScores, userRows } from './user-scores.js';
+
+/** FitUserScores over the fixture's users, its B in the workspace. */
+function fitScores(f: ReturnType<typeof fixture>, m: number, weights: Float32Array): FitUserScores {
+  const rows = userRows(f.data, f.itemCol, weights);
+  const workspace = easeWorkspace(m, rows);
+  workspace.half.set(f.b);
+  return new FitUserScores(m, rows, workspace.scorer());
+}
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -51,8 +59,7 @@ describe('FitUserScores', () => {
     [130, true],
   ])('gives every user the bits of adding their rows one by one (m %i, weighted %s)', (m, weighted) => {
     const f = fixture(m, 300, 40, m);
-    const scores = new FitUserScores(m, f.data, f.itemCol, weighted ? f.weights : new Float32Array(0));
-    scores.b.set(f.b);
+    const scores = fitScores(f, m, weighted ? f.weights : new Float32Array(0));
     for (let u = 0; u < f.data.numUsers; u++) {
       expect(Array.from(scores.of(u)), `user ${u}`).toEqual(Array.from(oneByOne(f, m, u, weighted)));
     }
@@ -63,8 +70,7 @@ describe('FitUserScores', () => {
   it('scores a user longer than a block on their own', () => {
     const m = 9;
     const f = fixture(m, 4, 70_000, 5);
-    const scores = new FitUserScores(m, f.data, f.itemCol, new Float32Array(0));
-    scores.b.set(f.b);
+    const scores = fitScores(f, m, new Float32Array(0));
     for (let u = 0; u < 4; u++)
       expect(Array.from(scores.of(u))).toEqual(Array.from(oneByOne(f, m, u, false)));
   });
@@ -75,8 +81,7 @@ describe('FitUserScores', () => {
     });
     const m = 37;
     const f = fixture(m, 100, 40, 9);
-    const scores = new FitUserScores(m, f.data, f.itemCol, f.weights);
-    scores.b.set(f.b);
+    const scores = fitScores(f, m, f.weights);
     for (let u = 0; u < 100; u++)
       expect(Array.from(scores.of(u))).toEqual(Array.from(oneByOne(f, m, u, true)));
   });
@@ -86,7 +91,8 @@ describe('RowScorer', () => {
   it('refuses a block larger than it was made for, on both backends', () => {
     const ptr = Int32Array.from([0, 3, 6]);
     const cols = Int32Array.from([0, 1, 2, 0, 1, 2]);
-    for (const scorer of [rowScorerJs(3, 2, 4), rowScorerWasm(loadWasmKernels(), 3, 2, 4)!]) {
+    for (const workspace of [denseWorkspaceJs(3, 2, 4), denseWorkspaceWasm(loadWasmKernels(), 3, 2, 4)!]) {
+      const scorer = workspace.scorer();
       expect(() => scorer.score(ptr, cols, null, 2)).toThrow('block too large for the scorer');
       expect(scorer.score(ptr, cols, null, 1)).toHaveLength(3);
     }

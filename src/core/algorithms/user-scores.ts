@@ -1,5 +1,5 @@
 import type { InteractionData } from '../model.js';
-import { type RowScorer, rowScorer } from './linalg.js';
+import { type DenseWorkspace, denseWorkspace, type RowScorer } from './linalg.js';
 import { buildTopListCache, type Ranked, type TopListCache } from './top-list-cache.js';
 
 /** Users scored per call of the kernels: enough to pay for a call, few enough to stay in cache. */
@@ -7,55 +7,63 @@ const BLOCK_USERS = 64;
 /** Entries per block unless one user has more. */
 const BLOCK_ENTRIES = 1 << 16;
 
+/** Each user's entries with a column (CSR by user): their columns, and weights when not all 1. */
+export interface UserRows {
+  ptr: Int32Array;
+  cols: Int32Array;
+  weights: Float32Array | null;
+  /** The most entries of one user. */
+  longest: number;
+}
+
+/** The rows of x (users × kept columns) an EASE fit scores; `weights` empty when every weight is 1. */
+export function userRows(
+  data: Pick<InteractionData, 'numUsers' | 'userPtr' | 'userItems'>,
+  itemCol: Int32Array,
+  weights: Float32Array,
+): UserRows {
+  const { numUsers, userPtr, userItems } = data;
+  const ptr = new Int32Array(numUsers + 1);
+  let kept = 0;
+  for (let e = 0; e < userPtr[numUsers]!; e++) if (itemCol[userItems[e]!]! >= 0) kept++;
+  const cols = new Int32Array(kept);
+  const rowWeights = weights.length === 0 ? null : new Float32Array(kept);
+  let at = 0;
+  let longest = 0;
+  for (let u = 0; u < numUsers; u++) {
+    for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
+      const c = itemCol[userItems[e]!]!;
+      if (c < 0) continue;
+      if (rowWeights) rowWeights[at] = weights[e]!;
+      cols[at++] = c;
+    }
+    ptr[u + 1] = at;
+    longest = Math.max(longest, at - ptr[u]!);
+  }
+  return { ptr, cols, weights: rowWeights, longest };
+}
+
+/** The dense workspace of an EASE fit over m columns whose scorer takes blocks of `rows`. */
+export function easeWorkspace(m: number, rows: UserRows): DenseWorkspace {
+  return denseWorkspace(m, BLOCK_USERS, Math.max(BLOCK_ENTRIES, rows.longest));
+}
+
 /**
- * x_u·B for the known users of a fit, with B (m×m Float32, row-major, over kept columns) in a
- * RowScorer's memory: the users are scored a block at a time (rowScorer), so ranking every user at
- * fit time runs at the kernels' speed. Each user's row adds `weights[e]` (1 when empty) × row
- * itemCol[item] of B over their entries e in order, skipping items without a column: the same sums,
- * bit for bit, as adding the rows one by one.
+ * x_u·B for the known users of a fit, B (m×m Float32, row-major, over the kept columns) in a
+ * RowScorer: the users are scored a block at a time, so ranking every user at fit time runs at the
+ * kernels' speed. Each user's row adds weight × row c of B over their entries in order: the same
+ * sums, bit for bit, as adding the rows one by one.
  */
 export class FitUserScores {
-  readonly scorer: RowScorer;
-  private readonly ptr: Int32Array;
-  private readonly cols: Int32Array;
-  private readonly weights: Float32Array | null;
   private from = 0;
   private to = 0;
   private block: Float64Array = new Float64Array(0);
 
-  /** `b`: the scorer's B, to be filled by the fit before the first `of`. */
   constructor(
     private readonly m: number,
-    data: Pick<InteractionData, 'numUsers' | 'userPtr' | 'userItems'>,
-    itemCol: Int32Array,
-    weights: Float32Array,
-  ) {
-    const { numUsers, userPtr, userItems } = data;
-    // Each user's entries with a column (CSR by user), and their weights when not all 1.
-    this.ptr = new Int32Array(numUsers + 1);
-    let kept = 0;
-    for (let e = 0; e < userPtr[numUsers]!; e++) if (itemCol[userItems[e]!]! >= 0) kept++;
-    this.cols = new Int32Array(kept);
-    this.weights = weights.length === 0 ? null : new Float32Array(kept);
-    let at = 0;
-    let longest = 0;
-    for (let u = 0; u < numUsers; u++) {
-      for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
-        const c = itemCol[userItems[e]!]!;
-        if (c < 0) continue;
-        if (this.weights) this.weights[at] = weights[e]!;
-        this.cols[at++] = c;
-      }
-      this.ptr[u + 1] = at;
-      longest = Math.max(longest, at - this.ptr[u]!);
-    }
-    this.scorer = rowScorer(m, BLOCK_USERS, Math.max(BLOCK_ENTRIES, longest));
-  }
-
-  /** B, to be written before the first `of`. */
-  get b(): Float32Array {
-    return this.scorer.b;
-  }
+    private readonly rows: UserRows,
+    private readonly scorer: RowScorer,
+  ) {}
 
   /** User u's scores over the m columns: a view valid until the next call (fastest in user order). */
   of(u: number): Float64Array {
@@ -65,11 +73,12 @@ export class FitUserScores {
   }
 
   private scoreBlockFrom(u: number): void {
-    const { ptr, scorer } = this;
-    const numUsers = ptr.length - 1;
+    const { rows, scorer } = this;
+    const numUsers = rows.ptr.length - 1;
     let to = u + 1;
-    while (to < numUsers && to - u < scorer.maxUsers && ptr[to + 1]! - ptr[u]! <= scorer.maxEntries) to++;
-    this.block = scorer.score(ptr.subarray(u), this.cols, this.weights, to - u);
+    while (to < numUsers && to - u < scorer.maxUsers && rows.ptr[to + 1]! - rows.ptr[u]! <= scorer.maxEntries)
+      to++;
+    this.block = scorer.score(rows.ptr.subarray(u), rows.cols, rows.weights, to - u);
     [this.from, this.to] = [u, to];
   }
 }
