@@ -535,7 +535,7 @@ async function scale(adminDbUrl, machine) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const artifact = await client.query(
-        'SELECT octet_length(artifact) AS bytes FROM model_versions ORDER BY id DESC LIMIT 1',
+        'SELECT artifact_bytes AS bytes FROM model_versions ORDER BY id DESC LIMIT 1',
       );
       await client.end();
       const promote = run.stages.find((stage) => stage.name === 'promote');
