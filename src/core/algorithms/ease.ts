@@ -22,10 +22,12 @@ import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-li
 export interface EaseFitParams {
   /**
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
-   * (ties by item index); the others are only reached through the popularity fill. Default 10,000,
-   * chosen from the time budget of a nightly fit at MovieLens 25M's scale on two cores (the inverse
-   * is cubic and the known users' top lists linear in it): 0.8 GB at the fit's peak, a 400 MB B per
-   * EASE in the artifact. It keeps every item ml-latest-small keeps (3,034–3,650).
+   * (ties by item index); the others are only reached through the popularity fill. Default 6,000: at
+   * MovieLens 25M's scale on two cores 10,000 also fits the train stage's time budget, but takes the
+   * pipeline's peak memory from 3.6 to 5.6 GB (each EASE fit holds 12·m² bytes at its peak, the
+   * bundle fits two at once) and scored alike on a 25M sample (measurements in BENCHMARKS.md);
+   * raise it in MODEL_PARAMS where memory allows. It keeps every item ml-latest-small keeps
+   * (3,034–3,650).
    */
   maxItems: number;
   /**
@@ -43,7 +45,7 @@ export interface EaseFitParams {
   relativeLambda: number;
 }
 
-export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 10_000, memoryBudgetMB: 6144, relativeLambda: 0 };
+export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 6_000, memoryBudgetMB: 6144, relativeLambda: 0 };
 
 export const EASE_FIT_RULES: ParamRules<EaseFitParams> = {
   maxItems: { min: 1, integer: true },
