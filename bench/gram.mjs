@@ -4,7 +4,8 @@
 //   popularity long-tailed, user history lengths long-tailed from 20), by easeGram (today's code)
 //   and by the loop it replaced (Σ n_u² increments scattered over the m² doubles), checked equal;
 // - "top lists": the top 50 of --top-users users (default 10,000) of that matrix through an
-//   EASE-like dense B over 6,000 items (x_u·B, seen items skipped), as buildTopListCache does.
+//   EASE-like dense B over 6,000 items (x_u·B, seen items skipped): row by row in JS (the fit
+//   before) and by FitUserScores on the WebAssembly kernels (the fit now), checked equal.
 // Wall seconds, the min over --runs. Usage: npm run build && node bench/gram.mjs [--ratings 25000000 --runs 1]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ const runs = Number(args.runs);
 const { easeColumns, easeGram } = await import('../dist/src/core/index.js');
 const { itemStats, selectTopK } = await import('../dist/src/core/algorithms/common.js');
 const { buildTopListCache } = await import('../dist/src/core/algorithms/top-list-cache.js');
+const { easeWorkspace, FitUserScores, userRows } = await import('../dist/src/core/algorithms/user-scores.js');
 
 function generate(ratings, seed = 7) {
   let s = seed;
@@ -143,6 +145,26 @@ const topLists = minTime(() =>
   }),
 );
 console.log(
-  `| top lists, ${users} users, cacheSize 50, B of ${m} items | buildTopListCache | ${topLists.seconds.toFixed(2)} |`,
+  `| top lists, ${users} users, cacheSize 50, B of ${m} items | row by row in JS (before) | ${topLists.seconds.toFixed(2)} |`,
+);
+// The fit's way now: the users' rows times B a block at a time on the kernels (FitUserScores).
+const sampled = { numUsers: users, userPtr, userItems: data.userItems };
+const rows = userRows(sampled, itemCol, new Float32Array(0));
+const workspace = easeWorkspace(m, rows);
+workspace.half.set(b);
+const blocked = minTime(() => {
+  const fitScores = new FitUserScores(m, rows, workspace.scorer());
+  return buildTopListCache(userPtr, 50, (u, k) => {
+    for (let e = userPtr[u]; e < userPtr[u + 1]; e++)
+      if (itemCol[data.userItems[e]] >= 0) skip[itemCol[data.userItems[e]]] = 1;
+    const top = selectTopK(fitScores.of(u), null, m, k, none, skip);
+    skip.fill(0);
+    for (let p = 0; p < top.count; p++) top.items[p] = colItem[top.items[p]];
+    return top;
+  });
+});
+const same = blocked.result.items.every((item, i) => item === topLists.result.items[i]);
+console.log(
+  `| top lists, ${users} users, cacheSize 50, B of ${m} items | FitUserScores, blocks on the kernels | ${blocked.seconds.toFixed(2)}${same ? '' : ' (DIFFERS)'} |`,
 );
 console.log(`\nload average after: ${loadavg()[0].toFixed(1)}`);
