@@ -8,6 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class ArtifactParts1796576400000 implements MigrationInterface {
   name = 'ArtifactParts1796576400000';
+  /** `down` puts every part back into `model_versions.artifact`: `db revert` loses nothing. */
+  readonly keepsRowsOf = ['model_artifact_parts'];
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`

@@ -120,7 +120,7 @@ describe('command line', () => {
       await client.end();
       return rows.map((row) => Object.values(row).map(String).join(' '));
     };
-    expect(runCli(['db', 'revert', '--yes'], env).stdout).toBe('Reverted ArtifactParts1796576400000.\n');
+    expect(runCli(['db', 'revert'], env).stdout).toBe('Reverted ArtifactParts1796576400000.\n');
     expect(
       await artifacts(`SELECT id, convert_from(artifact, 'UTF8') FROM model_versions ORDER BY id`),
     ).toEqual(['1 x', '2 x']);

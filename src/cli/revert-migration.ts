@@ -8,6 +8,11 @@ export interface TableLoss {
 
 export type RevertOutcome = { status: 'none' } | { status: 'reverted' | 'declined'; name: string };
 
+/** A migration whose `down` copies the rows of these tables elsewhere before dropping them. */
+interface KeepsRows {
+  keepsRowsOf?: readonly string[];
+}
+
 /**
  * Reverts the newest migration in one transaction, and before committing compares the tables with
  * data before and after: when the revert dropped any of them, `confirm` decides (commit or roll
@@ -36,7 +41,9 @@ export async function revertLastMigration(
           }[]
         ).map((row) => row.tablename),
       );
-      const losses = before.filter((t) => !left.has(t.table));
+      const migration = dataSource.migrations.find((m) => m.name === last.name) as KeepsRows | undefined;
+      const kept = new Set(migration?.keepsRowsOf ?? []);
+      const losses = before.filter((t) => !left.has(t.table) && !kept.has(t.table));
       if (losses.length > 0 && !(await confirm(losses))) {
         await runner.rollbackTransaction();
         return { status: 'declined', name: last.name as string };
