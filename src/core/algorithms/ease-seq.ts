@@ -320,7 +320,10 @@ export class EaseSeqRecommender implements FoldInRecommender {
     const z = known ? userPtr[u + 1]! : 0;
     // Only with ratings since: a user without is ranked once, at fit time, into the top lists.
     const kept = since.items.length > 0 && TrainingScores.worthKeeping(z - a);
-    if (kept) {
+    // At fit time (no ratings since) the block scores hold the whole training part.
+    const fitted = known && since.items.length === 0 ? this.fitScores : undefined;
+    if (fitted) easeAcc.set(fitted.of(u));
+    else if (kept) {
       const history = (out: Float64Array) => {
         for (let e = a; e < z; e++) {
           const c = itemCol[userItems[e]!]!;
@@ -331,8 +334,6 @@ export class EaseSeqRecommender implements FoldInRecommender {
       };
       easeAcc.set(this.trainingScores.of(u, history));
     } else easeAcc.fill(0);
-    const fitted = known && since.items.length === 0 ? this.fitScores : undefined;
-    if (fitted) easeAcc.set(fitted.of(u));
     for (let e = a; e < z && !fitted; e++) {
       const c = itemCol[userItems[e]!]!;
       // A film rated again since training counts once, at its new rating.

@@ -305,13 +305,13 @@ export class EaseRecommender implements FoldInRecommender {
     }
   }
 
-  /** Scores of every kept column for user u into `scratch` (indexed by column). */
-  private scoreUser(u: number): void {
+  /**
+   * Scores of every kept column for user u (indexed by column): the fit's block scores while it
+   * ranks every user, else added up into `scratch`.
+   */
+  private scoreUser(u: number): Float64Array {
+    if (this.fitScores) return this.fitScores.of(u);
     const { scratch, itemCol } = this;
-    if (this.fitScores) {
-      scratch.set(this.fitScores.of(u));
-      return;
-    }
     const { userPtr, userItems, userWeights } = this.stored;
     scratch.fill(0);
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
@@ -319,11 +319,12 @@ export class EaseRecommender implements FoldInRecommender {
       // Artifacts written before empty meant "all 1" store the ones.
       if (c >= 0) this.addRow(c, userWeights.length === 0 ? 1 : userWeights[e]!);
     }
+    return scratch;
   }
 
   /** Top of the user's ranking over kept items, as item indices, seen items skipped. */
   private rankUser(u: number, k: number, exclude: ReadonlySet<number>): Recommendations & { count: number } {
-    this.scoreUser(u);
+    const scores = this.scoreUser(u);
     const { colSkip, itemCol } = this;
     const { colItem, userPtr, userItems } = this.stored;
     const m = colItem.length;
@@ -333,7 +334,7 @@ export class EaseRecommender implements FoldInRecommender {
     }
     const colExclude =
       exclude.size === 0 ? exclude : new Set([...exclude].map((i) => itemCol[i] ?? -1).filter((c) => c >= 0));
-    const top = selectTopK(this.scratch, null, m, k, colExclude, colSkip);
+    const top = selectTopK(scores, null, m, k, colExclude, colSkip);
     for (let e = userPtr[u]!; e < userPtr[u + 1]!; e++) {
       const c = itemCol[userItems[e]!]!;
       if (c >= 0) colSkip[c] = 0;

@@ -58,8 +58,6 @@ export function loadWasmKernels(): LinalgModule {
 
 /** Sparse rows (a block of users' columns and weights) times a dense m×m Float32 B. */
 export interface RowScorer {
-  /** B, written by the caller before scoring. */
-  readonly b: Float32Array;
   /** At most this many users and entries in one call of `score`. */
   readonly maxUsers: number;
   readonly maxEntries: number;
@@ -82,21 +80,15 @@ export interface DenseWorkspace {
   invertShifted(shift: number): void;
   /** m×m Float32 over the first half of `matrix`'s bytes. */
   readonly half: Float32Array;
-  /** A RowScorer with `half` as B. */
+  /** A RowScorer with `half` as B (written before the first call). */
   scorer(): RowScorer;
 }
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
-/** A RowScorer over `b` that refuses a block of more than `maxUsers` users or `maxEntries` entries. */
-export function boundedScorer(
-  b: Float32Array,
-  maxUsers: number,
-  maxEntries: number,
-  score: RowScorer['score'],
-): RowScorer {
+/** A RowScorer that refuses a block of more than `maxUsers` users or `maxEntries` entries. */
+export function boundedScorer(maxUsers: number, maxEntries: number, score: RowScorer['score']): RowScorer {
   return {
-    b,
     maxUsers,
     maxEntries,
     score(ptr, cols, weights, users) {
@@ -152,7 +144,7 @@ export function denseWorkspaceWasm(
       const ptrView = new Int32Array(buffer, ptrAt, maxUsers + 1);
       const colsView = new Int32Array(buffer, colsAt, maxEntries);
       const weightsView = new Float32Array(buffer, weightsAt, maxEntries);
-      return boundedScorer(half, maxUsers, maxEntries, (ptr, cols, weights, users) => {
+      return boundedScorer(maxUsers, maxEntries, (ptr, cols, weights, users) => {
         for (let u = 0; u <= users; u++) ptrView[u] = ptr[u]! - ptr[0]!;
         colsView.set(cols.subarray(ptr[0]!, ptr[users]!));
         if (weights) weightsView.set(weights.subarray(ptr[0]!, ptr[users]!));

@@ -110,7 +110,7 @@ export function denseWorkspaceJs(m: number, maxUsers = 0, maxEntries = 0): Dense
     },
     scorer() {
       const out = new Float64Array(maxUsers * m);
-      return boundedScorer(half, maxUsers, maxEntries, (ptr, cols, weights, users) => {
+      return boundedScorer(maxUsers, maxEntries, (ptr, cols, weights, users) => {
         out.fill(0, 0, users * m);
         for (let u = 0; u < users; u++) {
           const o = u * m;
