@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PipelineRunner } from '../src/pipeline/pipeline-runner.js';
 import { EASE_SEQ_DEFAULTS } from '../src/core/algorithms/ease-seq.js';
@@ -10,16 +13,22 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 describe('the model stages of a pipeline run', () => {
   let db: TestDatabase;
   let t: TestApp;
+  // The fit's model files and the trained artifact go to the temp folder: this file's own.
+  const systemTmp = tmpdir();
+  const runTmp = mkdtempSync(join(systemTmp, 'training-e2e-'));
   const query = (sql: string) => t.app.get(DataSource).query(sql);
   const run = () => t.app.get(PipelineRunner).run({ trigger: 'cli' });
 
   beforeAll(async () => {
+    process.env.TMPDIR = runTmp;
     db = await createTestDatabase();
     t = await bootApp({ ...AUTH_ENV, MAX_BAD_ROW_SHARE: '1' }, db);
   });
   afterAll(async () => {
     await t.close({ keepDatabase: true });
     await db.drop();
+    process.env.TMPDIR = systemTmp;
+    rmSync(runTmp, { recursive: true, force: true });
   });
 
   it('trains in a worker, evaluates, registers and promotes the first version', async () => {
@@ -50,6 +59,8 @@ describe('the model stages of a pipeline run', () => {
       'next-day:users': expect.any(Number),
     });
     expect(version.artifact_sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The models' files and the artifact's temporary copy are gone once the run is over.
+    expect(readdirSync(runTmp)).toEqual([]);
     // Registered without a weight: the fit chooses it (evaluation refits the same way).
     expect(version.params).not.toHaveProperty('weight');
     expect(version.params).toMatchObject({ weightSearchUsers: SESSION_WEIGHT_SEARCH_USERS });

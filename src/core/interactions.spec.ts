@@ -7,6 +7,7 @@ import {
   indexInteractions,
   itemsOfUser,
   ratingsOf,
+  shareInteractions,
 } from './interactions.js';
 
 const r = (userId: number, movieId: number, rating: number, timestamp: number) => ({
@@ -83,6 +84,37 @@ describe('buildInteractions', () => {
     const data = buildInteractions([], movies);
     expect(data).toMatchObject({ numUsers: 0, numItems: 0 });
     expect([...data.userPtr]).toEqual([0]);
+  });
+});
+
+describe('shareInteractions', () => {
+  it('copies every array into one SharedArrayBuffer, aligned and unchanged', () => {
+    const movies = [
+      { id: 10, genres: ['Comedy', 'Drama'] },
+      { id: 20, genres: ['Sci-Fi'] },
+    ];
+    const data = buildInteractions(
+      [r(7, 20, 4, 300), r(3, 20, 5, 100), r(7, 10, 2.5, 200), r(5, 10, 1, 150)],
+      movies,
+    );
+    const shared = shareInteractions(data);
+    const arrays = [
+      'userIds',
+      'itemIds',
+      'userPtr',
+      'userItems',
+      'userRatings',
+      'userTimes',
+      'itemGenres',
+    ] as const;
+    const buffer = shared.userTimes.buffer;
+    expect(buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (const name of arrays) {
+      expect(shared[name].buffer).toBe(buffer);
+      expect(shared[name].byteOffset % shared[name].BYTES_PER_ELEMENT).toBe(0);
+      expect(Array.from(shared[name])).toEqual(Array.from(data[name]));
+    }
+    expect([shared.numUsers, shared.numItems]).toEqual([data.numUsers, data.numItems]);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   SESSION_WEIGHT_SEARCH_USERS,
 } from './model-bundle.js';
 import { EASE_SEQ_DEFAULTS } from './algorithms/ease-seq.js';
+import { shareInteractions } from './interactions.js';
 
 const none = new Set<number>();
 
@@ -40,8 +41,8 @@ describe('model bundle', () => {
     }
   });
 
-  it('is the same bytes when its models are fitted apart (as the training workers do) and put together', () => {
-    const data = tinyData();
+  it('is the same bytes when its models are fitted apart on a shared matrix (as the training workers do) and put together', () => {
+    const data = shareInteractions(tinyData());
     const params = { minItemCount: 1 };
     const apart = {
       ...fitBundleModels(data, params, ['session']).models,

@@ -164,23 +164,25 @@ function unfitted(params: BundleParams): BundleModels {
   };
 }
 
-export interface FittedBundleModels {
-  models: Partial<Record<BundleModel, Uint8Array>>;
+export interface FittedBundleModels<T = Uint8Array> {
+  models: Partial<Record<BundleModel, T>>;
   /** The session model's weight search, when it was fitted and searched. */
   weightSearch?: BlendWeightSearch;
 }
 
 /**
- * Fits the `models` of a bundle of `params` on `data`, each serialized; a model is let go once
- * serialized, so the next one fits beside its bytes only (an EASE fit holds an m×m Float64 buffer).
+ * Fits the `models` of a bundle of `params` on `data`, each serialized and handed to `store` (kept
+ * as bytes by default); a model is let go once stored, so the next one fits beside what `store`
+ * keeps only (an EASE fit holds an m×m Float64 buffer).
  */
-export function fitBundleModels(
+export function fitBundleModels<T = Uint8Array>(
   data: InteractionData,
   params: BundleParams,
   models: readonly BundleModel[],
   onFitted: (model: BundleModel) => void = () => undefined,
-): FittedBundleModels {
-  const fitted: Partial<Record<BundleModel, Uint8Array>> = {};
+  store: (model: BundleModel, bytes: Uint8Array) => T = (_, bytes) => bytes as T,
+): FittedBundleModels<T> {
+  const fitted: Partial<Record<BundleModel, T>> = {};
   const gram = sharedGram(models);
   let weightSearch: BlendWeightSearch | undefined;
   for (const name of models) {
@@ -188,7 +190,7 @@ export function fitBundleModels(
     fitModel(model, data, gram);
     if (model instanceof GenrePopularityRecommender) model.forgetUsers();
     if (model instanceof EaseSeqRecommender) weightSearch = model.weightSearch;
-    fitted[name] = model.serialize();
+    fitted[name] = store(name, model.serialize());
     onFitted(name);
   }
   return { models: fitted, ...(weightSearch ? { weightSearch } : {}) };
@@ -253,8 +255,22 @@ export function serializeBundle(bundle: ModelBundle): Uint8Array {
  * model serving both paths).
  */
 export function encodeBundle(bundle: SerializedBundle): Uint8Array {
+  const chunks = layOutBundle(bundleParts(bundle), (part) => part.byteLength);
+  const out = new Uint8Array(chunks.reduce((bytes, chunk) => bytes + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A bundle's parts in their stored order, whatever holds each model's bytes (memory, a file). */
+export function bundleParts<T>(
+  bundle: Omit<SerializedBundle, 'models'> & { models: Record<BundleModel, T> },
+): (T | Uint8Array)[] {
   const { models } = bundle;
-  const parts = [
+  return [
     models.session,
     models.similar,
     models.popular,
@@ -264,22 +280,29 @@ export function encodeBundle(bundle: SerializedBundle): Uint8Array {
     models.returning,
     bytesOf(bundle.lastRated),
   ];
+}
+
+/**
+ * encodeBundle's bytes as pieces to write one after another: the header, then each of `parts`
+ * after the zero padding that aligns it. A large bundle can so be written out a piece at a time.
+ */
+export function layOutBundle<T>(parts: readonly T[], sizeOf: (part: T) => number): (T | Uint8Array)[] {
+  const sizes = parts.map(sizeOf);
   // Every part starts at a multiple of PART_ALIGN, so a loaded model's arrays can be views of the
   // artifact's bytes (serialization.ts decodeModel) rather than a second copy.
-  const header = new TextEncoder().encode(
-    JSON.stringify({ sizes: parts.map((part) => part.byteLength), align: PART_ALIGN }),
-  );
-  let end = 4 + header.byteLength;
-  const offsets = parts.map((part) => {
-    const start = alignUp(end);
-    end = start + part.byteLength;
-    return start;
+  const json = new TextEncoder().encode(JSON.stringify({ sizes, align: PART_ALIGN }));
+  const header = new Uint8Array(4 + json.byteLength);
+  new DataView(header.buffer).setUint32(0, json.byteLength, true);
+  header.set(json, 4);
+  const pieces: (T | Uint8Array)[] = [header];
+  let end = header.byteLength;
+  parts.forEach((part, i) => {
+    const padding = alignUp(end) - end;
+    if (padding > 0) pieces.push(new Uint8Array(padding));
+    pieces.push(part);
+    end += padding + sizes[i]!;
   });
-  const out = new Uint8Array(end);
-  new DataView(out.buffer).setUint32(0, header.byteLength, true);
-  out.set(header, 4);
-  parts.forEach((part, i) => out.set(part, offsets[i]!));
-  return out;
+  return pieces;
 }
 
 export function deserializeBundle(bytes: Uint8Array): ModelBundle {

@@ -222,8 +222,15 @@ export class PipelineStages {
     return this.all.slice(0, last + 1);
   }
 
-  /** Whatever the run's outcome: a batch still open (a failed run) is rolled back. */
+  /**
+   * Whatever the run's outcome: a batch still open (a failed run) is rolled back, and the trained
+   * artifact's temporary file (registered by now, or not wanted) is removed.
+   */
   async finish(state: RunState): Promise<void> {
-    await state.batch?.transaction.rollback();
+    try {
+      await state.batch?.transaction.rollback();
+    } finally {
+      await state.fitted?.artifact.discard();
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
@@ -31,11 +32,19 @@ export interface ModelVersion {
   createdAt: string;
 }
 
+/** An artifact to store, read a part at a time (the pipeline's is in a temporary file). */
+export interface ArtifactSource {
+  byteLength: number;
+  sha256: string;
+  /** The bytes in order, `partBytes` at a time. */
+  parts(partBytes: number): AsyncIterable<Uint8Array>;
+}
+
 /** What training hands the registry: the version's lineage and metrics, plus the artifact. */
 export type NewModelVersion = Pick<
   ModelVersion,
   'algorithm' | 'params' | 'metrics' | 'dataVersion' | 'pipelineRunId' | 'trainingSeconds'
-> & { artifact: Uint8Array };
+> & { artifact: Uint8Array | ArtifactSource };
 
 /** Bytes of one stored part of an artifact. */
 export const ARTIFACT_PART_BYTES = 64 * 1024 * 1024;
@@ -200,8 +209,7 @@ export class RegistryRepository {
    * Stores a new version as a candidate, its artifact in parts of ARTIFACT_PART_BYTES (each a
    * statement of its own, so no one parameter nears PostgreSQL's 1 GiB field limit); returns its id.
    */
-  async insert(client: PoolClient, version: NewModelVersion, sha256: string): Promise<number> {
-    const { artifact } = version;
+  async insert(client: PoolClient, version: NewModelVersion, artifact: ArtifactSource): Promise<number> {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO model_versions (algorithm, params, metrics, data_version, pipeline_run_id, training_seconds,
                                    artifact_bytes, artifact_sha256, stage)
@@ -214,18 +222,32 @@ export class RegistryRepository {
         version.pipelineRunId,
         version.trainingSeconds,
         artifact.byteLength,
-        sha256,
+        artifact.sha256,
       ],
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error('registering the version returned no id');
-    for (let start = 0; start === 0 || start < artifact.byteLength; start += ARTIFACT_PART_BYTES) {
-      const part = artifact.subarray(start, start + ARTIFACT_PART_BYTES);
-      await client.query(
+    const insertPart = (start: number, part: Uint8Array) =>
+      client.query(
         'INSERT INTO model_artifact_parts (model_version_id, start_byte, bytes) VALUES ($1, $2, $3)',
         [id, start, Buffer.from(part.buffer, part.byteOffset, part.byteLength)],
       );
+    let start = 0;
+    const hash = createHash('sha256');
+    for await (const part of artifact.parts(ARTIFACT_PART_BYTES)) {
+      await insertPart(start, part);
+      hash.update(part);
+      start += part.byteLength;
     }
+    // Read back from a file, the bytes may not be those hashed when it was written.
+    const sha256 = hash.digest('hex');
+    if (start !== artifact.byteLength || sha256 !== artifact.sha256) {
+      throw new Error(
+        `the artifact read ${start} bytes with sha256 ${sha256}, not the ${artifact.byteLength} with ${artifact.sha256} it was written as`,
+      );
+    }
+    // An empty artifact is one empty part: a version with no parts has no artifact at all.
+    if (start === 0) await insertPart(0, new Uint8Array(0));
     return id;
   }
 

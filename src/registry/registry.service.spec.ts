@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import type {
+  ArtifactSource,
   ArtifactHead,
   ModelStage,
   ModelVersion,
@@ -32,7 +33,7 @@ class InMemoryRegistry implements Pick<RegistryRepository, keyof RegistryReposit
   private open?: { client: PoolClient; announced: { id: number; onCommit: boolean }[] };
 
   /** Adds a version as it would be after a history of stage changes. */
-  seed(stage: ModelStage, fields: Partial<NewModelVersion> = {}): number {
+  seed(stage: ModelStage, fields: Partial<NewModelVersion> & { artifact?: Uint8Array } = {}): number {
     const id = this.versions.length + 1;
     const artifact = fields.artifact ?? new Uint8Array([id, 1, 2, 3]);
     this.versions.push({
@@ -136,15 +137,18 @@ class InMemoryRegistry implements Pick<RegistryRepository, keyof RegistryReposit
     return version && Buffer.from(version.artifact.subarray(offset, offset + length));
   }
 
-  async insert(client: PoolClient, version: NewModelVersion, hash: string): Promise<number> {
+  async insert(client: PoolClient, version: NewModelVersion, source: ArtifactSource): Promise<number> {
     this.inTransaction(client);
     if (this.failInsert) throw this.failInsert;
     const id = this.versions.length + 1;
+    const parts: Uint8Array[] = [];
+    for await (const part of source.parts(3)) parts.push(part);
     this.versions.push({
       ...version,
+      artifact: Buffer.concat(parts),
       id,
-      artifactBytes: version.artifact.byteLength,
-      artifactSha256: hash,
+      artifactBytes: source.byteLength,
+      artifactSha256: source.sha256,
       stage: 'candidate',
       createdAt: new Date().toISOString(),
     });
@@ -227,6 +231,23 @@ describe('RegistryService', () => {
         artifactSha256: sha256(artifact),
       });
       expect(tables.historyOf(id)).toEqual(['- → candidate: trained by pipeline run 3 on data version 7']);
+    });
+
+    it("stores an artifact given as parts (the pipeline's temporary file) with the sha256 it states", async () => {
+      const { tables, service } = registry();
+      const bytes = new Uint8Array([5, 4, 3, 2, 1]);
+      const source = {
+        byteLength: bytes.byteLength,
+        sha256: sha256(bytes),
+        async *parts(partBytes: number) {
+          for (let start = 0; start < bytes.byteLength; start += partBytes)
+            yield bytes.slice(start, start + partBytes);
+        },
+      };
+      const id = await service.register({ ...trained(bytes), artifact: source }, 'trained');
+      expect(await service.get(id)).toMatchObject({ artifactBytes: 5, artifactSha256: sha256(bytes) });
+      expect((await service.artifact(id)).bytes).toEqual(bytes);
+      expect(tables.historyOf(id)).toEqual(['- → candidate: trained']);
     });
 
     it('explains an out-of-memory refusal from a server that logs parameters, and records nothing', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { isOversizedAllocation, isUniqueViolation } from '../common/database-errors.js';
 import {
+  type ArtifactSource,
   type ModelVersion,
   type NewModelVersion,
   RegistryRepository,
@@ -79,10 +80,10 @@ export class RegistryService {
 
   /** Records a trained version as a candidate. */
   async register(version: NewModelVersion, reason: string): Promise<number> {
-    const sha256 = createHash('sha256').update(version.artifact).digest('hex');
+    const artifact = version.artifact instanceof Uint8Array ? inMemory(version.artifact) : version.artifact;
     return this.versions
       .transaction(async (client) => {
-        const id = await this.versions.insert(client, version, sha256);
+        const id = await this.versions.insert(client, version, artifact);
         await this.versions.recordChange(client, id, null, 'candidate', reason);
         return id;
       })
@@ -142,4 +143,16 @@ export class RegistryService {
       }
     });
   }
+}
+
+/** Bytes in memory as an ArtifactSource. */
+function inMemory(bytes: Uint8Array): ArtifactSource {
+  return {
+    byteLength: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    async *parts(partBytes) {
+      for (let start = 0; start < bytes.byteLength; start += partBytes)
+        yield bytes.subarray(start, start + partBytes);
+    },
+  };
 }

@@ -1,16 +1,22 @@
+import { createReadStream, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runWorker } from '../common/worker-thread.js';
 import {
   type BlendWeightSearch,
-  buildInteractions,
   type BundleModel,
   type BundleParams,
-  encodeBundle,
+  bundleParts,
   fitBundleModels,
-  lastRatingTimes,
+  type FittedBundleModels,
+  type InteractionData,
+  layOutBundle,
   type MovieInput,
   type RatingColumns,
-  type SerializedBundle,
 } from '../core/index.js';
+import type { SharedInteractions } from './interactions.worker.js';
+import { SpooledArtifact } from './spooled-artifact.js';
 
 /** Fitting the model bundle, done in worker threads: plain data in, plain data out. */
 export interface FitJob {
@@ -20,7 +26,8 @@ export interface FitJob {
 }
 
 export interface FitResult {
-  artifact: Uint8Array;
+  /** The bundle's bytes, in a temporary file until the run ends (see SpooledArtifact). */
+  artifact: SpooledArtifact;
   trainingSeconds: number;
   users: number;
   items: number;
@@ -28,35 +35,41 @@ export interface FitResult {
   weightSearch?: BlendWeightSearch;
 }
 
-/** What one worker fits: some of the bundle's models. */
-export interface FitModelsJob extends FitJob {
+/** What one worker fits: some of the bundle's models, on the interaction matrix the workers share. */
+export interface FitModelsJob {
+  data: InteractionData;
+  params: BundleParams;
   models: BundleModel[];
+  /** The folder each serialized model is written to, as `<model>.bin`. */
+  folder: string;
 }
 
-export type FittedModels = Omit<SerializedBundle, 'models'> & {
-  models: Partial<SerializedBundle['models']>;
-  weightSearch?: BlendWeightSearch;
-};
+/** A serialized model in a file. */
+interface ModelFile {
+  path: string;
+  bytes: number;
+}
 
-/** In a worker: the interaction matrix of the job's ratings, and its models fitted and serialized. */
+/**
+ * In a worker: the job's models fitted, each written to a file as soon as it is serialized, so
+ * neither this thread nor the one that assembles the bundle holds the bytes of a finished model.
+ */
 export function fitModelsJob(
   job: FitModelsJob,
   onFitted: (model: BundleModel) => void = () => undefined,
-): FittedModels {
-  const data = buildInteractions(job.ratings, job.movies);
-  return {
-    ...fitBundleModels(data, job.params, job.models, onFitted),
-    userIds: data.userIds,
-    itemIds: data.itemIds,
-    lastRated: lastRatingTimes(data),
-  };
+): FittedBundleModels<ModelFile> {
+  return fitBundleModels(job.data, job.params, job.models, onFitted, (model, bytes) => {
+    const path = join(job.folder, `${model}.bin`);
+    writeFileSync(path, bytes);
+    return { path, bytes: bytes.byteLength };
+  });
 }
 
 /**
  * The bundle's models in two groups of about equal work, one worker thread each, so a fit uses two
  * cores: the session model (its weight search, EASE, the transitions and its top lists) against the returning
- * model (its EASE and top lists) with item neighbours, popularity and genre popularity. Each worker holds
- * its own interaction matrix and EASE buffers: peak memory is about twice a one-thread fit's.
+ * model (its EASE and top lists) with item neighbours, popularity and genre popularity. The workers
+ * share one interaction matrix, built first in a worker of its own; each holds its own EASE buffers.
  */
 const MODEL_GROUPS: BundleModel[][] = [['session'], ['returning', 'similar', 'popular', 'taste']];
 
@@ -73,25 +86,47 @@ export async function fitInWorkers(
   signal?: AbortSignal,
 ): Promise<FitResult> {
   const started = performance.now();
-  const fitted = await Promise.all(
-    MODEL_GROUPS.map((models) =>
-      runWorker<FittedModels>(
-        import.meta.url,
-        './training.worker.js',
-        { ...job, models },
-        { onProgress: onFitted, signal },
-      ),
-    ),
+  const { data, lastRated } = await runWorker<SharedInteractions>(
+    import.meta.url,
+    './interactions.worker.js',
+    { ratings: job.ratings, movies: job.movies },
+    { signal },
   );
-  const { userIds, itemIds, lastRated } = fitted[0]!;
-  const models = Object.assign({}, ...fitted.map((part) => part.models)) as SerializedBundle['models'];
-  const artifact = encodeBundle({ models, userIds, itemIds, lastRated });
-  const weightSearch = fitted.find((part) => part.weightSearch)?.weightSearch;
-  return {
-    artifact,
-    trainingSeconds: (performance.now() - started) / 1000,
-    users: userIds.length,
-    items: itemIds.length,
-    ...(weightSearch ? { weightSearch } : {}),
-  };
+  const folder = await mkdtemp(join(tmpdir(), 'movie-reco-fit-'));
+  try {
+    const fitted = await Promise.all(
+      MODEL_GROUPS.map((models) =>
+        runWorker<FittedBundleModels<ModelFile>>(
+          import.meta.url,
+          './training.worker.js',
+          { data, params: job.params, models, folder } satisfies FitModelsJob,
+          { onProgress: onFitted, signal },
+        ),
+      ),
+    );
+    const files = Object.assign({}, ...fitted.map((part) => part.models)) as Record<BundleModel, ModelFile>;
+    const { userIds, itemIds } = data;
+    const pieces = layOutBundle(bundleParts({ models: files, userIds, itemIds, lastRated }), (part) =>
+      part instanceof Uint8Array ? part.byteLength : part.bytes,
+    );
+    const artifact = await SpooledArtifact.write(readPieces(pieces));
+    const weightSearch = fitted.find((part) => part.weightSearch)?.weightSearch;
+    return {
+      artifact,
+      trainingSeconds: (performance.now() - started) / 1000,
+      users: userIds.length,
+      items: itemIds.length,
+      ...(weightSearch ? { weightSearch } : {}),
+    };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The bytes of a bundle's pieces in order: those in memory as they are, a model's file streamed. */
+async function* readPieces(pieces: readonly (Uint8Array | ModelFile)[]): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) {
+    if (piece instanceof Uint8Array) yield piece;
+    else yield* createReadStream(piece.path, { highWaterMark: 8 * 1024 * 1024 }) as AsyncIterable<Buffer>;
+  }
 }

@@ -3,9 +3,8 @@ import { yieldCpuToServing } from '../common/worker-thread.js';
 import { type FitModelsJob, fitModelsJob } from './training-job.js';
 
 yieldCpuToServing();
-// Fits and hands the serialized models back; their buffers are moved, not copied.
+// Fits, writes each serialized model to the job's folder, and hands back where they are.
 const result = fitModelsJob(workerData as FitModelsJob, (model) =>
   parentPort!.postMessage({ progress: model }),
 );
-const buffers = Object.values(result.models).map((bytes) => bytes.buffer as ArrayBuffer);
-parentPort!.postMessage(result, buffers);
+parentPort!.postMessage(result);

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * A trained bundle's bytes in a temporary file (under the OS's temp folder, TMPDIR), written as
+ * the workers hand them over: a run does not hold a bundle (over a GB at 25M ratings) in memory
+ * while it evaluates, and the registry reads it back a part at a time. `discard` removes it.
+ */
+export class SpooledArtifact {
+  private constructor(
+    private readonly dir: string,
+    readonly byteLength: number,
+    readonly sha256: string,
+  ) {}
+
+  /** Writes `chunks` one after another into a new temporary file, hashing them as they go. */
+  static async write(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<SpooledArtifact> {
+    const dir = await mkdtemp(join(tmpdir(), 'movie-reco-artifact-'));
+    const hash = createHash('sha256');
+    let bytes = 0;
+    async function* hashed() {
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+        yield chunk;
+      }
+    }
+    try {
+      await pipeline(Readable.from(hashed()), createWriteStream(join(dir, FILE), { flags: 'wx' }));
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return new SpooledArtifact(dir, bytes, hash.digest('hex'));
+  }
+
+  /** The bytes in order, `partBytes` at a time (the last part shorter), each in a buffer of its own. */
+  async *parts(partBytes: number): AsyncGenerator<Uint8Array> {
+    const file = await open(join(this.dir, FILE), 'r');
+    try {
+      for (let start = 0; start < this.byteLength; start += partBytes) {
+        const part = Buffer.alloc(Math.min(partBytes, this.byteLength - start));
+        let read = 0;
+        while (read < part.byteLength) {
+          const { bytesRead } = await file.read(part, read, part.byteLength - read, start + read);
+          if (bytesRead === 0)
+            throw new Error(`the spooled artifact ${this.dir} ended early at byte ${start + read}`);
+          read += bytesRead;
+        }
+        yield part;
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
+  async discard(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+const FILE = 'bundle.bin';
