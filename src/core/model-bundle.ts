@@ -6,7 +6,7 @@ import { GenrePopularityRecommender } from './algorithms/genre-popularity.js';
 import { ItemKnnRecommender } from './algorithms/item-knn.js';
 import { PopularityRecommender } from './algorithms/popularity.js';
 import { GENRE_COUNT } from './algorithms/common.js';
-import { modelAlgorithm } from './algorithms/serialization.js';
+import { joinChunks, modelAlgorithm, serializedChunks } from './algorithms/serialization.js';
 import { canFoldIn, type FoldIn, hasLikedRating } from './fold-in.js';
 import type { InteractionData, Recommendations, Recommender } from './model.js';
 
@@ -171,16 +171,17 @@ export interface FittedBundleModels<T = Uint8Array> {
 }
 
 /**
- * Fits the `models` of a bundle of `params` on `data`, each serialized and handed to `store` (kept
- * as bytes by default); a model is let go once stored, so the next one fits beside what `store`
- * keeps only (an EASE fit holds an m×m Float64 buffer).
+ * Fits the `models` of a bundle of `params` on `data`, each serialized and handed to `store` as
+ * chunks (serializedChunks: views of the model's arrays, valid during the call; joined into bytes
+ * by default). A model is let go once stored, so the next one fits beside what `store` keeps only
+ * (an EASE fit holds an m×m Float64 buffer).
  */
 export function fitBundleModels<T = Uint8Array>(
   data: InteractionData,
   params: BundleParams,
   models: readonly BundleModel[],
   onFitted: (model: BundleModel) => void = () => undefined,
-  store: (model: BundleModel, bytes: Uint8Array) => T = (_, bytes) => bytes as T,
+  store: (model: BundleModel, chunks: Uint8Array[]) => T = (_, chunks) => joinChunks(chunks) as T,
 ): FittedBundleModels<T> {
   const fitted: Partial<Record<BundleModel, T>> = {};
   const gram = sharedGram(models);
@@ -190,7 +191,7 @@ export function fitBundleModels<T = Uint8Array>(
     fitModel(model, data, gram);
     if (model instanceof GenrePopularityRecommender) model.forgetUsers();
     if (model instanceof EaseSeqRecommender) weightSearch = model.weightSearch;
-    fitted[name] = store(name, model.serialize());
+    fitted[name] = store(name, serializedChunks(model));
     onFitted(name);
   }
   return { models: fitted, ...(weightSearch ? { weightSearch } : {}) };
@@ -255,14 +256,7 @@ export function serializeBundle(bundle: ModelBundle): Uint8Array {
  * model serving both paths).
  */
 export function encodeBundle(bundle: SerializedBundle): Uint8Array {
-  const chunks = layOutBundle(bundleParts(bundle), (part) => part.byteLength);
-  const out = new Uint8Array(chunks.reduce((bytes, chunk) => bytes + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return joinChunks(layOutBundle(bundleParts(bundle), (part) => part.byteLength));
 }
 
 /** A bundle's parts in their stored order, whatever holds each model's bytes (memory, a file). */

@@ -1,4 +1,4 @@
-import { createReadStream, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,11 +58,25 @@ export function fitModelsJob(
   job: FitModelsJob,
   onFitted: (model: BundleModel) => void = () => undefined,
 ): FittedBundleModels<ModelFile> {
-  return fitBundleModels(job.data, job.params, job.models, onFitted, (model, bytes) => {
+  return fitBundleModels(job.data, job.params, job.models, onFitted, (model, chunks) => {
     const path = join(job.folder, `${model}.bin`);
-    writeFileSync(path, bytes);
-    return { path, bytes: bytes.byteLength };
+    return { path, bytes: writeChunks(path, chunks) };
   });
+}
+
+/** Writes `chunks` one after another into a new file at `path`; returns the bytes written. */
+function writeChunks(path: string, chunks: readonly Uint8Array[]): number {
+  const fd = openSync(path, 'wx');
+  let bytes = 0;
+  try {
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.byteLength;) at += writeSync(fd, chunk, at, chunk.byteLength - at);
+      bytes += chunk.byteLength;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
 
 /**

@@ -5,7 +5,14 @@ import { type DenseWorkspace, denseWorkspace } from './linalg.js';
 import { TrainingScores } from './training-scores.js';
 import { easeWorkspace, FitUserScores, rankKnownUsers, userRows } from './user-scores.js';
 import { FROM_ARTIFACT, modelParams, paramProblems, type ParamRules } from './params.js';
-import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArrays } from './serialization.js';
+import {
+  decodeModel,
+  emptyArrays,
+  joinChunks,
+  modelChunks,
+  pickArrays,
+  takeArrays,
+} from './serialization.js';
 import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-list-cache.js';
 
 /**
@@ -350,7 +357,12 @@ export class EaseRecommender implements FoldInRecommender {
   }
 
   serialize(): Uint8Array {
-    return encodeModel(
+    return joinChunks(this.serializeChunks());
+  }
+
+  /** serialize's bytes as chunks, B and the other arrays as views of the model's own. */
+  serializeChunks(): Uint8Array[] {
+    return modelChunks(
       {
         algorithm: this.algorithm,
         params: { ...this.params },

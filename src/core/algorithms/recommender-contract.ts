@@ -14,7 +14,7 @@ import { canFoldIn, type FoldIn, type FoldInRecommender } from '../fold-in.js';
 import type { InteractionData, Recommendations, Recommender } from '../model.js';
 import { newcomerOrder } from './common.js';
 import { ACTION, COMEDY, DRAMA } from './fixtures.js';
-import { encodeModel } from './serialization.js';
+import { encodeModel, joinChunks, serializedChunks } from './serialization.js';
 import { buildInteractionData, type Row } from './test-data.js';
 
 /** The contract's checks, by the name a deviation refers to them. */
@@ -481,6 +481,12 @@ export function describeRecommenderContract(
         note(
           again.length === bytes.length && again.every((b, p) => b === bytes[p]),
           () => `${label}: wrote other bytes`,
+        );
+        // What the training workers write, chunk by chunk, must be those same bytes.
+        const chunked = joinChunks(serializedChunks(model));
+        note(
+          chunked.length === bytes.length && chunked.every((b, p) => b === bytes[p]),
+          () => `${label}: its serialized chunks are other bytes`,
         );
       }
       for (const { model, user, at } of asked(keep)) {

@@ -1,4 +1,13 @@
-import { decodeModel, emptyArrays, encodeModel, pickArrays, takeArray, takeArrays } from './serialization.js';
+import {
+  decodeModel,
+  emptyArrays,
+  encodeModel,
+  joinChunks,
+  modelChunks,
+  pickArrays,
+  takeArray,
+  takeArrays,
+} from './serialization.js';
 
 describe('model serialization', () => {
   it('round-trips the header and every kind of typed array', () => {
@@ -26,6 +35,19 @@ describe('model serialization', () => {
     }
     expect(takeArray(decoded, 'a', Int32Array)).toEqual(arrays.a);
     expect(() => takeArray(decoded, 'a', Float32Array)).toThrow(/lacks array/);
+  });
+
+  it('gives the same bytes as chunks, each array a view of its own memory rather than a copy', () => {
+    const header = { algorithm: 'test', params: { a: 1 }, meta: {} };
+    const odd = Uint8Array.from([1, 2, 3]);
+    const wide = Float64Array.from([0.5, -2]);
+    const chunks = modelChunks(header, { odd, wide, none: new Int32Array(0) });
+    expect(Array.from(joinChunks(chunks))).toEqual(
+      Array.from(encodeModel(header, { odd, wide, none: new Int32Array(0) })),
+    );
+    expect(
+      chunks.filter((chunk) => chunk.buffer === odd.buffer || chunk.buffer === wide.buffer),
+    ).toHaveLength(2);
   });
 
   it('rejects other bytes and another algorithm', () => {

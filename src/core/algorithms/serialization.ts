@@ -75,6 +75,15 @@ function allocate(type: ArrayType, length: number): NumericArray {
 const align8 = (n: number): number => (n + 7) & ~7;
 
 export function encodeModel(header: ModelHeader, arrays: Record<string, NumericArray>): Uint8Array {
+  return joinChunks(modelChunks(header, arrays));
+}
+
+/**
+ * encodeModel's bytes as chunks to write one after another: the header, then each array as a view
+ * of its own bytes, with the zero padding that aligns the next. Written out chunk by chunk, a large
+ * model (an EASE B of m² floats) needs no second copy of its arrays.
+ */
+export function modelChunks(header: ModelHeader, arrays: Record<string, NumericArray>): Uint8Array[] {
   const entries: ArrayEntry[] = [];
   let bodyLength = 0;
   for (const [name, array] of Object.entries(arrays)) {
@@ -89,16 +98,41 @@ export function encodeModel(header: ModelHeader, arrays: Record<string, NumericA
       arrays: entries,
     }),
   );
-  const bodyStart = align8(8 + json.length);
-  const out = new Uint8Array(bodyStart + bodyLength);
-  out.set(MAGIC, 0);
-  new DataView(out.buffer).setUint32(4, json.length, true);
-  out.set(json, 8);
+  const head = new Uint8Array(align8(8 + json.length));
+  head.set(MAGIC, 0);
+  new DataView(head.buffer).setUint32(4, json.length, true);
+  head.set(json, 8);
+  const chunks: Uint8Array[] = [head];
   for (const entry of entries) {
     const array = arrays[entry.name]!;
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), bodyStart + entry.offset);
+    chunks.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    const padding = align8(array.byteLength) - array.byteLength;
+    if (padding > 0) chunks.push(new Uint8Array(padding));
+  }
+  return chunks;
+}
+
+/** `chunks` one after another in one new array. */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((bytes, chunk) => bytes + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
   }
   return out;
+}
+
+/** A model that can hand its serialized bytes over as chunks (see modelChunks). */
+export interface ChunkedSerialize {
+  serializeChunks(): Uint8Array[];
+}
+
+/** A fitted model's serialized bytes as chunks: views of its arrays where the model offers them. */
+export function serializedChunks(
+  model: { serialize(): Uint8Array } & Partial<ChunkedSerialize>,
+): Uint8Array[] {
+  return model.serializeChunks ? model.serializeChunks() : [model.serialize()];
 }
 
 /** The algorithm a serialized model was written by, read from its header alone. */
