@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpStatus } from '@nestjs/common';
 import { BackoffStore } from '../common/backoff-store.js';
-import { BoundedConcurrency, SaturatedError } from './bounded-concurrency.js';
+import { BoundedConcurrency, SaturatedError } from '../common/bounded-concurrency.js';
 import { OAuthException } from './oauth-error.js';
 
 const MINUTE_MS = 60_000;

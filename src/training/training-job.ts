@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BoundedConcurrency } from '../common/bounded-concurrency.js';
 import { runWorker } from '../common/worker-thread.js';
 import {
   type BlendWeightSearch,
@@ -80,12 +81,18 @@ function writeChunks(path: string, chunks: readonly Uint8Array[]): number {
 }
 
 /**
- * The bundle's models in two groups of about equal work, one worker thread each, so a fit uses two
- * cores: the session model (its weight search, EASE, the transitions and its top lists) against the returning
- * model (its EASE and top lists) with item neighbours, popularity and genre popularity. The workers
- * share one interaction matrix, built first in a worker of its own; each holds its own EASE buffers.
+ * The bundle's models in three groups, each fitted by a worker thread of its own, at most
+ * FIT_THREADS at once: the session model (its weight search, EASE, the transitions and its top
+ * lists) and the returning model (its EASE and top lists) start together, and item neighbours,
+ * popularity and genre popularity take the first thread either leaves. A worker ending frees its
+ * EASE buffers at once (a dropped WebAssembly memory waits for a garbage collection that a thread
+ * busy with typed arrays may not run for minutes). The workers share one interaction matrix, built
+ * first in a worker of its own.
  */
-const MODEL_GROUPS: BundleModel[][] = [['session'], ['returning', 'similar', 'popular', 'taste']];
+const MODEL_GROUPS: BundleModel[][] = [['session'], ['returning'], ['similar', 'popular', 'taste']];
+
+/** Fit workers at once: the two EASE fits, one per core of a two-core machine. */
+const FIT_THREADS = 2;
 
 /** How many models a bundle fit reports as it goes (see fitInWorkers' `onFitted`). */
 export const BUNDLE_MODEL_COUNT = MODEL_GROUPS.flat().length;
@@ -108,13 +115,16 @@ export async function fitInWorkers(
   );
   const folder = await mkdtemp(join(tmpdir(), 'movie-reco-fit-'));
   try {
+    const threads = new BoundedConcurrency(FIT_THREADS, MODEL_GROUPS.length);
     const fitted = await Promise.all(
       MODEL_GROUPS.map((models) =>
-        runWorker<FittedBundleModels<ModelFile>>(
-          import.meta.url,
-          './training.worker.js',
-          { data, params: job.params, models, folder } satisfies FitModelsJob,
-          { onProgress: onFitted, signal },
+        threads.run(() =>
+          runWorker<FittedBundleModels<ModelFile>>(
+            import.meta.url,
+            './training.worker.js',
+            { data, params: job.params, models, folder } satisfies FitModelsJob,
+            { onProgress: onFitted, signal },
+          ),
         ),
       ),
     );
