@@ -71,7 +71,7 @@ export interface WeightSearchParams {
 const WEIGHT_SEARCH_DEFAULTS: WeightSearchParams = { weightSearchUsers: 0 };
 
 /**
- * The weight search's inner EASE gets at most this many columns (fewer than maxItems' 6,000): its
+ * The weight search's inner EASE gets at most this many columns (far fewer than maxItems' 10,000): its
  * fit is cubic in them, and the weight it picks hardly depends on them (the inner scores by weight
  * moved by ≤ 0.0006 between 2,000 columns and all of them).
  */

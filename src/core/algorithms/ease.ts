@@ -29,12 +29,10 @@ import { cacheArrays, emptyCache, recommendFromCache, takeCache } from './top-li
 export interface EaseFitParams {
   /**
    * At most this many items get a column: the most-rated among those with >= minItemCount ratings
-   * (ties by item index); the others are only reached through the popularity fill. Default 6,000: at
-   * MovieLens 25M's scale on two cores 10,000 also fits the train stage's time budget, but takes the
-   * pipeline's peak memory from 3.6 to 5.6 GB (each EASE fit holds 12·m² bytes at its peak, the
-   * bundle fits two at once) and scored alike on a 25M sample (measurements in BENCHMARKS.md);
-   * raise it in MODEL_PARAMS where memory allows. It keeps every item ml-latest-small keeps
-   * (3,034–3,650).
+   * (ties by item index); the others are only reached through the popularity fill. Default 10,000:
+   * at MovieLens 25M's scale on two cores this fits the train stage's time budget and the run's 4 GB
+   * (each EASE fit holds 8·m² bytes, the bundle fits two at once); measurements in BENCHMARKS.md.
+   * It keeps every item ml-latest-small keeps (3,034–3,650).
    */
   maxItems: number;
   /**
@@ -52,7 +50,7 @@ export interface EaseFitParams {
   relativeLambda: number;
 }
 
-export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 6_000, memoryBudgetMB: 6144, relativeLambda: 0 };
+export const EASE_FIT_DEFAULTS: EaseFitParams = { maxItems: 10_000, memoryBudgetMB: 6144, relativeLambda: 0 };
 
 export const EASE_FIT_RULES: ParamRules<EaseFitParams> = {
   maxItems: { min: 1, integer: true },
@@ -495,8 +493,8 @@ export class SharedGram {
  *
  * Σ_u n_u²/2 additions, done row by row of the lower triangle: row i counts, over the users of column
  * i, their columns ≤ i into an m-entry Int32 counter (L1/L2-resident) that is then written out once,
- * instead of scattering Σ_u n_u² increments across the m² doubles (8× the last-level cache at m =
- * 6,000). The counts are integers, so the result is exactly the old loop's.
+ * instead of scattering Σ_u n_u² increments across the m² doubles (many times the last-level cache
+ * at m = 6,000). The counts are integers, so the result is exactly the old loop's.
  */
 export function easeGram(
   data: InteractionData,
