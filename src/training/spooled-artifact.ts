@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { makeTempFolder } from './temp-folders.js';
 
 /**
  * A trained bundle's bytes in a temporary file (under the OS's temp folder, TMPDIR), written as
@@ -20,7 +20,7 @@ export class SpooledArtifact {
 
   /** Writes `chunks` one after another into a new temporary file, hashing them as they go. */
   static async write(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<SpooledArtifact> {
-    const dir = await mkdtemp(join(tmpdir(), 'movie-reco-artifact-'));
+    const dir = await makeTempFolder('artifact');
     const hash = createHash('sha256');
     let bytes = 0;
     async function* hashed() {

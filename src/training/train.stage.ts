@@ -14,6 +14,7 @@ import { ModelSettings } from './model-settings.js';
 import type { ProgressReporter } from '../common/progress.js';
 import { BUNDLE_MODEL_COUNT, fitInWorkers, type FitResult } from './training-job.js';
 import { TrainingMetrics } from './training-metrics.js';
+import { removeOrphanedTempFolders } from './temp-folders.js';
 
 /** What a model was trained on; evaluation scores on the same data. */
 export interface TrainingData {
@@ -43,6 +44,12 @@ export class TrainStage {
     const movies = await this.catalog.genres();
     const dataVersion = await this.batches.dataVersion();
     this.reportLinalgBackend(linalgBackend());
+    const orphaned = await removeOrphanedTempFolders();
+    if (orphaned.length > 0)
+      this.logger.warn(
+        { folders: orphaned },
+        `removed ${orphaned.length} training folders left by stopped processes`,
+      );
     // Most of a large fit's time: one progress step per model of the bundle.
     progress.start('models', BUNDLE_MODEL_COUNT, 'steps');
     let done = 0;

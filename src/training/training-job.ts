@@ -1,6 +1,5 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BoundedConcurrency } from '../common/bounded-concurrency.js';
 import { runWorker } from '../common/worker-thread.js';
@@ -18,6 +17,7 @@ import {
 } from '../core/index.js';
 import type { SharedInteractions } from './interactions.worker.js';
 import { SpooledArtifact } from './spooled-artifact.js';
+import { makeTempFolder } from './temp-folders.js';
 
 /** Fitting the model bundle, done in worker threads: plain data in, plain data out. */
 export interface FitJob {
@@ -113,7 +113,7 @@ export async function fitInWorkers(
     { ratings: job.ratings, movies: job.movies },
     { signal },
   );
-  const folder = await mkdtemp(join(tmpdir(), 'movie-reco-fit-'));
+  const folder = await makeTempFolder('fit');
   try {
     const threads = new BoundedConcurrency(FIT_THREADS, MODEL_GROUPS.length);
     const fitted = await Promise.all(
