@@ -36,7 +36,7 @@ export interface ModelVersion {
 export interface ArtifactSource {
   byteLength: number;
   sha256: string;
-  /** The bytes in order, `partBytes` at a time. */
+  /** The bytes in order, at most `partBytes` at a time. */
   parts(partBytes: number): AsyncIterable<Uint8Array>;
 }
 
@@ -206,7 +206,7 @@ export class RegistryRepository {
   }
 
   /**
-   * Stores a new version as a candidate, its artifact in parts of ARTIFACT_PART_BYTES (each a
+   * Stores a new version as a candidate, its artifact in parts of at most ARTIFACT_PART_BYTES (each a
    * statement of its own, so no one parameter nears PostgreSQL's 1 GiB field limit); returns its id.
    */
   async insert(client: PoolClient, version: NewModelVersion, artifact: ArtifactSource): Promise<number> {

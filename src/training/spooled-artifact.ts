@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,24 +39,9 @@ export class SpooledArtifact {
     return new SpooledArtifact(dir, bytes, hash.digest('hex'));
   }
 
-  /** The bytes in order, `partBytes` at a time (the last part shorter), each in a buffer of its own. */
-  async *parts(partBytes: number): AsyncGenerator<Uint8Array> {
-    const file = await open(join(this.dir, FILE), 'r');
-    try {
-      for (let start = 0; start < this.byteLength; start += partBytes) {
-        const part = Buffer.alloc(Math.min(partBytes, this.byteLength - start));
-        let read = 0;
-        while (read < part.byteLength) {
-          const { bytesRead } = await file.read(part, read, part.byteLength - read, start + read);
-          if (bytesRead === 0)
-            throw new Error(`the spooled artifact ${this.dir} ended early at byte ${start + read}`);
-          read += bytesRead;
-        }
-        yield part;
-      }
-    } finally {
-      await file.close();
-    }
+  /** The bytes in order, at most `partBytes` at a time, each part in a buffer of its own. */
+  parts(partBytes: number): AsyncIterable<Uint8Array> {
+    return createReadStream(join(this.dir, FILE), { highWaterMark: partBytes });
   }
 
   async discard(): Promise<void> {
